@@ -1,0 +1,101 @@
+"""IPC message tags (spec §5.12 registry, §3.5 Orbital decision, §5.7) and the payloads
+that have a codec so far.
+
+Names drop the spec's `MSG_` prefix (C adds `ORB_MSG_`). Where two services used one name,
+the service's block is prefixed: PM_SPAWN_RESPONSE (0x4001) next to the registry's
+SPAWN_RESPONSE (0x3005), IDENTITY_REGISTER_SERVICE (0x6004, spec §5.4 #24).
+"""
+
+from __future__ import annotations
+
+from ..model import Message, MessageTag
+from ..model import MessageField as F
+
+
+def _block(owner: str, first: int, names: str, doc: str) -> tuple[MessageTag, ...]:
+    """Consecutive tags from `first`, one per name in the space-separated `names`."""
+    return tuple(MessageTag(n, first + i, doc, owner) for i, n in enumerate(names.split()))
+
+
+TAGS = (
+    MessageTag("CONSOLE_WRITE", 0x0001, "text for the console", "console"),
+    MessageTag("CONSOLE_INPUT", 0x0002, "input from the console", "console"),
+    MessageTag("IRQ_BASE", 0x0100,
+               "IRQ notification 0x0100 + irq (0x0100-0x01FF reserved), 1-byte payload",
+               "kernel"),
+    MessageTag("REQUEST", 0x0F00, "generic request pattern", "generic"),
+    MessageTag("RESPONSE", 0x0F01, "generic response pattern", "generic"),
+    MessageTag("SUBSCRIBE", 0x0F02, "subscribe: event type u32 + notification cap", "generic"),
+    MessageTag("NOTIFICATION", 0x0F03, "an event for a subscriber", "generic"),
+    MessageTag("ERROR", 0x0F04, "reply to a request a service cannot serve", "generic"),
+    MessageTag("SERVICE_READY", 0x1000, "service -> init: ready to serve (empty)", "init"),
+    MessageTag("HEALTH_CHECK", 0x1001, "init -> service: are you alive?", "init"),
+    MessageTag("HEALTH_OK", 0x1002, "service -> init: alive", "init"),
+    MessageTag("SERVICE_STOP", 0x1003, "init -> service: exit 0 (empty)", "init"),
+    *_block("supervision", 0x2000, "SVC_START SVC_STOP SVC_RESTART SVC_STATUS SVC_LIST",
+            "request (spec §3.6)"),
+    MessageTag("SVC_RESPONSE", 0x2080, "answer to every supervision request (spec §3.6)",
+               "supervision"),
+    MessageTag("REGISTER_SERVICE", 0x3000, "service -> init: register a service type; "
+               "cap 0 = W|G copy of the service endpoint", "registry"),
+    MessageTag("LOOKUP_SERVICE", 0x3001, "client -> init: find a service; cap 0 = reply cap",
+               "registry"),
+    MessageTag("LOOKUP_RESPONSE", 0x3002, "init -> client; cap 0 = W-only endpoint if found",
+               "registry"),
+    MessageTag("REGISTER_RESPONSE", 0x3003, "init -> service: 0, -EPERM or -EEXIST",
+               "registry"),
+    MessageTag("SPAWN_SERVICE", 0x3004, "any -> init: start a service init knows by name",
+               "registry"),
+    MessageTag("SPAWN_RESPONSE", 0x3005, "init -> requester", "registry"),
+    MessageTag("CAP_REVOKED", 0x3010, "kernel -> holder: a capability was removed", "kernel"),
+    *_block("process manager", 0x4000,
+            "PM_SPAWN PM_SPAWN_RESPONSE PM_LIST_PROCESSES PM_PROCESS_LIST PM_KILL "
+            "PM_KILL_RESPONSE PM_GET_PROCESS PM_GET_PROCESS_RESPONSE",
+            "spec §4.1, §5.7"),
+    MessageTag("CHILD_EXITED", 0x4010, "kernel -> exit-notify endpoint: a child ended",
+               "process manager"),
+    MessageTag("RESOURCE_WARNING", 0x4020, "PM -> process: violation u8", "process manager"),
+    *_block("permissions", 0x5000,
+            "CHECK_PERM CHECK_PERM_RESPONSE QUERY_CAPS QUERY_CAPS_RESPONSE QUERY_HISTORY "
+            "QUERY_HISTORY_RESPONSE GET_PROVENANCE GET_PROVENANCE_RESPONSE UPDATE_POLICY "
+            "UPDATE_POLICY_RESPONSE", "spec §4.2, §5.7"),
+    *_block("identity", 0x6000,
+            "AUTH AUTH_RESPONSE VERIFY VERIFY_RESPONSE IDENTITY_REGISTER_SERVICE "
+            "IDENTITY_REGISTER_RESPONSE SIGN SIGN_RESPONSE CREATE_USER CREATE_USER_RESPONSE",
+            "spec §4.3, §5.7"),
+    *_block("storage", 0x7000,
+            "STORAGE_GET STORAGE_GET_RESPONSE STORAGE_SET STORAGE_SET_RESPONSE STORAGE_DELETE "
+            "STORAGE_DELETE_RESPONSE STORAGE_LIST STORAGE_LIST_RESPONSE STORAGE_QUOTA "
+            "STORAGE_QUOTA_RESPONSE", "spec §4.4, §5.7"),
+    *_block("network", 0x8000, "NET_REQUEST NET_RESPONSE", "spec §4.5"),
+    *_block("network", 0x8010, "WS_OPEN WS_MESSAGE WS_CLOSE WS_OPENED WS_CLOSED WS_ERROR",
+            "WebSocket (spec §4.5, §5.7)"),
+    *_block("network", 0x8020,
+            "NET_POLICY_QUERY NET_POLICY_QUERY_RESPONSE NET_POLICY_UPDATE "
+            "NET_POLICY_UPDATE_RESPONSE", "policy (spec §5.7)"),
+)
+
+MESSAGES = (
+    Message("REGISTER_SERVICE", "REGISTER_SERVICE",
+            (F("service_type", "str"), F("version", "str")),
+            "Register the sender as the provider of service_type."),
+    Message("LOOKUP_SERVICE", "LOOKUP_SERVICE", (F("service_type", "str"),),
+            "Ask init for the endpoint of service_type."),
+    Message("LOOKUP_RESPONSE", "LOOKUP_RESPONSE", (F("found", "u8"), F("version", "str")),
+            "found 1 with the endpoint in cap 0, or 0 with an empty version."),
+    Message("REGISTER_RESPONSE", "REGISTER_RESPONSE", (F("status", "i32"),),
+            "0, -EPERM (not allowed by the image) or -EEXIST (another live instance)."),
+    Message("SPAWN_SERVICE", "SPAWN_SERVICE", (F("name", "str"),),
+            "Start the service init knows as name."),
+    Message("SPAWN_RESPONSE", "SPAWN_RESPONSE", (F("status", "i32"), F("pid", "u32")),
+            "0 and the new PID, or -E code and 0."),
+    Message("ERROR", "ERROR", (F("request_tag", "u32"), F("code", "u32")),
+            "The request with request_tag failed; code 1 = unknown request."),
+    Message("CHILD_EXITED", "CHILD_EXITED",
+            (F("pid", "u32"), F("exit_code", "i32"), F("reason", "u8", "ORB_EXIT_REASON_*")),
+            "Sent by the kernel (PID 0) to the exit-notify endpoint given at spawn."),
+    Message("CAP_REVOKED", "CAP_REVOKED",
+            (F("slot", "u32"), F("object_type", "u8"), F("object_id", "u64"),
+             F("reason", "u8", "ORB_REVOKE_*")),
+            "Sent by the kernel (PID 0) to a holder whose capability was removed."),
+)

@@ -1,0 +1,111 @@
+"""Emits services/lib/include/orbital/syscalls.h: one static inline stub per syscall.
+
+Each stub pins its operands to the ABI registers with GCC register variables, issues
+SYSCALL, and lists RCX, R11 and memory as clobbered. All six argument registers are asm
+outputs (the kernel zeroes the ones it does not return), so the compiler never assumes
+they survive. Reserved arguments are not parameters: the stub passes 0.
+"""
+
+from __future__ import annotations
+
+from .model import ARG_REGS, RESULT_NORETURN, Abi, Syscall
+from .names import c_syscall
+from .render import c_banner, c_call, c_comment, hexnum
+from .scalars import scalar, user_param
+
+GENERATOR = "gen_user_stubs"
+
+_INTRO = """\
+Orbital system-call stubs for user programs. orb_<name>() issues SYSCALL with its
+arguments in RDI RSI RDX R10 R8 R9 and returns RAX as a long: >= 0 is the result, negative
+is -ORB_E*. A syscall with output registers takes a final orb_<name>_out_t *out (may be
+NULL), filled whatever the result; its values mean something only when the result is
+>= 0. Include paths: services/lib/include and kernel_image/include/uapi.
+"""
+
+_PREAMBLE = """\
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <orbital/abi.h>
+"""
+
+
+def _out_struct(abi: Abi, sc: Syscall) -> str:
+    lines = [f"/* Output registers of orb_{sc.name}(). */\n", "typedef struct {\n"]
+    decls = []
+    for o in sc.outs:
+        s = scalar(abi, o.ctype)
+        assert s is not None
+        decls.append((f"{s.c} {o.name};", o.reg.upper()))
+    w = max(len(d) for d, _ in decls)
+    lines += [f"    {d:<{w}} /* {reg} */\n" for d, reg in decls]
+    lines.append(f"}} orb_{sc.name}_out_t;\n")
+    return "".join(lines)
+
+
+def _stub(abi: Abi, sc: Syscall) -> str:
+    params = []
+    for a in sc.args:
+        if a.reserved:
+            continue
+        s = scalar(abi, a.ctype)
+        assert s is not None
+        t = user_param(s, a.const)
+        params.append(f"{t}{a.name}" if t.endswith("*") else f"{t} {a.name}")
+    if sc.outs:
+        params.append(f"orb_{sc.name}_out_t *out")
+    noreturn = sc.result == RESULT_NORETURN
+    ret = "__attribute__((noreturn)) void" if noreturn else "long"
+    head = f"{hexnum(sc.number, 2)} {sc.name}"
+    if sc.spec_name:
+        head += f" ({sc.spec_name})"
+    head += f": {sc.doc}"
+    if sc.rights:
+        head += f" Rights: {sc.rights}."
+    body = [c_comment(head),
+            c_call(f"static inline {ret} orb_{sc.name}", params or ["void"], "\n{\n"),
+            f'    register uint64_t rax __asm__("rax") = {c_syscall(sc.name)};\n']
+    for i, reg in enumerate(ARG_REGS):
+        init = ""
+        if i < len(sc.args):
+            a = sc.args[i]
+            if a.reserved:
+                init = " = 0"
+            elif a.ctype == "ptr":
+                init = f" = (uint64_t)(uintptr_t){a.name}"
+            else:
+                init = f" = (uint64_t){a.name}"
+        body.append(f'    register uint64_t {reg} __asm__("{reg}"){init};\n')
+    ops = ['"+r"(rax)'] + [f'"{"+" if i < len(sc.args) else "="}r"({reg})'
+                           for i, reg in enumerate(ARG_REGS)]
+    body.append('    __asm__ volatile("syscall"\n'
+                f'                     : {", ".join(ops)}\n'
+                '                     :\n'
+                '                     : "rcx", "r11", "memory");\n')
+    if noreturn:
+        body.append("    __builtin_trap(); /* the kernel never returns here */\n}\n")
+        return "".join(body)
+    if sc.outs:
+        body.append("    if (out) {\n")
+        for o in sc.outs:
+            s = scalar(abi, o.ctype)
+            assert s is not None
+            body.append(f"        out->{o.name} = ({s.c}){o.reg};\n")
+        body.append("    }\n")
+    body.append("    return (long)rax;\n}\n")
+    return "".join(body)
+
+
+def generate(abi: Abi) -> str:
+    syscalls = sorted(abi.syscalls, key=lambda s: s.number)
+    parts = [c_banner(GENERATOR), c_comment(_INTRO),
+             _PREAMBLE]
+    for sc in syscalls:
+        if sc.outs:
+            parts.append("\n" + _out_struct(abi, sc))
+    for sc in syscalls:
+        parts.append("\n" + _stub(abi, sc))
+    return "".join(parts)

@@ -1,0 +1,134 @@
+"""The verbs of `orbital-qemu`: `boot` an image, `symbolize` a saved console log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..cli import Command
+from ..errors import OrbitalError
+from ..paths import project_root
+from ..symbolize import Symbolizer
+from .boot import (
+    DEFAULT_GDB_PORT,
+    DEFAULT_IMAGE,
+    DEFAULT_PROMPT,
+    DEFAULT_TIMEOUT,
+    QEMU_ENV,
+    find_kernel_elf,
+    plan_boot,
+    read_manifest,
+    run_image,
+)
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise OrbitalError(f"{path}: cannot read input file: {e.strerror}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+class BootCommand(Command):
+    name = "boot"
+    help = "boot an image in QEMU with the serial console on this terminal"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("image", nargs="?", metavar="IMAGE",
+                            help=f"bootable image (default: {DEFAULT_IMAGE})")
+        parser.add_argument("--profile", metavar="NAME|PATH",
+                            help="machine profile: qemu/NAME.toml or a file "
+                                 "(default: the one in image.json, else 'default')")
+        parser.add_argument("--qemu", metavar="PATH",
+                            help=f"QEMU binary to run (also ${QEMU_ENV}; default: the profile's)")
+        parser.add_argument("--kernel-elf", metavar="PATH",
+                            help="unstripped kernel ELF for symbolizing and gdb "
+                                 "(default: from image.json, else kernel.elf beside IMAGE)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="print the QEMU command line and exit")
+        parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+                            help=f"stop QEMU and exit 124 after S seconds (default: "
+                                 f"{DEFAULT_TIMEOUT:g}; 0: never)")
+        parser.add_argument("--expect", action="append", default=[], metavar="REGEX",
+                            help="succeed once a console line matches; repeatable, all "
+                                 "must match, in any order")
+        parser.add_argument("--input", metavar="FILE",
+                            help="type FILE's lines into the console, one per prompt")
+        parser.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="REGEX",
+                            help=f"the guest prompt that paces --input (default: "
+                                 f"{DEFAULT_PROMPT!r})")
+        parser.add_argument("--log", metavar="FILE", help="also write the raw serial output here")
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="do not echo the console")
+        parser.add_argument("--no-symbolize", dest="symbolize", action="store_false",
+                            help="echo console lines without <func+off (file:line)> notes")
+        parser.add_argument("--gdb", nargs="?", type=int, const=DEFAULT_GDB_PORT, metavar="PORT",
+                            help=f"start halted with a gdb server on 127.0.0.1:PORT "
+                                 f"(default {DEFAULT_GDB_PORT}); disables --timeout")
+        parser.add_argument("--append", action="append", default=[], metavar="ARG",
+                            help="extra raw QEMU argument, repeatable (write --append=-d)")
+
+    def run(self, args: argparse.Namespace) -> int:
+        if args.dry_run:
+            launch = plan_boot(args.image, profile=args.profile, qemu=args.qemu,
+                               kernel_elf=args.kernel_elf, gdb_port=args.gdb,
+                               extra_args=args.append, check=False)
+            print(f"+ {launch.command_line()}", file=sys.stderr)
+            return 0
+        result = run_image(
+            args.image, profile=args.profile, expect=args.expect, timeout=args.timeout or None,
+            input_lines=_read_lines(args.input) if args.input else None, log=args.log,
+            quiet=args.quiet, extra_args=args.append, qemu=args.qemu,
+            kernel_elf=args.kernel_elf, gdb_port=args.gdb, prompt=args.prompt,
+            interactive=args.input is None, symbolize=args.symbolize)
+        print(f"orbital-qemu: {result.summary}", file=sys.stderr)
+        print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
+        return result.returncode
+
+
+class SymbolizeCommand(Command):
+    name = "symbolize"
+    help = "annotate code addresses in a console log with function, file and line"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("files", nargs="*", metavar="FILE",
+                            help="console logs to annotate (default: stdin)")
+        parser.add_argument("--elf", metavar="PATH",
+                            help="ELF whose symbols to use (default: the kernel ELF of "
+                                 f"{DEFAULT_IMAGE})")
+
+    def run(self, args: argparse.Namespace) -> int:
+        elf = Path(args.elf) if args.elf else None
+        if elf is None:
+            image = project_root() / DEFAULT_IMAGE
+            elf = find_kernel_elf(image, None, read_manifest(image))
+            if elf is None:
+                raise OrbitalError(f"no kernel ELF beside {image}: pass --elf PATH")
+        if not elf.is_file():
+            raise OrbitalError(f"{elf}: no such ELF")
+        symbolizer = Symbolizer(elf)
+        for source in args.files or ["-"]:
+            if source == "-":
+                lines: Iterable[str] = sys.stdin
+            else:
+                try:
+                    text = Path(source).read_text(encoding="utf-8", errors="replace")
+                except OSError as e:
+                    raise OrbitalError(f"{source}: cannot read: {e.strerror}") from None
+                lines = text.splitlines()
+            for line in lines:
+                sys.stdout.write(symbolizer.annotate(line.rstrip("\n")) + "\n")
+        return 0
+
