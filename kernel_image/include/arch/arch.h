@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The boundary between generic kernel code and the architecture. Generic code includes
+ * only this header; everything x86-specific (registers, descriptor tables, port I/O,
+ * page-table bits) lives behind it in src/arch/x86_64/.
+ */
+#pragma once
+
+#include <kernel/types.h>
+
+/* Console and machine control. */
+void arch_console_init(void);
+void arch_console_putc(char c);
+bool arch_console_getc(char *c);
+NORETURN void arch_exit(bool success);   /* isa-debug-exit, then halt */
+NORETURN void arch_halt(void);           /* interrupts off, halt forever */
+
+/* Bring-up: descriptor tables, traps, SYSCALL MSRs, CPU protections. */
+void arch_init(void);
+/* After the final page tables exist: guarded kernel stacks, interrupt controllers. */
+void arch_stacks_init(void);
+const char *arch_cpu_features(void);
+
+/* Time: a monotonic clock in nanoseconds since boot, and a raw cycle counter. */
+u64 arch_now_ns(void);
+u64 arch_cycles(void);
+u64 arch_tsc_hz(void);
+/* A cycle-counter difference in ns; a raw arch_cycles() stamp as ns since boot. */
+u64 arch_cycles_to_ns(u64 cycles);
+u64 arch_stamp_to_ns(u64 stamp);
+
+/* The periodic timer (vector handled by timer_tick in generic code). */
+void arch_timer_init(u64 period_ns);
+/* Wait for an interrupt with interrupts enabled, then disable them again (idle). */
+void arch_idle_wait(void);
+
+/*
+ * The user register context of a thread (struct uctx, defined by the arch), and the
+ * syscall register convention: argument/output slot i (0..5) and the result.
+ */
+#include <arch/x86_64/regs.h>
+typedef struct regs uctx_t;
+
+void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1);
+u64 uctx_arg(const uctx_t *c, unsigned i);
+void uctx_set_arg(uctx_t *c, unsigned i, u64 v);
+void uctx_set_result(uctx_t *c, i64 v);
+u64 uctx_result_reg(const uctx_t *c);   /* RAX: the syscall number on entry */
+u64 uctx_pc(const uctx_t *c);
+u64 uctx_sp(const uctx_t *c);
+
+/* Enter user mode in thread context `c` of address space already active: never returns.
+ * `fs` is the thread-pointer register value (its IPC buffer). */
+struct thread;
+NORETURN void arch_enter_user(struct thread *t, uctx_t *c, u64 fs);
+/* Run fn on the per-CPU kernel stack (leaving the boot stack behind). */
+NORETURN void arch_run_on_kernel_stack(void (*fn)(void));
+/* Port I/O on behalf of an IoPort capability holder (width 1, 2 or 4 bytes). */
+u32 arch_port_in(u16 port, unsigned width);
+void arch_port_out(u16 port, unsigned width, u32 value);
+/* Copy n bytes where one side is user memory: 0, or -1 if it faulted (SMAP opened). */
+int arch_user_copy(void *dst, const void *src, size_t n);
+/* A fault a user thread took: a one-line description for the kill report. */
+void arch_describe_fault(const uctx_t *c, char *buf, size_t len);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Interfaces between the x86_64 files of the arch layer. */
+#pragma once
+
+#include <arch/x86_64/regs.h>
+#include <kernel/types.h>
+
+void gdt_init(void);
+void idt_init(void);
+void tss_set_rsp0(u64 rsp0);
+u64 kernel_stack_top(void);
+void cpu_features_init(void);
+void time_init(void);
+
+NORETURN void kernel_fault(const struct regs *r, const char *why);
+void trap_from_kernel(struct regs *r);
+NORETURN void trap_from_user(struct regs *r);
+NORETURN void syscall_from_user(struct regs *r);
+NORETURN void return_to_user(struct regs *r);
+
+/* CPU features found at boot. */
+extern bool cpu_has_smep, cpu_has_smap, cpu_has_pcid, cpu_has_invpcid, cpu_has_umip;

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Axiom: the kernel's record of itself.
+ *
+ *  SysLog    one record per syscall: sequence, time, caller (from the running thread,
+ *            never from arguments), number, first four arguments, result. A bounded
+ *            ring; records overwritten before anyone read them are counted as dropped.
+ *  CommitLog every change of authority state (processes, capabilities, endpoints,
+ *            notifications, memory regions) as a commit: SHA-256 hash-chained, numbered
+ *            without gaps, pointing at the SysLog record that caused it. Checkpoints
+ *            record a hash of the whole state so a replay outside the machine can prove
+ *            it rebuilt the same thing. Commits stream to the debugcon port as they are
+ *            made, framed, so the host sees every one.
+ */
+#pragma once
+
+#include <kernel/types.h>
+#include <orbital/abi.h>
+
+struct thread;
+struct process;
+struct cap;
+
+void axiom_init(u64 memory_bytes);
+void axiom_syscall_begin(struct thread *t, u64 nr, const u64 a[6]);
+void axiom_syscall_end(struct thread *t, i64 ret);
+/* A blocked syscall got its result (wake-up, timeout, peer death). */
+void axiom_syscall_late(struct thread *t, i64 ret);
+void axiom_fastpath(struct thread *t, u64 nr, u64 a0, u64 a1, i64 ret);
+
+void axiom_process_created(struct process *p);
+void axiom_process_exited(u32 pid, i32 code);
+void axiom_process_faulted(u32 pid, u32 vector, const char *what);
+void axiom_cap_inserted(u32 pid, u32 slot, const struct cap *c);
+void axiom_cap_removed(u32 pid, u32 slot);
+void axiom_endpoint_created(u64 id, u32 owner);
+void axiom_endpoint_destroyed(u64 id);
+void axiom_notification_created(u64 id, u32 owner);
+void axiom_notification_destroyed(u64 id);
+void axiom_memory_mapped(u32 pid, u64 base, u64 size, unsigned prot);
+void axiom_memory_unmapped(u32 pid, u64 base, u64 size);
+/* A Checkpoint commit with the hash of the current state. */
+void axiom_checkpoint(void);
+/* Last checkpoint before the machine stops. */
+void axiom_shutdown(void);
+
+void axiom_fill_info(orb_sys_info_t *info);
+long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq);
+long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq);
+
+/* axiom_state.c: SHA-256 over the canonical encoding of the authority state. */
+void axiom_state_hash(u8 out[32]);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPC objects: endpoints (messages, call/reply) and notifications (signal bits).
+ *
+ * An endpoint belongs to the process that created it; only the owner receives. Messages
+ * queue in FIFO order: buffered messages from `send` (which never blocks) and callers
+ * blocked in `call` (whose message stays in their registers and IPC buffer) are ordered by
+ * a per-endpoint sequence number. A receiver that finds nothing blocks (receive_wait) or
+ * gets EAGAIN (receive). A caller waits for its reply on a one-shot reply capability that
+ * the receiving thread holds (thread.reply_to) until it replies or dies.
+ */
+#pragma once
+
+#include <kernel/kobj.h>
+#include <kernel/thread.h>
+#include <kernel/waitq.h>
+
+#define EP_MAX_DEPTH 256          /* spec §1.11: max_queue_depth */
+
+struct kmsg;
+struct process;
+
+struct endpoint {
+	struct kobj kobj;
+	u64 id;
+	struct process *owner;
+	struct endpoint *owner_next;
+	struct waitq receivers;       /* W_RECV, FIFO */
+	struct waitq senders;         /* W_SEND callers, FIFO */
+	struct kmsg *qhead, *qtail;   /* buffered messages, FIFO */
+	u32 depth;                    /* buffered + blocked senders */
+	u32 high_water;
+	u64 seq;                      /* orders buffered messages against blocked senders */
+	u64 total_messages, total_bytes;
+};
+
+struct notification {
+	struct kobj kobj;
+	u64 id;
+	struct process *owner;
+	struct notification *owner_next;
+	u64 bits;
+	struct waitq waiters;         /* W_NOTIFY */
+	int irq;                      /* bound interrupt line, -1 if none */
+};
+
+/* Per-process IPC state: its endpoints and notifications. */
+int ipc_process_init(struct process *p);
+/* Destroy what p owns (waking peers with EDEAD), then its CSpace and the caps naming p. */
+void ipc_process_gone(struct process *p);
+/* A thread is going away: answer its callers with EDEAD, drop its reply capability. */
+void ipc_thread_gone(struct thread *t);
+/* Tell p's supervisor that p ended (MSG_CHILD_EXITED to the exit-notify endpoint). */
+void ipc_notify_exit(struct process *p);
+
+struct endpoint *endpoint_create(struct process *owner);
+void endpoint_destroy(struct endpoint *ep);
+struct notification *notification_create(struct process *owner);
+void notification_signal(struct notification *n, u64 bits);
+
+/* The message operations used by the syscall handlers and the fast path. `t` is the
+ * calling thread; results land in t->ctx. Each returns the value for RAX or
+ * SYSCALL_NORESULT when t blocked. */
+long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool call);
+long ipc_receive(struct thread *t, struct endpoint *ep, bool block, u64 timeout_ns);
+long ipc_reply(struct thread *t, u64 info);
+
+/* Enumeration for the state hash: the object with the smallest id above `after`. */
+struct endpoint *endpoint_next(u64 after);
+struct notification *notification_next(u64 after);
+u64 endpoint_next_id(void);
+u64 notification_next_id(void);
+
+/* Validate a msginfo word: reserved bits clear, len ≤ 4096, ncaps ≤ 8. */
+bool msginfo_ok(u64 info);

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Processes: an address space, a capability space, threads and resource accounting. */
+#pragma once
+
+#include <kernel/kobj.h>
+#include <kernel/thread.h>
+#include <kernel/types.h>
+#include <mm/vm.h>
+
+#define MAX_PROCESSES 64
+#define MAX_REGIONS 64
+#define PROC_NAME_LEN 32
+
+enum region_kind { R_FREE, R_ELF, R_STACK, R_IPCBUF, R_ANON, R_BOOT };
+
+/* A range of the user half with one maximum protection (protect may only narrow it). */
+struct region {
+	struct kobj kobj;   /* Memory capabilities naming it */
+	vaddr_t base;
+	u64 size;
+	u8 kind;
+	u8 max_prot;     /* VM_READ|VM_WRITE|VM_EXEC as mapped */
+};
+
+enum process_state { P_FREE, P_ALIVE, P_DYING };
+
+/* Why a process ended (the reason byte of MSG_CHILD_EXITED). */
+enum exit_reason { EXIT_NORMAL = 0, EXIT_FAULT = 1, EXIT_KILLED = 2 };
+
+struct cspace;
+struct endpoint;
+struct notification;
+
+struct process {
+	struct kobj kobj;            /* Process capabilities naming this process */
+	u32 pid;
+	u32 parent;
+	char name[PROC_NAME_LEN];
+	enum process_state state;
+	struct vspace vs;
+	struct cspace *cspace;
+	struct thread *threads;
+	u32 nthreads;                /* not counting zombies */
+	u64 slots_used;              /* bitmap of THREAD_SLOTS */
+	struct region regions[MAX_REGIONS];
+	u64 cpu_cycles;
+	u64 start_ns;
+	i32 exit_code;
+	u8 exit_reason;
+	u8 priority;                 /* of its first thread */
+	struct endpoint *endpoints;  /* endpoints it owns */
+	struct notification *notifications;
+	u64 exit_ep;                 /* endpoint id told of its end (MSG_CHILD_EXITED), 0 none */
+	u64 exit_badge;
+	struct {
+		u64 memory_bytes;    /* 0 = unlimited */
+	} limits;
+};
+
+/* Create a process from an ELF image (validated) with one ready thread. Returns the
+ * process, or NULL with *err = -ORB_E* and a logged reason. */
+struct process *process_spawn_elf(const char *name, const u8 *elf, u64 size, u8 priority,
+				  u32 parent, long *err);
+/* End a process: every thread, its memory, capabilities and endpoints. */
+void process_exit(struct process *p, i32 code, enum exit_reason why);
+struct process *process_by_pid(u32 pid);
+/* Iterate live processes: index 0.. until NULL. */
+struct process *process_at(u32 index);
+u32 process_count(void);
+u64 process_next_pid(void);
+
+/* Regions (process.c): add/find/remove, checking overlap with every other region. */
+struct region *region_add(struct process *p, vaddr_t base, u64 size, u8 kind, u8 prot);
+struct region *region_find(struct process *p, vaddr_t base);
+/* A region intersecting [base, base + size), or NULL. */
+struct region *region_overlaps(struct process *p, vaddr_t base, u64 size);
+/* Map fresh zeroed frames for [base, base+size) with prot; 0 or -ORB_E*. */
+int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot);
+void region_release(struct process *p, struct region *r);
+/* The object id of Memory capabilities for a region: pid << 48 | base. */
+u64 region_object_id(const struct process *p, const struct region *r);

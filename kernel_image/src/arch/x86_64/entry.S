@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Kernel entry and exit: interrupts/exceptions (trap_entry, reached from vectors.S),
+ * SYSCALL (syscall_entry), and the one way back to ring 3 (return_to_user).
+ *
+ * The kernel keeps one stack per CPU and never sleeps on it: a thread's user registers
+ * are saved in its own TCB (struct regs), so blocking is a state change and switching
+ * threads means returning to another thread's frame.
+ *  - From user mode, TSS.RSP0 and percpu.ctx_top both point at the end of the current
+ *    thread's save area: the CPU (interrupt) or syscall_entry (SYSCALL) pushes the frame
+ *    there, then we move to the per-CPU kernel stack and call C, which never returns.
+ *  - From kernel mode (exceptions in the kernel, interrupts while idle) the frame sits on
+ *    the kernel stack and trap_from_kernel returns through iretq.
+ * Interrupts are off everywhere in the kernel except the idle loop.
+ */
+#include <arch/x86_64/regs.h>
+#include <arch/x86_64/percpu.h>
+
+	.macro PUSH_GPRS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	.endm
+
+	.macro POP_GPRS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	.endm
+
+	.section .text.entry, "ax"
+
+	.global trap_entry
+	.type trap_entry, @function
+trap_entry:
+	PUSH_GPRS
+	cld
+	testb $3, REGS_CS(%rsp)
+	jz 1f
+	swapgs                          /* from user: the frame is the thread's save area */
+	movq %rsp, %rdi
+	movq %gs:PCPU_KSTACK, %rsp
+	call trap_from_user             /* never returns */
+	ud2
+1:	movq %rsp, %rdi                 /* from kernel: frame on the kernel stack */
+	call trap_from_kernel
+	POP_GPRS
+	addq $16, %rsp                  /* vector, error */
+	iretq
+	.size trap_entry, . - trap_entry
+
+	.global syscall_entry
+	.type syscall_entry, @function
+syscall_entry:
+	swapgs                          /* GS = per-CPU data */
+	movq %rsp, %gs:PCPU_USER_RSP
+	movq %gs:PCPU_CTX_TOP, %rsp     /* build the frame in the thread's save area */
+	pushq $SEL_UDATA                /* ss */
+	pushq %gs:PCPU_USER_RSP         /* rsp */
+	pushq %r11                      /* rflags, saved by SYSCALL */
+	pushq $SEL_UCODE                /* cs */
+	pushq %rcx                      /* rip, saved by SYSCALL */
+	pushq $0                        /* error */
+	pushq $VEC_SYSCALL              /* vector: entered by SYSCALL, may leave by SYSRET */
+	PUSH_GPRS
+	movq %rsp, %rdi
+	movq %gs:PCPU_KSTACK, %rsp
+	call syscall_from_user          /* never returns */
+	ud2
+	.size syscall_entry, . - syscall_entry
+
+/*
+ * return_to_user(struct regs *r): load r and enter ring 3. Interrupts are off; the caller
+ * has checked r->rip is canonical and below USER_TOP (the SYSRET #GP-in-ring-0 pitfall).
+ * A frame saved by SYSCALL leaves by SYSRET (RCX/R11 are clobbered by the ABI anyway);
+ * any other frame leaves by IRETQ, which restores every register.
+ */
+	.global return_to_user
+	.type return_to_user, @function
+return_to_user:
+	movq %rdi, %rsp
+	POP_GPRS
+	cmpq $VEC_SYSCALL, (%rsp)
+	jne 1f
+	movq 16(%rsp), %rcx             /* rip */
+	movq 32(%rsp), %r11             /* rflags */
+	movq 40(%rsp), %rsp             /* user rsp */
+	swapgs
+	sysretq
+1:	addq $16, %rsp
+	swapgs
+	iretq
+	.size return_to_user, . - return_to_user

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * x86_64 4-level paging (PML4 → PDPT → PD → PT, 4 KiB leaves; 2 MiB leaves only in the
+ * kernel's direct map).
+ *
+ * The kernel's tables are built once in vm_init and their PML4 entries 256..511 are
+ * copied into every address space, so kernel mappings are identical everywhere and marked
+ * global. The kernel image gets one permission per section — text RX, rodata R+NX,
+ * data/bss RW+NX — and the boot identity map is gone afterwards, so a stray kernel access
+ * to a low address faults.
+ *
+ * TLB rules: vm_unmap and vm_protect invalidate the page (invlpg) when the address space
+ * is loaded, and otherwise mark it stale so its next activation flushes. With PCID each
+ * address space has its own tag (allocated from a bitmap while the space lives) and a
+ * switch keeps the other tags' entries; without PCID every switch flushes.
+ */
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/x86.h>
+#include <kernel/bootinfo.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <memlayout.h>
+#include <mm/frame.h>
+#include <mm/vm.h>
+#include <orbital/abi.h>
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_U (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_SHARED (1ull << 9)    /* software: frame not owned by this mapping */
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define MAX_ASID 4096
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+static paddr_t kernel_root;
+static struct vspace *active;
+static bool pcid_on;
+static u64 asid_used[MAX_ASID / 64] = { 1 };   /* 0 is the kernel's */
+
+static inline u64 *table(paddr_t pa) { return KERNEL_VIRT(pa & PTE_ADDR); }
+static inline unsigned idx(vaddr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+static u64 leaf_bits(unsigned prot)
+{
+	u64 e = PTE_P;
+	if (prot & VM_WRITE)
+		e |= PTE_W;
+	if (!(prot & VM_EXEC))
+		e |= PTE_NX;
+	if (prot & VM_USER)
+		e |= PTE_U;
+	else
+		e |= PTE_G;
+	if (prot & VM_SHARED)
+		e |= PTE_SHARED;
+	return e;
+}
+
+static unsigned pte_prot(u64 e)
+{
+	unsigned p = VM_READ;
+	if (e & PTE_W)
+		p |= VM_WRITE;
+	if (!(e & PTE_NX))
+		p |= VM_EXEC;
+	if (e & PTE_U)
+		p |= VM_USER;
+	if (e & PTE_SHARED)
+		p |= VM_SHARED;
+	return p;
+}
+
+/*
+ * walk: the level-0 entry for va in the tables under root, creating missing tables when
+ * `create` (accounted to *tables). NULL if absent (or out of memory), or if a large page
+ * covers va. Bounded: four levels.
+ */
+static u64 *walk(paddr_t root, vaddr_t va, bool create, bool user, u64 *tables)
+{
+	u64 *t = table(root);
+	for (int level = 3; level > 0; level--) {
+		u64 *e = &t[idx(va, level)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return NULL;
+			paddr_t pa = frame_alloc(0);
+			if (!pa)
+				return NULL;
+			if (tables)
+				(*tables)++;
+			*e = pa | PTE_P | PTE_W | (user ? PTE_U : 0);
+		} else if (*e & PTE_PS) {
+			return NULL;
+		}
+		t = table(*e);
+	}
+	return &t[idx(va, 0)];
+}
+
+static void kmap_range(vaddr_t va, vaddr_t end, paddr_t pa, unsigned prot)
+{
+	for (; va < end; va += PAGE_SIZE, pa += PAGE_SIZE) {
+		u64 *e = walk(kernel_root, va, true, false, NULL);
+		if (!e)
+			panic("vm_init: out of memory for kernel page tables");
+		*e = pa | leaf_bits(prot);
+	}
+}
+
+static void kmap_2m(vaddr_t va, paddr_t pa, u64 extra)
+{
+	u64 *t = table(kernel_root);
+	for (int level = 3; level > 1; level--) {
+		u64 *e = &t[idx(va, level)];
+		if (!(*e & PTE_P)) {
+			paddr_t tp = frame_alloc(0);
+			if (!tp)
+				panic("vm_init: out of memory for the direct map");
+			*e = tp | PTE_P | PTE_W;
+		}
+		t = table(*e);
+	}
+	t[idx(va, 1)] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | extra;
+}
+
+void vm_init(void)
+{
+	kernel_root = frame_alloc(0);
+	if (!kernel_root)
+		panic("vm_init: no frame for the kernel PML4");
+	/* Pre-create every kernel-half PDPT so user spaces can share them by copying. */
+	for (int i = 256; i < 512; i++) {
+		paddr_t pa = frame_alloc(0);
+		if (!pa)
+			panic("vm_init: out of memory");
+		table(kernel_root)[i] = pa | PTE_P | PTE_W;
+	}
+	/* Direct map of RAM (2 MiB pages, RW, NX), and the APIC windows uncached. */
+	for (paddr_t pa = 0; pa < ALIGN_UP(bootinfo.mem_top, 0x200000ul); pa += 0x200000)
+		kmap_2m(DIRECT_MAP_BASE + pa, pa, 0);
+	kmap_2m(DIRECT_MAP_BASE + 0xFEC00000, 0xFEC00000, PTE_PCD | PTE_PWT);
+	kmap_2m(DIRECT_MAP_BASE + 0xFEE00000, 0xFEE00000, PTE_PCD | PTE_PWT);
+	/* The kernel image, one protection per section. */
+	vaddr_t text = (vaddr_t)__kernel_start, rodata = (vaddr_t)__text_end;
+	vaddr_t data = (vaddr_t)__rodata_end, end = (vaddr_t)__kernel_end;
+	kmap_range(text, rodata, IMAGE_PHYS_OF(text), VM_READ | VM_EXEC);
+	kmap_range(rodata, data, IMAGE_PHYS_OF(rodata), VM_READ);
+	kmap_range(data, end, IMAGE_PHYS_OF(data), VM_READ | VM_WRITE);
+
+	pcid_on = cpu_has_pcid;
+	if (pcid_on)
+		write_cr4(read_cr4() | CR4_PCIDE);
+	vspace_activate_kernel();
+}
+
+u64 vm_map_kernel_stack(unsigned index, u64 size)
+{
+	vaddr_t top = KERNEL_STACKS + (u64)(index + 1) * KERNEL_STACK_SLOT;
+	for (vaddr_t va = top - size; va < top; va += PAGE_SIZE) {
+		paddr_t pa = frame_alloc(0);
+		if (!pa)
+			panic("vm: no memory for kernel stacks");
+		kmap_range(va, va + PAGE_SIZE, pa, VM_READ | VM_WRITE);
+	}
+	return top;   /* the page below top - size stays unmapped: the guard */
+}
+
+bool vm_pcid_enabled(void)
+{
+	return pcid_on;
+}
+
+static u16 asid_alloc(void)
+{
+	for (u32 i = 1; i < MAX_ASID; i++) {
+		if (!(asid_used[i / 64] & (1ull << (i % 64)))) {
+			asid_used[i / 64] |= 1ull << (i % 64);
+			return (u16)i;
+		}
+	}
+	return 0;   /* all taken: share tag 0 and always flush */
+}
+
+int vspace_create(struct vspace *vs)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->root = frame_alloc(0);
+	if (!vs->root)
+		return -ORB_ENOMEM;
+	memcpy(table(vs->root) + 256, table(kernel_root) + 256, 256 * sizeof(u64));
+	vs->asid = pcid_on ? asid_alloc() : 0;
+	vs->tlb_stale = true;   /* the tag may have been used before */
+	vs->table_pages = 1;
+	return 0;
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+	if (active == vs)
+		vspace_activate_kernel();
+	u64 *l4 = table(vs->root);
+	for (int i = 0; i < 256; i++) {
+		if (!(l4[i] & PTE_P))
+			continue;
+		u64 *l3 = table(l4[i]);
+		for (int j = 0; j < 512; j++) {
+			if (!(l3[j] & PTE_P))
+				continue;
+			u64 *l2 = table(l3[j]);
+			for (int k = 0; k < 512; k++) {
+				if (!(l2[k] & PTE_P))
+					continue;
+				u64 *l1 = table(l2[k]);
+				for (int m = 0; m < 512; m++)
+					if ((l1[m] & PTE_P) && !(l1[m] & PTE_SHARED))
+						frame_free(l1[m] & PTE_ADDR, 0);
+				frame_free(l2[k] & PTE_ADDR, 0);
+			}
+			frame_free(l3[j] & PTE_ADDR, 0);
+		}
+		frame_free(l4[i] & PTE_ADDR, 0);
+	}
+	frame_free(vs->root, 0);
+	if (vs->asid)
+		asid_used[vs->asid / 64] &= ~(1ull << (vs->asid % 64));
+	vs->root = 0;
+}
+
+void vspace_activate(struct vspace *vs)
+{
+	if (vs == active && !vs->tlb_stale)
+		return;
+	u64 cr3 = vs->root;
+	if (pcid_on) {
+		cr3 |= vs->asid;
+		if (!vs->tlb_stale && vs->asid)
+			cr3 |= 1ull << 63;   /* keep this tag's TLB entries */
+	}
+	vs->tlb_stale = false;
+	active = vs;
+	write_cr3(cr3);
+}
+
+void vspace_activate_kernel(void)
+{
+	active = NULL;
+	write_cr3(kernel_root);   /* tag 0, flushes tag 0 */
+}
+
+struct vspace *vm_current(void)
+{
+	return active;
+}
+
+static bool user_page_ok(vaddr_t va)
+{
+	return !(va & (PAGE_SIZE - 1)) && va >= PAGE_SIZE && va < USER_TOP - PAGE_SIZE;
+}
+
+int vm_map(struct vspace *vs, vaddr_t va, paddr_t pa, unsigned prot)
+{
+	if (!user_page_ok(va) || (pa & (PAGE_SIZE - 1)))
+		return -ORB_EINVAL;
+	if ((prot & VM_WRITE) && (prot & VM_EXEC))
+		return -ORB_EINVAL;   /* W^X */
+	u64 *e = walk(vs->root, va, true, true, &vs->table_pages);
+	if (!e)
+		return -ORB_ENOMEM;
+	if (*e & PTE_P)
+		return -ORB_EEXIST;
+	*e = pa | leaf_bits(prot | VM_USER);
+	vs->pages++;
+	return 0;
+}
+
+static void tlb_invalidate(struct vspace *vs, vaddr_t va)
+{
+	if (vs == active)
+		invlpg(va);
+	else
+		vs->tlb_stale = true;
+}
+
+paddr_t vm_unmap(struct vspace *vs, vaddr_t va, unsigned *prot_out)
+{
+	if (!user_page_ok(va))
+		return 0;
+	u64 *e = walk(vs->root, va, false, true, NULL);
+	if (!e || !(*e & PTE_P))
+		return 0;
+	paddr_t pa = *e & PTE_ADDR;
+	if (prot_out)
+		*prot_out = pte_prot(*e);
+	*e = 0;
+	vs->pages--;
+	tlb_invalidate(vs, va);
+	return pa;
+}
+
+int vm_protect(struct vspace *vs, vaddr_t va, unsigned prot)
+{
+	if (!user_page_ok(va))
+		return -ORB_EINVAL;
+	if ((prot & VM_WRITE) && (prot & VM_EXEC))
+		return -ORB_EINVAL;
+	u64 *e = walk(vs->root, va, false, true, NULL);
+	if (!e || !(*e & PTE_P))
+		return -ORB_ENOENT;
+	*e = (*e & (PTE_ADDR | PTE_SHARED)) | leaf_bits(prot | VM_USER);
+	tlb_invalidate(vs, va);
+	return 0;
+}
+
+bool vm_query(const struct vspace *vs, vaddr_t va, paddr_t *pa, unsigned *prot)
+{
+	u64 *e = walk(vs->root, ALIGN_DOWN(va, PAGE_SIZE), false, true, NULL);
+	if (!e || !(*e & PTE_P))
+		return false;
+	if (pa)
+		*pa = (*e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+	if (prot)
+		*prot = pte_prot(*e);
+	return true;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Starting the first processes from the boot archive.
+ *
+ * init (the entry flagged INIT) is created first, so it is pid 1. It receives the
+ * capabilities its image description lists (config entry "initcaps", one boot_cap record
+ * each, placed in slots 0, 1, 2… in that order) and a read-only window onto the whole
+ * boot archive at USER_BOOT_ARCHIVE, from which it reads the manifest and the images of
+ * the services it starts. Entries flagged START_AT_BOOT are then started by the kernel
+ * as children of init (test images use this; the default image lets init start them).
+ */
+#include <kernel/archive.h>
+#include <kernel/axiom.h>
+#include <kernel/boot.h>
+#include <kernel/cap.h>
+#include <kernel/printk.h>
+#include <kernel/process.h>
+#include <memlayout.h>
+
+static void give_boot_caps(struct process *p)
+{
+	struct archive_file f;
+	if (!archive_find("initcaps", &f))
+		return;
+	const orb_boot_cap_t *bc = (const orb_boot_cap_t *)f.data;
+	u32 n = f.size / sizeof(*bc);
+	for (u32 i = 0; i < n; i++) {
+		u8 type = bc[i].object_type;
+		if (type != ORB_OBJ_CONSOLE && type != ORB_OBJ_PROCESS && type != ORB_OBJ_IRQ &&
+		    type != ORB_OBJ_IOPORT && type != ORB_OBJ_AXIOM) {
+			printk("boot: initcaps[%u]: type %u cannot be created at boot; skipped\n", i, type);
+			continue;
+		}
+		long h = cap_create_obj(p, type, bc[i].object_id, bc[i].rights & ORB_RIGHTS_ALL,
+					NULL, (int)i);
+		if (h < 0)
+			printk("boot: initcaps[%u]: error %ld\n", i, h);
+	}
+}
+
+static void map_archive(struct process *p)
+{
+	paddr_t start = archive_phys_start();
+	u64 size = archive_phys_end() - start;
+	if (!size || !region_add(p, USER_BOOT_ARCHIVE, size, R_BOOT, VM_READ))
+		return;
+	for (u64 off = 0; off < size; off += PAGE_SIZE)
+		vm_map(&p->vs, USER_BOOT_ARCHIVE + off, start + off, VM_READ | VM_SHARED);
+	axiom_memory_mapped(p->pid, USER_BOOT_ARCHIVE, size, VM_READ);
+}
+
+static struct process *start(const struct archive_file *f, u32 parent)
+{
+	long err;
+	struct process *p = process_spawn_elf(f->name, f->data, f->size, f->priority, parent, &err);
+	if (!p)
+		printk("boot: cannot start %s: error %ld\n", f->name, err);
+	return p;
+}
+
+u32 boot_start_processes(void)
+{
+	struct archive_file f;
+	u32 started = 0;
+	for (u32 i = 0; i < archive_count(); i++) {
+		if (!archive_get(i, &f) || !(f.flags & ORB_BOOT_ENTRY_ELF) ||
+		    !(f.flags & ORB_BOOT_ENTRY_INIT))
+			continue;
+		struct process *init = start(&f, 0);
+		if (init) {
+			give_boot_caps(init);
+			map_archive(init);
+			started++;
+		}
+		break;
+	}
+	for (u32 i = 0; i < archive_count(); i++) {
+		if (archive_get(i, &f) && (f.flags & ORB_BOOT_ENTRY_ELF) &&
+		    (f.flags & ORB_BOOT_ENTRY_START_AT_BOOT) && !(f.flags & ORB_BOOT_ENTRY_INIT) &&
+		    start(&f, 1))
+			started++;
+	}
+	return started;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Anonymous memory: mem_map / mem_unmap / mem_protect (spec §1.10, §5.1 #8).
+ * A mapping is a region of whole pages, zero-filled, never both writable and executable;
+ * unmap takes exactly a region mem_map made; protect may only take rights away.
+ */
+#include <gen/syscall_table.h>
+#include <kernel/cap.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <memlayout.h>
+
+#define MAP_MAX (1ull << 30)   /* one mapping: at most 1 GiB */
+
+static unsigned prot_to_vm(u32 prot)
+{
+	return VM_READ | ((prot & ORB_PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & ORB_PROT_EXEC) ? VM_EXEC : 0);
+}
+
+static bool prot_ok(u32 prot)
+{
+	return prot && !(prot & ~(ORB_PROT_READ | ORB_PROT_WRITE | ORB_PROT_EXEC)) &&
+	       !((prot & ORB_PROT_WRITE) && (prot & ORB_PROT_EXEC));
+}
+
+/* A free range of `size` bytes in the mapping area, or 0. */
+static vaddr_t find_free(struct process *p, u64 size)
+{
+	vaddr_t va = USER_MMAP_BASE;
+	for (int pass = 0; pass <= MAX_REGIONS && va + size <= USER_MMAP_TOP; pass++) {
+		struct region *r = region_overlaps(p, va, size);
+		if (!r)
+			return va;
+		vaddr_t next = r->base + r->size;
+		va = ALIGN_UP(next + PAGE_SIZE, PAGE_SIZE);   /* keep a guard page between */
+	}
+	return 0;
+}
+
+long sys_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
+		 struct syscall_frame *f)
+{
+	struct process *p = f->t->proc;
+	if (!size || size > MAP_MAX || (size & (PAGE_SIZE - 1)) || (vaddr & (PAGE_SIZE - 1)) ||
+	    !prot_ok(prot))
+		return -ORB_EINVAL;
+	if (proc != ORB_CAP_NONE) {
+		long rc = cap_lookup_process(p, proc, ORB_RIGHT_WRITE, &p);
+		if (rc < 0)
+			return rc;
+	}
+	if (!vaddr)
+		vaddr = find_free(p, size);
+	if (!vaddr || vaddr < USER_BASE || vaddr >= USER_MMAP_TOP || size > USER_MMAP_TOP - vaddr)
+		return -ORB_EINVAL;
+	struct region *r = region_add(p, vaddr, size, R_ANON, (u8)prot_to_vm(prot));
+	if (!r)
+		return region_overlaps(p, vaddr, size) ? -ORB_EEXIST : -ORB_ENOMEM;
+	int rc = region_populate(p, vaddr, size, prot_to_vm(prot));
+	if (rc < 0) {
+		region_release(p, r);
+		return rc;
+	}
+	/* The Memory capability (spec §1.10): R/W from prot, G set, object = base address. */
+	u8 rights = ORB_RIGHT_READ | ORB_RIGHT_GRANT | ((prot & ORB_PROT_WRITE) ? ORB_RIGHT_WRITE : 0);
+	long slot = cap_create_obj(f->t->proc, ORB_OBJ_MEMORY, region_object_id(p, r), rights,
+				   &r->kobj, -1);
+	frame_set_out(f, 2, slot < 0 ? ORB_CAP_NONE : (u64)slot);
+	return (long)vaddr;
+}
+
+long sys_mem_unmap(uint64_t vaddr, size_t size)
+{
+	struct process *p = current()->proc;
+	struct region *r = region_find(p, vaddr);
+	if (!r)
+		return -ORB_ENOENT;
+	if (r->kind != R_ANON || r->size != size)
+		return -ORB_EINVAL;
+	region_release(p, r);
+	return 0;
+}
+
+long sys_mem_protect(uint64_t vaddr, size_t size, uint32_t prot)
+{
+	struct process *p = current()->proc;
+	if (!size || (size | vaddr) & (PAGE_SIZE - 1) || !prot_ok(prot))
+		return -ORB_EINVAL;
+	struct region *r = NULL;
+	for (int i = 0; i < MAX_REGIONS && !r; i++) {
+		struct region *c = &p->regions[i];
+		if (c->kind != R_FREE && vaddr >= c->base && vaddr - c->base < c->size)
+			r = c;
+	}
+	if (!r)
+		return -ORB_ENOENT;
+	if (r->kind != R_ANON || size > r->size - (vaddr - r->base))
+		return -ORB_EINVAL;
+	unsigned want = prot_to_vm(prot);
+	if (want & ~r->max_prot)
+		return -ORB_EPERM;   /* protect only narrows (spec §1.10) */
+	for (u64 off = 0; off < size; off += PAGE_SIZE)
+		vm_protect(&p->vs, vaddr + off, want);
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Syscall dispatch. The table is one expansion of the X-macro generated from
+ * orbital_build/abi/defs/syscalls.py; an empty entry or a number past the table is
+ * -ORB_ENOSYS, never a crash. Axiom sees every call: the SysLog record is opened with the
+ * caller taken from the running thread (never from an argument) and closed with the
+ * result; commits made by the handler point back at that record.
+ */
+#include <gen/syscall_table.h>
+#include <kernel/axiom.h>
+#include <kernel/fastpath.h>
+#include <kernel/syscall.h>
+#include <orbital/abi.h>
+
+#define X(num, name, nargs) [num] = syscall_invoke_##name,
+static syscall_invoke_t *const table[ORB_SYS_COUNT] = { ORB_SYSCALLS(X) };
+#undef X
+
+/* The one place that chooses: the fast path for call / reply_recv, else the slow path. */
+void syscall_dispatch(struct thread *t)
+{
+	u64 nr = uctx_result_reg(&t->ctx);
+	if (nr == ORB_SYS_ENDPOINT_CALL)
+		fastpath_call(t);
+	else if (nr == ORB_SYS_ENDPOINT_REPLY_RECV)
+		fastpath_reply_recv(t);
+	syscall_entry_c(t, nr);
+}
+
+void syscall_entry_c(struct thread *t, u64 nr)
+{
+	u64 a[6];
+	for (unsigned i = 0; i < 6; i++)
+		a[i] = uctx_arg(&t->ctx, i);
+	t->stats.syscalls++;
+	axiom_syscall_begin(t, nr, a);
+	struct syscall_frame f = { t };
+	long ret = nr < ORB_SYS_COUNT && table[nr] ? table[nr](a, &f) : -ORB_ENOSYS;
+	if (ret == SYSCALL_NORESULT)
+		return;   /* blocked (result on wake-up) or gone */
+	uctx_set_result(&t->ctx, ret);
+	axiom_syscall_end(t, ret);
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SHA-256 as specified in FIPS 180-4 §6.2: 64-byte blocks, a 64-word message schedule,
+ * 64 rounds with the constants K (first 32 bits of the fractional parts of the cube
+ * roots of the first 64 primes), big-endian length padding.
+ */
+#include <kernel/sha256.h>
+#include <kernel/string.h>
+
+static const u32 K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static inline u32 ror(u32 x, unsigned n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void compress(u32 h[8], const u8 *p)
+{
+	u32 w[64];
+	for (int i = 0; i < 16; i++)
+		w[i] = (u32)p[4 * i] << 24 | (u32)p[4 * i + 1] << 16 | (u32)p[4 * i + 2] << 8 |
+		       p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		u32 s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		u32 s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	u32 a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+	for (int i = 0; i < 64; i++) {
+		u32 t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+		u32 t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		k = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+}
+
+void sha256_init(struct sha256 *s)
+{
+	static const u32 iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->fill = 0;
+}
+
+void sha256_update(struct sha256 *s, const void *data, size_t n)
+{
+	const u8 *p = data;
+	s->len += n;
+	while (n) {
+		u32 take = MIN((size_t)(64 - s->fill), n);
+		memcpy(s->block + s->fill, p, take);
+		s->fill += take, p += take, n -= take;
+		if (s->fill == 64) {
+			compress(s->h, s->block);
+			s->fill = 0;
+		}
+	}
+}
+
+void sha256_final(struct sha256 *s, u8 out[SHA256_DIGEST])
+{
+	u64 bits = s->len * 8;
+	u8 pad = 0x80;
+	sha256_update(s, &pad, 1);
+	pad = 0;
+	while (s->fill != 56)
+		sha256_update(s, &pad, 1);
+	u8 len_be[8];
+	for (int i = 0; i < 8; i++)
+		len_be[i] = (u8)(bits >> (56 - 8 * i));
+	sha256_update(s, len_be, 8);
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = (u8)(s->h[i] >> 24);
+		out[4 * i + 1] = (u8)(s->h[i] >> 16);
+		out[4 * i + 2] = (u8)(s->h[i] >> 8);
+		out[4 * i + 3] = (u8)s->h[i];
+	}
+}
+
+void sha256(const void *data, size_t n, u8 out[SHA256_DIGEST])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, data, n);
+	sha256_final(&s, out);
+}

@@ -1,0 +1,22 @@
+"""`orbital-build`: generate the ABI, build images, benchmarks and Axiom log tools."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import run_cli
+
+
+def commands() -> list:
+    from ..abi.command import GenCommand
+    from ..image.command import ImageCommand
+    return [GenCommand(), ImageCommand()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_cli("orbital-build", "Build Orbital OS images from Python ABI definitions "
+                   "and C sources.", commands(), argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

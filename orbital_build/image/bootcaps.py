@@ -1,0 +1,45 @@
+"""init's initial capabilities as the kernel reads them: the `initcaps` archive entry, one
+`boot_cap` record (orbital_build/abi/defs/types.py) per capability, in slot order."""
+
+from __future__ import annotations
+
+from ..errors import OrbitalError
+from ..generated import abi
+from .description import CapSpec, Service
+
+_RIGHTS = {"r": abi.Rights.READ, "w": abi.Rights.WRITE, "g": abi.Rights.GRANT}
+
+
+def rights_mask(rights: str) -> int:
+    mask = 0
+    for c in rights:
+        mask |= int(_RIGHTS[c])
+    return mask
+
+
+def object_of(cap: CapSpec) -> tuple[int, int]:
+    """(object type, object id) of a capability the kernel can create at boot."""
+    if cap.kind == "console":
+        return abi.ObjectType.CONSOLE, 0
+    if cap.kind == "axiom":
+        return abi.ObjectType.AXIOM, 0
+    if cap.kind == "process" and cap.object == "root":
+        return abi.ObjectType.PROCESS, 0
+    if cap.kind == "irq":
+        return abi.ObjectType.IRQ, int(cap.object)
+    if cap.kind == "ioport":
+        lo, _, hi = cap.object.partition("-")
+        first = int(lo, 0)
+        last = int(hi, 0) if hi else first
+        return abi.ObjectType.IOPORT, first | (last << 16)
+    raise OrbitalError(f"capability '{cap}' cannot be given at boot (init may hold console, "
+                       "process:root, axiom, irq and ioport capabilities)")
+
+
+def boot_caps(init: Service) -> bytes:
+    out = bytearray()
+    for cap in init.caps:
+        otype, oid = object_of(cap)
+        out += abi.BootCap(object_type=int(otype), rights=rights_mask(cap.rights),
+                           object_id=oid).pack()
+    return bytes(out)

@@ -1,0 +1,220 @@
+"""The image description (`images/*.toml`): which kernel, which services with which
+initial capabilities and limits, and how much memory. Unknown keys are errors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import SchemaError, Table, load_toml, parse_size
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+ROLES = ("init", "service", "app", "test")
+RESTART = ("never", "on-failure", "always", "backoff")
+CAP_KINDS = ("console", "process", "endpoint", "memory", "irq", "ioport", "axiom")
+
+
+@dataclass(frozen=True)
+class CapSpec:
+    """One initial capability: `kind[:object]:rights`, e.g. `process:root:rwg`,
+    `endpoint:storage:w`, `irq:4:rw`, `ioport:0x3f8-0x3ff:rw`, `console:w`."""
+
+    kind: str
+    object: str
+    rights: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object}:{self.rights}" if self.object else \
+            f"{self.kind}:{self.rights}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory: int = 0        # bytes, 0 = unlimited
+    caps: int = 0          # live capabilities, 0 = unlimited
+    cpu_ms: int = 0        # CPU time, 0 = unlimited
+    ipc_queue: int = 0     # queued messages on its endpoints, 0 = default
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    source: str            # directory of C sources, relative to the project root
+    role: str
+    start: bool
+    priority: int
+    phase: int
+    restart: str
+    depends_on: tuple[str, ...]
+    register: str          # service type it may register with init ("" = none)
+    version: str
+    caps: tuple[CapSpec, ...]
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path
+    name: str
+    description: str
+    profile: str
+    memory: int
+    cmdline: str
+    kernel_source: str
+    kernel_cflags: tuple[str, ...]
+    services: tuple[Service, ...] = field(default_factory=tuple)
+
+    @property
+    def init(self) -> Service | None:
+        return next((s for s in self.services if s.role == "init"), None)
+
+
+def _name_check(v: str) -> str | None:
+    return None if NAME_RE.match(v) else "must match [a-z][a-z0-9_-]{0,30}"
+
+
+def parse_cap(text: str) -> CapSpec:
+    """Parse `kind[:object]:rights`; raises ValueError with the reason."""
+    parts = text.split(":")
+    if len(parts) not in (2, 3):
+        raise ValueError(f"capability {text!r}: expected kind[:object]:rights")
+    kind, rights = parts[0], parts[-1]
+    obj = parts[1] if len(parts) == 3 else ""
+    if kind not in CAP_KINDS:
+        raise ValueError(f"capability {text!r}: unknown kind {kind!r} "
+                         f"(one of {', '.join(CAP_KINDS)})")
+    if not rights or any(c not in "rwg" for c in rights) or len(set(rights)) != len(rights):
+        raise ValueError(f"capability {text!r}: rights must be a subset of 'rwg'")
+    needs_object = kind in ("endpoint", "irq", "ioport", "process")
+    if needs_object and not obj:
+        raise ValueError(f"capability {text!r}: '{kind}' needs an object")
+    if kind == "irq" and not (obj.isdigit() and int(obj) < 24):
+        raise ValueError(f"capability {text!r}: irq must be a line 0-23")
+    if kind == "ioport":
+        m = re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)(?:-(0x[0-9a-fA-F]+|\d+))?", obj)
+        if not m:
+            raise ValueError(f"capability {text!r}: ioport must be PORT or FIRST-LAST")
+        lo = int(m.group(1), 0)
+        hi = int(m.group(2), 0) if m.group(2) else lo
+        if not lo <= hi <= 0xFFFF:
+            raise ValueError(f"capability {text!r}: port range out of order or > 0xffff")
+    if kind == "process" and obj != "root" and not NAME_RE.match(obj):
+        raise ValueError(f"capability {text!r}: process object is 'root' or a service name")
+    return CapSpec(kind, obj, "".join(c for c in "rwg" if c in rights))
+
+
+def _limits(t: Table | None) -> Limits:
+    if t is None:
+        return Limits()
+
+    def size(v: str) -> str | None:
+        try:
+            parse_size(v)
+        except ValueError as e:
+            return str(e)
+        return None
+
+    def nonneg(v: int) -> str | None:
+        return None if v >= 0 else "must be >= 0"
+
+    mem = t.get("memory", str, "0", check=size)
+    lim = Limits(memory=parse_size(mem), caps=t.get("caps", int, 0, check=nonneg),
+                 cpu_ms=t.get("cpu_ms", int, 0, check=nonneg),
+                 ipc_queue=t.get("ipc_queue", int, 0, check=nonneg))
+    t.done()
+    return lim
+
+
+def _service(root: Path, t: Table) -> Service:
+    name = t.get("name", str, required=True, check=_name_check)
+    source = t.get("source", str, f"services/{name}")
+    if not (root / source).is_dir():
+        raise t.error(f"'{t.key('source')}': no directory {source}")
+    role = t.get("role", str, "service",
+                 check=lambda v: None if v in ROLES else f"must be one of {', '.join(ROLES)}")
+    caps = []
+    for i, c in enumerate(t.get("caps", list, [])):
+        if not isinstance(c, str):
+            raise t.error(f"'{t.key('caps')}[{i}]' must be a string like 'console:w'")
+        try:
+            caps.append(parse_cap(c))
+        except ValueError as e:
+            raise t.error(f"'{t.key('caps')}[{i}]': {e}") from None
+    deps = t.get("depends_on", list, [])
+    for i, d in enumerate(deps):
+        if not isinstance(d, str) or not NAME_RE.match(d):
+            raise t.error(f"'{t.key('depends_on')}[{i}]' must be a service name")
+    svc = Service(
+        name=name, source=source, role=role,
+        start=t.get("start", bool, True),
+        priority=t.get("priority", int, 64,
+                       check=lambda v: None if 0 <= v <= 255 else "must be 0-255"),
+        phase=t.get("phase", int, 1, check=lambda v: None if 0 <= v <= 3 else "must be 0-3"),
+        restart=t.get("restart", str, "on-failure",
+                      check=lambda v: None if v in RESTART else
+                      f"must be one of {', '.join(RESTART)}"),
+        depends_on=tuple(deps),
+        register=t.get("register", str, "", check=lambda v: None if not v or NAME_RE.match(v)
+                       else "must be a service type like 'storage'"),
+        version=t.get("version", str, "1",
+                      check=lambda v: None if 0 < len(v) <= 32 else "must be 1-32 characters"),
+        caps=tuple(caps),
+        limits=_limits(t.table("limits")),
+    )
+    t.done()
+    return svc
+
+
+def load_image(path: Path, root: Path) -> Image:
+    """Read and check an image description; every problem is a one-line SchemaError."""
+    top = Table(path, "", load_toml(path))
+    img = top.table("image") or Table(path, "image", {})
+    name = img.get("name", str, path.stem, check=_name_check)
+    description = img.get("description", str, "")
+    profile = img.get("profile", str, "default", check=_name_check)
+    try:
+        memory = parse_size(img.get("memory", str, "256M"))
+    except ValueError as e:
+        raise SchemaError(f"{path}: 'image.memory': {e}") from None
+    if not 32 << 20 <= memory <= 4 << 30:
+        raise SchemaError(f"{path}: 'image.memory' must be between 32M and 4G")
+    cmdline = img.get("cmdline", str, "",
+                      check=lambda v: None if len(v) < 255 and v.isprintable()
+                      else "must be printable and shorter than 255 characters")
+    img.done()
+
+    kern = top.table("kernel") or Table(path, "kernel", {})
+    ksrc = kern.get("source", str, "kernel_image")
+    if not (root / ksrc).is_dir():
+        raise SchemaError(f"{path}: 'kernel.source': no directory {ksrc}")
+    kflags = kern.get("cflags", list, [])
+    for i, f in enumerate(kflags):
+        if not isinstance(f, str) or not re.fullmatch(r"-D[A-Za-z_][A-Za-z0-9_]*(=[\w.]*)?", f):
+            raise SchemaError(f"{path}: 'kernel.cflags[{i}]' must be a -DNAME[=VALUE] define")
+    kern.done()
+
+    services = tuple(_service(root, t) for t in top.tables("service"))
+    top.done()
+
+    names = [s.name for s in services]
+    for n in names:
+        if names.count(n) > 1:
+            raise SchemaError(f"{path}: duplicate service name '{n}'")
+    inits = [s.name for s in services if s.role == "init"]
+    if len(inits) > 1:
+        raise SchemaError(f"{path}: more than one service with role 'init': {', '.join(inits)}")
+    for s in services:
+        for d in s.depends_on:
+            if d not in names:
+                raise SchemaError(f"{path}: service '{s.name}' depends on unknown '{d}'")
+        for c in s.caps:
+            if c.kind in ("endpoint", "process") and c.object not in ("root", "init") \
+                    and c.object not in names:
+                raise SchemaError(f"{path}: service '{s.name}': capability '{c}' names "
+                                  f"unknown service '{c.object}'")
+    if len(services) > 60:
+        raise SchemaError(f"{path}: at most 60 services fit in a boot archive")
+    return Image(path=path, name=name, description=description, profile=profile,
+                 memory=memory, cmdline=cmdline, kernel_source=ksrc,
+                 kernel_cflags=tuple(kflags), services=services)

@@ -1,0 +1,28 @@
+"""Compiler and linker flags for the kernel and for user programs, in one place."""
+
+from __future__ import annotations
+
+from .. import __version__
+
+COMMON_CFLAGS = [
+    "-std=gnu11", "-O2", "-g", "-ffreestanding", "-fno-pic", "-fno-pie",
+    "-mgeneral-regs-only", "-fno-stack-protector", "-fno-asynchronous-unwind-tables",
+    "-fno-omit-frame-pointer", "-fno-strict-aliasing", "-Wall", "-Wextra", "-Werror",
+    "-Wno-unused-parameter",
+]
+
+KERNEL_CFLAGS = COMMON_CFLAGS + [
+    "-mcmodel=kernel", "-mno-red-zone", f'-DORB_VERSION="{__version__}"',
+    "-Ikernel_image/include", "-Ikernel_image/include/uapi",
+]
+KERNEL_ASFLAGS = ["-D__ASSEMBLER__", "-g", "-Ikernel_image/include",
+                  "-Ikernel_image/include/uapi"]
+
+USER_CFLAGS = COMMON_CFLAGS + [
+    "-static", "-Iservices/lib/include", "-Ikernel_image/include/uapi",
+]
+USER_ASFLAGS = ["-D__ASSEMBLER__", "-g", "-Iservices/lib/include",
+                "-Ikernel_image/include/uapi"]
+
+LDFLAGS = ["-nostdlib", "-static", "-no-pie", "-z", "max-page-size=0x1000",
+           "-z", "noexecstack", "--build-id=none"]

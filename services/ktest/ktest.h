@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ktest: the in-image kernel test suite. Each case is a function that checks kernel
+ * behaviour from ring 3 with KT_* assertions; a failed assertion ends the case (not the
+ * program). main() runs every case and prints one line per failure and the summary
+ * `ktest: N passed, M failed` that tests/e2e reads.
+ */
+#pragma once
+
+#include <orbital.h>
+
+struct kt {
+	const char *name;
+	bool failed;
+};
+
+struct kcase {
+	const char *name;
+	void (*fn)(struct kt *);
+};
+
+void kt_fail(struct kt *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#define KT_TRUE(t, c)                                                             \
+	do {                                                                      \
+		if (!(c)) {                                                       \
+			kt_fail(t, __FILE__, __LINE__, "expected %s", #c);        \
+			return;                                                   \
+		}                                                                 \
+	} while (0)
+#define KT_EQ(t, a, b)                                                            \
+	do {                                                                      \
+		long _a = (long)(a), _b = (long)(b);                              \
+		if (_a != _b) {                                                   \
+			kt_fail(t, __FILE__, __LINE__, "%s == %ld, expected %s == %ld", #a, _a, \
+				#b, _b);                                          \
+			return;                                                   \
+		}                                                                 \
+	} while (0)
+#define KT_ERR(t, call, err) KT_EQ(t, call, -(long)(err))
+
+/* A syscall with any number: only the test suite issues these directly. */
+long kt_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		uint64_t a5);
+
+#define KERNEL_ADDR 0xffffffff80100000ull
+#define NONCANON_ADDR 0x0000800000000000ull
+
+extern const struct kcase kt_basic_cases[], kt_mem_cases[], kt_mem2_cases[], kt_thread_cases[];
+extern const size_t kt_basic_count, kt_mem_count, kt_mem2_count, kt_thread_count;

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * liborbital: the only API an Orbital program uses. Everything a service needs — output,
+ * memory, threads, time, capabilities, IPC — goes through these functions and the
+ * generated syscall stubs in <orbital/syscalls.h>; no service code issues a raw syscall
+ * or touches x86 state, so another liborbital backend (wasm32) can carry the same
+ * services.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <orbital/abi.h>
+#include <orbital/syscalls.h>
+
+/* A program's entry point, called by the runtime with the process set up. */
+int main(void);
+
+/* --- output -------------------------------------------------------------------------- */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Formatted output to the console (one debug_write per call, so lines stay whole). */
+int orb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void orb_puts(const char *s);
+
+/* --- strings and memory -------------------------------------------------------------- */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+/* A small heap on top of mem_map: first fit with coalescing, 16-byte aligned blocks. */
+void *orb_malloc(size_t n);
+void *orb_calloc(size_t n, size_t size);
+void orb_free(void *p);
+
+/* --- process and threads ------------------------------------------------------------- */
+uint32_t orb_pid(void);
+uint64_t orb_now_ns(void);
+void orb_sleep_ms(uint64_t ms);
+/* This thread's IPC buffer (kernel-provided, also the FS base). */
+orb_ipc_buffer_t *orb_ipcbuf(void);
+/* Start fn(arg) in a new thread at priority `priority`; returns its tid or -E. */
+long orb_thread_start(void (*fn)(void *), void *arg, uint32_t priority);
+/* Stop the whole process. */
+__attribute__((noreturn)) void orb_exit_process(int code);
+
+#define ORB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Process start, threads, time, and the pieces of the runtime every program uses. */
+#include <orbital.h>
+
+static uint32_t my_pid;
+
+void orb_start(uint64_t arg, orb_ipc_buffer_t *ipcbuf);
+
+void orb_start(uint64_t arg, orb_ipc_buffer_t *ipcbuf)
+{
+	(void)ipcbuf;
+	my_pid = (uint32_t)arg;   /* the kernel starts a process's first thread with its pid */
+	orb_exit(main());
+}
+
+uint32_t orb_pid(void)
+{
+	if (!my_pid)
+		my_pid = (uint32_t)orb_process_self();
+	return my_pid;
+}
+
+orb_ipc_buffer_t *orb_ipcbuf(void)
+{
+	orb_ipc_buffer_t *b;
+	__asm__("movq %%fs:%c1, %0" : "=r"(b) : "i"(offsetof(orb_ipc_buffer_t, self)));
+	return b;
+}
+
+uint64_t orb_now_ns(void)
+{
+	return (uint64_t)orb_clock_get();
+}
+
+void orb_sleep_ms(uint64_t ms)
+{
+	orb_sleep(ms * 1000000ull);
+}
+
+void orb_exit_process(int code)
+{
+	orb_exit(code);
+}
+
+struct thread_start {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void thread_entry(struct thread_start *s, orb_ipc_buffer_t *ipcbuf);
+
+static void thread_entry(struct thread_start *s, orb_ipc_buffer_t *ipcbuf)
+{
+	(void)ipcbuf;
+	struct thread_start st = *s;
+	orb_free(s);
+	st.fn(st.arg);
+	orb_thread_exit(0);
+}
+
+long orb_thread_start(void (*fn)(void *), void *arg, uint32_t priority)
+{
+	struct thread_start *s = orb_malloc(sizeof(*s));
+	if (!s)
+		return -ORB_ENOMEM;
+	s->fn = fn;
+	s->arg = arg;
+	long tid = orb_thread_create((void *)thread_entry, 0, (uint64_t)(uintptr_t)s, priority);
+	if (tid < 0)
+		orb_free(s);
+	return tid;
+}

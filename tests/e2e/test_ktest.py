@@ -1,0 +1,56 @@
+"""The in-image kernel suite and the hostile programs (images/test.toml)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from orbital_build.qemu import run_image
+
+HOSTILE = {
+    "hostile-kwrite": r"#PF page fault at RIP .*write to 0xffffffff80100000.*kernel address",
+    "hostile-kread": r"#PF page fault at RIP .*read from 0xffff800000100000.*kernel address",
+    "hostile-execdata": r"#PF page fault at RIP .*fetch from .*protection violation",
+    "hostile-priv": r"#GP general protection",
+    "hostile-noncanon": r"#GP general protection",
+    "hostile-stack": r"#PF page fault at RIP .*write to .*not mapped",
+    "hostile-int": r"#GP general protection",
+}
+
+
+@pytest.fixture(scope="module")
+def ktest(images):
+    return run_image(images.path("test"), timeout=240, quiet=True)
+
+
+def test_ktest_passes(ktest) -> None:
+    m = re.search(r"ktest: (\d+) passed, (\d+) failed", ktest.output)
+    assert m, ktest.output[-3000:]
+    failures = [line for line in ktest.output.splitlines() if "ktest: FAIL" in line]
+    assert int(m.group(2)) == 0, "\n".join(failures)
+    assert int(m.group(1)) >= 40
+    assert ktest.returncode == 0, ktest.summary
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_program_dies_alone(ktest, name: str) -> None:
+    out = ktest.output
+    fault = re.search(rf"fault: pid (\d+) \({name}\) thread \d+: (.*)", out)
+    assert fault, f"{name} was not stopped by a fault:\n{out[-2000:]}"
+    assert re.search(HOSTILE[name], fault.group(2)), fault.group(2)
+    assert f"process {fault.group(1)} ({name}) killed by a fault" in out
+    assert f"{name}: still alive" not in out
+    # the system kept running: the suite's summary comes after the kill
+    summary = re.search(r"ktest: \d+ passed", out)
+    assert summary and out.index(fault.group(0)) < summary.start()
+    assert "KERNEL" not in out
+
+
+def test_processes_interleave_under_preemption(ktest) -> None:
+    lines = [line for line in ktest.output.splitlines() if re.fullmatch(r"spin-[ab] \d", line)]
+    assert len(lines) == 12, lines
+    who = [line[:6] for line in lines]
+    switches = sum(1 for a, b in itertools.pairwise(who) if a != b)
+    assert switches >= 3, who   # neither spinner yields: only the timer interleaves them
