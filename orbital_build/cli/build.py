@@ -9,8 +9,9 @@ from . import run_cli
 
 def commands() -> list:
     from ..abi.command import GenCommand
+    from ..axiom.command import AxiomCommand
     from ..image.command import ImageCommand
-    return [GenCommand(), ImageCommand()]
+    return [GenCommand(), ImageCommand(), AxiomCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -152,7 +152,7 @@ def _missing_image(image: Path) -> OrbitalError:
 def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path | None = None,
               qemu: str | None = None, kernel_elf: str | Path | None = None,
               gdb_port: int | None = None, extra_args: Sequence[str] = (),
-              check: bool = True) -> Launch:
+              check: bool = True, axiom: str | Path | None = None) -> Launch:
     """Decide the argv for booting `image` (default build/default/orbital.img).
 
     `profile` is a Profile, a name (qemu/NAME.toml) or a path; None takes the one named in
@@ -169,6 +169,8 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
     if check:
         resolve_qemu(profile, binary)
     argv = [binary, *profile.machine_args(), "-serial", "stdio", "-kernel", str(image)]
+    if axiom is not None:   # the kernel streams every commit to the debugcon port (0xE9)
+        argv += ["-debugcon", f"file:{axiom}"]
     if gdb_port is not None:
         argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     argv += list(extra_args)
@@ -204,7 +206,8 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
               kernel_elf: str | Path | None = None, gdb_port: int | None = None,
               prompt: str = DEFAULT_PROMPT, input_delay: float = 0.05,
               interactive: bool = False, kill_grace: float = 2.0,
-              echo: TextIO | None = None, symbolize: bool = True) -> BootResult:
+              echo: TextIO | None = None, symbolize: bool = True,
+              axiom: str | Path | None = None) -> BootResult:
     """Boot `image` in QEMU and return how it went (see the module docstring).
 
     The argv is printed on stderr first. Guest lines are echoed to `echo` (default
@@ -213,7 +216,7 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     the terminal when `interactive`, else /dev/null. `timeout` None (or 0) waits forever;
     with `gdb_port` QEMU waits for a debugger and the timeout is off."""
     launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
-                       gdb_port=gdb_port, extra_args=extra_args)
+                       gdb_port=gdb_port, extra_args=extra_args, axiom=axiom)
     print(f"+ {launch.command_line()}", file=sys.stderr, flush=True)
     if gdb_port is not None:
         print(f"qemu: waiting for a debugger: {launch.gdb_hint()}", file=sys.stderr, flush=True)

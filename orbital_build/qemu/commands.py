@@ -79,12 +79,15 @@ class BootCommand(Command):
                                  f"(default {DEFAULT_GDB_PORT}); disables --timeout")
         parser.add_argument("--append", action="append", default=[], metavar="ARG",
                             help="extra raw QEMU argument, repeatable (write --append=-d)")
+        parser.add_argument("--axiom", metavar="FILE",
+                            help="capture the kernel's CommitLog stream (debugcon) in FILE and "
+                                 "verify it (hash chain, replay, checkpoints) after the boot")
 
     def run(self, args: argparse.Namespace) -> int:
         if args.dry_run:
             launch = plan_boot(args.image, profile=args.profile, qemu=args.qemu,
                                kernel_elf=args.kernel_elf, gdb_port=args.gdb,
-                               extra_args=args.append, check=False)
+                               extra_args=args.append, check=False, axiom=args.axiom)
             print(f"+ {launch.command_line()}", file=sys.stderr)
             return 0
         result = run_image(
@@ -92,9 +95,18 @@ class BootCommand(Command):
             input_lines=_read_lines(args.input) if args.input else None, log=args.log,
             quiet=args.quiet, extra_args=args.append, qemu=args.qemu,
             kernel_elf=args.kernel_elf, gdb_port=args.gdb, prompt=args.prompt,
-            interactive=args.input is None, symbolize=args.symbolize)
+            interactive=args.input is None, symbolize=args.symbolize, axiom=args.axiom)
         print(f"orbital-qemu: {result.summary}", file=sys.stderr)
         print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
+        if args.axiom:
+            from ..axiom.command import verify_log
+            try:
+                s = verify_log(Path(args.axiom))
+            except OrbitalError as e:
+                print(f"orbital-qemu: axiom: {e}", file=sys.stderr)
+                return 1
+            print(f"axiom: {s['commits']} commits verified, {s['checkpoints']} checkpoints "
+                  f"match the replay ({s['seconds']} s)", file=sys.stderr)
         return result.returncode
 
 

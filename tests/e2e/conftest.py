@@ -1,10 +1,15 @@
-"""End-to-end: boot real images in qemu-system-x86_64 (TCG) and read the serial console."""
+"""End-to-end: boot real images in qemu-system-x86_64 (TCG) and read the serial console.
+Every boot also captures the kernel's CommitLog stream and must pass `axiom verify`."""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
+
+from orbital_build.axiom.command import verify_log
+from orbital_build.qemu import run_image
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -18,3 +23,32 @@ def _qemu_present() -> None:
     if not shutil.which("qemu-system-x86_64"):
         pytest.fail("qemu-system-x86_64 is missing: run ./orbital test (it installs "
                     "qemu-system-x86) or apt-get install -y qemu-system-x86")
+
+
+class Boot:
+    """A BootResult plus its Axiom log and that log's verification summary."""
+
+    def __init__(self, result, axiom_log: Path, axiom: dict | None) -> None:
+        self.result, self.axiom_log, self.axiom = result, axiom_log, axiom
+
+    def __getattr__(self, name: str):
+        return getattr(self.result, name)
+
+
+class Booter:
+    """Boots images with the Axiom stream captured; checks the stream of every boot."""
+
+    def __init__(self, images, logdir: Path) -> None:
+        self.images, self.logdir, self.count = images, logdir, 0
+
+    def __call__(self, name: str, *, verify: bool = True, **kw):
+        self.count += 1
+        log = self.logdir / f"{name}-{self.count}.axiom"
+        result = run_image(self.images.path(name), quiet=True, axiom=log, **kw)
+        # raises (fails the test) on any damage to the log of this boot
+        return Boot(result, log, verify_log(log) if verify else None)
+
+
+@pytest.fixture(scope="session")
+def boot(images, tmp_path_factory) -> Booter:
+    return Booter(images, tmp_path_factory.mktemp("axiom"))

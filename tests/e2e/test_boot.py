@@ -7,11 +7,10 @@ import re
 import subprocess
 import sys
 
-from orbital_build.qemu import run_image
 
 
-def test_default_image_boots_to_the_banner(images) -> None:
-    r = run_image(images.path("default"), timeout=60, quiet=True)
+def test_default_image_boots_to_the_banner(boot) -> None:
+    r = boot("default", timeout=60)
     assert "Orbital" in r.output and "capability microkernel" in r.output
     assert "boot archive:" in r.output and "sha256 ok" in r.output
     assert "services: init(init)" in r.output
@@ -19,9 +18,8 @@ def test_default_image_boots_to_the_banner(images) -> None:
     assert r.returncode == 0, r.summary
 
 
-def test_expect_stops_as_soon_as_the_banner_is_seen(images) -> None:
-    r = run_image(images.path("default"), expect=[r"orbital: kernel ready"], timeout=60,
-                  quiet=True)
+def test_expect_stops_as_soon_as_the_banner_is_seen(boot) -> None:
+    r = boot("default", expect=[r"orbital: kernel ready"], timeout=60)
     assert r.returncode == 0 and r.matched
 
 

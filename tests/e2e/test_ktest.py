@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from orbital_build.qemu import run_image
 
 HOSTILE = {
     "hostile-kwrite": r"#PF page fault at RIP .*write to 0xffffffff80100000.*kernel address",
@@ -21,8 +20,8 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def ktest(images):
-    return run_image(images.path("test"), timeout=240, quiet=True)
+def ktest(boot):
+    return boot("test", timeout=240)
 
 
 def test_ktest_passes(ktest) -> None:

@@ -39,6 +39,8 @@ void axiom_notification_created(u64 id, u32 owner);
 void axiom_notification_destroyed(u64 id);
 void axiom_memory_mapped(u32 pid, u64 base, u64 size, unsigned prot);
 void axiom_memory_unmapped(u32 pid, u64 base, u64 size);
+/* Called where no operation is half done: takes a checkpoint when one is due. */
+void axiom_quiescent(void);
 /* A Checkpoint commit with the hash of the current state. */
 void axiom_checkpoint(void);
 /* Last checkpoint before the machine stops. */

@@ -20,6 +20,7 @@ struct region {
 	u64 size;
 	u8 kind;
 	u8 max_prot;     /* VM_READ|VM_WRITE|VM_EXEC as mapped */
+	bool logged;     /* a MemoryMapped commit describes it */
 };
 
 enum process_state { P_FREE, P_ALIVE, P_DYING };
@@ -77,5 +78,7 @@ struct region *region_overlaps(struct process *p, vaddr_t base, u64 size);
 /* Map fresh zeroed frames for [base, base+size) with prot; 0 or -ORB_E*. */
 int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot);
 void region_release(struct process *p, struct region *r);
+/* Record the MemoryMapped commit for a fully mapped region. */
+void region_logged(struct process *p, vaddr_t base, u64 size, unsigned prot);
 /* The object id of Memory capabilities for a region: pid << 48 | base. */
 u64 region_object_id(const struct process *p, const struct region *r);

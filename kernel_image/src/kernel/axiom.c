@@ -163,7 +163,18 @@ static void commit(u8 type, const u8 *payload, size_t len)
 
 	ring_store(seq, env, (u16)n);
 	stream(env, n);
-	if (!in_checkpoint && ++since_checkpoint >= CHECKPOINT_INTERVAL)
+	if (!in_checkpoint)
+		since_checkpoint++;
+}
+
+/*
+ * Checkpoints are taken only where the kernel is quiescent — on the way back to user mode,
+ * never in the middle of an operation — so the state hashed is exactly the state the
+ * commits so far describe.
+ */
+void axiom_quiescent(void)
+{
+	if (since_checkpoint >= CHECKPOINT_INTERVAL)
 		axiom_checkpoint();
 }
 

@@ -46,7 +46,7 @@ static void map_archive(struct process *p)
 		return;
 	for (u64 off = 0; off < size; off += PAGE_SIZE)
 		vm_map(&p->vs, USER_BOOT_ARCHIVE + off, start + off, VM_READ | VM_SHARED);
-	axiom_memory_mapped(p->pid, USER_BOOT_ARCHIVE, size, VM_READ);
+	region_logged(p, USER_BOOT_ARCHIVE, size, VM_READ);
 }
 
 static struct process *start(const struct archive_file *f, u32 parent)

@@ -112,24 +112,28 @@ int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot)
 			return rc;
 		}
 	}
-	axiom_memory_mapped(p->pid, base, size, prot);
+	region_logged(p, base, size, prot);
 	return 0;
+}
+
+void region_logged(struct process *p, vaddr_t base, u64 size, unsigned prot)
+{
+	struct region *r = region_find(p, base);
+	if (r)
+		r->logged = true;
+	axiom_memory_mapped(p->pid, base, size, prot);
 }
 
 void region_release(struct process *p, struct region *r)
 {
-	u64 mapped = 0;
 	cap_remove_all_to(&r->kobj);
 	for (u64 off = 0; off < r->size; off += PAGE_SIZE) {
 		unsigned prot;
 		paddr_t pa = vm_unmap(&p->vs, r->base + off, &prot);
-		if (pa) {
-			mapped++;
-			if (!(prot & VM_SHARED))
-				frame_free(pa, 0);
-		}
+		if (pa && !(prot & VM_SHARED))
+			frame_free(pa, 0);
 	}
-	if (mapped && p->state == P_ALIVE)
+	if (r->logged && p->state == P_ALIVE)
 		axiom_memory_unmapped(p->pid, r->base, r->size);
 	r->kind = R_FREE;
 }

@@ -243,6 +243,7 @@ NORETURN void sched_direct(struct thread *to)
 
 NORETURN void sched_resume(void)
 {
+	axiom_quiescent();
 	for (;;) {
 		unsigned best = rq_best();
 		struct thread *t = cur;

@@ -64,7 +64,7 @@ struct thread *thread_create(struct process *p, u64 entry, u64 stack, u64 arg, u
 			frame_free(buf, 1);
 		goto fail;
 	}
-	axiom_memory_mapped(p->pid, ub, 2 * PAGE_SIZE, VM_READ | VM_WRITE);
+	region_logged(p, ub, 2 * PAGE_SIZE, VM_READ | VM_WRITE);
 	if (!stack) {
 		vaddr_t sb = slot_stack_base(slot);
 		if (!region_add(p, sb, USER_STACK_SIZE, R_STACK, VM_READ | VM_WRITE) ||

@@ -1,0 +1,202 @@
+"""Replaying the CommitLog: the kernel's authority state rebuilt from commits alone.
+
+The model follows kernel_image/src/kernel/axiom*.c exactly: processes (pid → parent,
+name), CSpaces (pid → slot → capability, badge, parent id), endpoints and notifications
+(id → owner), memory regions (pid → base → size, prot) and the id counters. Applying a
+commit that does not fit the state (a slot already full, an unknown process…) means the
+log is corrupt and is reported with its sequence number. A Checkpoint commit's state hash
+must equal the hash of the replayed state at that point, computed over the same canonical
+records the kernel feeds (orbital_build/abi/defs/axiom.py STATE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import OrbitalError
+from ..generated import abi
+from .chain import Commit
+
+CT = abi.CommitType
+OT = abi.ObjectType
+BOOT_WINDOW = abi.BOOT_ARCHIVE_VADDR
+
+
+class ReplayError(OrbitalError):
+    """A commit that cannot apply, a failed invariant, or a checkpoint mismatch."""
+
+
+@dataclass
+class Cap:
+    record: Any          # abi.CapRecord
+    badge: int
+    parent_id: int
+
+
+@dataclass
+class State:
+    processes: dict[int, tuple[int, str]] = field(default_factory=dict)
+    cspaces: dict[int, dict[int, Cap]] = field(default_factory=dict)
+    endpoints: dict[int, int] = field(default_factory=dict)
+    notifications: dict[int, int] = field(default_factory=dict)
+    regions: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
+    next_pid: int = 1
+    next_eid: int = 1
+    next_nid: int = 1
+    next_cap_id: int = 1
+    checkpoints: int = 0
+
+    # --- the state hash -----------------------------------------------------------------
+    def records(self) -> list[Any]:
+        out: list[Any] = []
+        for pid in sorted(self.processes):
+            parent, name = self.processes[pid]
+            out.append(abi.StateProcess(pid=pid, parent=parent, name=name))
+        for pid in sorted(self.cspaces):
+            for slot in sorted(self.cspaces[pid]):
+                c = self.cspaces[pid][slot]
+                out.append(abi.StateCap(pid=pid, slot=slot, cap=c.record, badge=c.badge))
+        out += [abi.StateEndpoint(id=i, owner=o) for i, o in sorted(self.endpoints.items())]
+        out += [abi.StateNotification(id=i, owner=o)
+                for i, o in sorted(self.notifications.items())]
+        for pid in sorted(self.regions):
+            for base in sorted(self.regions[pid]):
+                size, prot = self.regions[pid][base]
+                out.append(abi.StateRegion(pid=pid, base=base, size=size, prot=prot))
+        out.append(abi.StateCounters(next_pid=self.next_pid, next_eid=self.next_eid,
+                                     next_nid=self.next_nid, next_cap_id=self.next_cap_id))
+        return out
+
+    def hash(self) -> bytes:
+        return abi.state_hash(self.records())
+
+    # --- invariants ---------------------------------------------------------------------
+    def caps(self) -> dict[int, tuple[int, int, Cap]]:
+        """cap id → (pid, slot, cap)."""
+        return {c.record.id: (pid, slot, c) for pid, cs in self.cspaces.items()
+                for slot, c in cs.items()}
+
+    def check_invariants(self) -> None:
+        by_id = self.caps()
+        for cid, (pid, slot, c) in sorted(by_id.items()):
+            where = f"pid {pid} slot {slot} (cap {cid})"
+            parent = by_id.get(c.parent_id)
+            if parent and c.record.rights & ~parent[2].record.rights:
+                raise ReplayError(f"{where}: rights {c.record.rights:#x} exceed its parent's "
+                                  f"{parent[2].record.rights:#x}")
+            t, obj = c.record.object_type, c.record.object_id
+            alive = {
+                OT.ENDPOINT: lambda: obj in self.endpoints,
+                OT.NOTIFICATION: lambda: obj in self.notifications,
+                OT.PROCESS: lambda: obj == 0 or obj in self.processes,
+                OT.MEMORY: lambda: (obj & 0xFFFFFFFFFFFF) in
+                self.regions.get(obj >> 48, {}),
+            }.get(t)
+            if alive is not None and not alive():
+                raise ReplayError(f"{where}: names a destroyed {OT(t).name.lower()} ({obj:#x})")
+        # Memory is private: frames come fresh with each region and the kernel has no page
+        # sharing, so the only region that is not private is init's read-only window onto
+        # the boot archive.
+        for pid, regs in self.regions.items():
+            for base, (_size, prot) in regs.items():
+                if base == BOOT_WINDOW and (pid != 1 or prot != 1):
+                    raise ReplayError(f"pid {pid}: the boot archive window is mapped outside "
+                                      "init or writable")
+
+    # --- applying commits ---------------------------------------------------------------
+    def apply(self, c: Commit) -> None:
+        p, t = c.payload, c.env.type
+        if t in (CT.GENESIS, CT.PROCESS_FAULTED):
+            if t == CT.PROCESS_FAULTED:
+                self._process(p.pid)
+            return
+        if t == CT.PROCESS_CREATED:
+            if p.pid in self.processes:
+                raise ReplayError(f"pid {p.pid} created twice")
+            self.processes[p.pid] = (p.parent, p.name)
+            self.cspaces[p.pid], self.regions[p.pid] = {}, {}
+            self.next_pid = max(self.next_pid, p.pid + 1)
+        elif t == CT.PROCESS_EXITED:
+            self._process(p.pid)
+            if self.cspaces[p.pid]:
+                raise ReplayError(f"pid {p.pid} exited holding {len(self.cspaces[p.pid])} "
+                                  "capabilities")
+            owned = [e for e, o in self.endpoints.items() if o == p.pid]
+            if owned:
+                raise ReplayError(f"pid {p.pid} exited owning endpoints {owned}")
+            for table in (self.processes, self.cspaces, self.regions):
+                del table[p.pid]
+        elif t == CT.CAP_INSERTED:
+            cs = self.cspaces[self._process(p.pid)]
+            if p.slot in cs:
+                raise ReplayError(f"pid {p.pid} slot {p.slot} is already full")
+            cs[p.slot] = Cap(p.cap, p.badge, p.parent_id)
+            self.next_cap_id = max(self.next_cap_id, p.cap.id + 1)
+        elif t == CT.CAP_REMOVED:
+            cs = self.cspaces[self._process(p.pid)]
+            gone = cs.pop(p.slot, None)
+            if gone is None:
+                raise ReplayError(f"pid {p.pid} slot {p.slot} is already empty")
+            for other in self.caps().values():   # children move up, as in the kernel
+                if other[2].parent_id == gone.record.id:
+                    other[2].parent_id = gone.parent_id
+        elif t == CT.CAP_UPDATED:
+            cap = self.cspaces[self._process(p.pid)].get(p.slot)
+            if cap is None:
+                raise ReplayError(f"pid {p.pid} slot {p.slot}: update of an empty slot")
+            cap.record.rights = p.rights
+        elif t in (CT.ENDPOINT_CREATED, CT.NOTIFICATION_CREATED):
+            table = self.endpoints if t == CT.ENDPOINT_CREATED else self.notifications
+            if p.id in table:
+                raise ReplayError(f"object {p.id} created twice")
+            table[p.id] = self._process(p.owner)
+            if t == CT.ENDPOINT_CREATED:
+                self.next_eid = max(self.next_eid, p.id + 1)
+            else:
+                self.next_nid = max(self.next_nid, p.id + 1)
+        elif t in (CT.ENDPOINT_DESTROYED, CT.NOTIFICATION_DESTROYED):
+            table = self.endpoints if t == CT.ENDPOINT_DESTROYED else self.notifications
+            kind = OT.ENDPOINT if t == CT.ENDPOINT_DESTROYED else OT.NOTIFICATION
+            if table.pop(p.id, None) is None:
+                raise ReplayError(f"object {p.id} destroyed but never created")
+            for pid, slot, cap in self.caps().values():
+                if cap.record.object_type == kind and cap.record.object_id == p.id:
+                    raise ReplayError(f"object {p.id} destroyed while pid {pid} slot {slot} "
+                                      "still names it")
+        elif t == CT.MEMORY_MAPPED:
+            regs = self.regions[self._process(p.pid)]
+            for base, (size, _) in regs.items():
+                if base < p.vaddr + p.size and p.vaddr < base + size:
+                    raise ReplayError(f"pid {p.pid}: region {p.vaddr:#x} overlaps {base:#x}")
+            regs[p.vaddr] = (p.size, p.prot)
+        elif t == CT.MEMORY_UNMAPPED:
+            regs = self.regions[self._process(p.pid)]
+            if regs.get(p.vaddr, (None,))[0] != p.size:
+                raise ReplayError(f"pid {p.pid}: unmap of {p.vaddr:#x}+{p.size:#x}, no such "
+                                  "region")
+            del regs[p.vaddr]
+        elif t == CT.CHECKPOINT:
+            self.check_invariants()
+            if self.hash() != p.state_hash:
+                raise ReplayError("checkpoint state hash differs from the replayed state")
+            self.checkpoints += 1
+        else:
+            raise ReplayError(f"commit type {t} is reserved and never emitted")
+
+    def _process(self, pid: int) -> int:
+        if pid not in self.processes:
+            raise ReplayError(f"pid {pid} does not exist")
+        return pid
+
+
+def replay(commits: list[Commit]) -> State:
+    """Fold every commit into an empty state; errors name the commit's seq."""
+    state = State()
+    for c in commits:
+        try:
+            state.apply(c)
+        except ReplayError as e:
+            raise ReplayError(f"commit seq {c.seq} ({c.kind}, byte {c.offset}): {e}") from None
+    state.check_invariants()
+    return state
