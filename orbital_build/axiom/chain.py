@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..abi.wire import AbiDecodeError
 from ..errors import OrbitalError
 from ..generated import abi
-from ..abi.wire import AbiDecodeError
 
 ZERO = bytes(32)
 

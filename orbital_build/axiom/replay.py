@@ -77,6 +77,17 @@ class State:
         return {c.record.id: (pid, slot, c) for pid, cs in self.cspaces.items()
                 for slot, c in cs.items()}
 
+    def _object_alive(self, t: int, obj: int) -> bool:
+        if t == OT.ENDPOINT:
+            return obj in self.endpoints
+        if t == OT.NOTIFICATION:
+            return obj in self.notifications
+        if t == OT.PROCESS:
+            return obj == 0 or obj in self.processes
+        if t == OT.MEMORY:
+            return (obj & 0xFFFFFFFFFFFF) in self.regions.get(obj >> 48, {})
+        return True   # console, IRQ lines, port ranges, the logs: never destroyed
+
     def check_invariants(self) -> None:
         by_id = self.caps()
         for cid, (pid, slot, c) in sorted(by_id.items()):
@@ -86,14 +97,7 @@ class State:
                 raise ReplayError(f"{where}: rights {c.record.rights:#x} exceed its parent's "
                                   f"{parent[2].record.rights:#x}")
             t, obj = c.record.object_type, c.record.object_id
-            alive = {
-                OT.ENDPOINT: lambda: obj in self.endpoints,
-                OT.NOTIFICATION: lambda: obj in self.notifications,
-                OT.PROCESS: lambda: obj == 0 or obj in self.processes,
-                OT.MEMORY: lambda: (obj & 0xFFFFFFFFFFFF) in
-                self.regions.get(obj >> 48, {}),
-            }.get(t)
-            if alive is not None and not alive():
+            if not self._object_alive(t, obj):
                 raise ReplayError(f"{where}: names a destroyed {OT(t).name.lower()} ({obj:#x})")
         # Memory is private: frames come fresh with each region and the kernel has no page
         # sharing, so the only region that is not private is init's read-only window onto

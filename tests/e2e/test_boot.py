@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 
-
 def test_default_image_boots_to_the_banner(boot) -> None:
     r = boot("default", timeout=60)
     assert "Orbital" in r.output and "capability microkernel" in r.output

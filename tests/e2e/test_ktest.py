@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-
 HOSTILE = {
     "hostile-kwrite": r"#PF page fault at RIP .*write to 0xffffffff80100000.*kernel address",
     "hostile-kread": r"#PF page fault at RIP .*read from 0xffff800000100000.*kernel address",
