@@ -47,5 +47,25 @@ long kt_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define NONCANON_ADDR 0x0000800000000000ull
 
+/* ktest's initial capabilities (images/test.toml, in order). */
+#define KT_CONSOLE_CAP 0
+#define KT_PROCESS_CAP 1
+#define KT_AXIOM_CAP 2
+#define KT_IOPORT_CAP 3     /* ports 0x70-0x71 (CMOS/RTC) */
+#define KT_IRQ_CAP 4        /* IRQ 8 (RTC) */
+
+orb_cptr_t kt_endpoint(uint64_t *id);
+long kt_rights(orb_cptr_t h);
+long kt_spawn(const char *image, const orb_spawn_cap_t *caps, unsigned ncaps, orb_cptr_t notify,
+	      uint64_t badge);
+/* ktest-peer with ep (W) in its slot 0 and `extra` (ORB_CAP_NONE: none) in slot 1. */
+long kt_spawn_peer(orb_cptr_t ep, orb_cptr_t extra, uint8_t extra_rights, orb_cptr_t notify);
+/* Take the peer's next call, answer with an order, collect its result. */
+long kt_peer_order(orb_cptr_t ep, uint64_t order, uint64_t arg, long *result);
+/* Wait for MSG_CHILD_EXITED on notify. */
+long kt_child_exit(orb_cptr_t notify, uint32_t *pid, int32_t *code, uint8_t *reason);
+
+extern const struct kcase kt_cap_cases[], kt_ipc_cases[], kt_proc_cases[];
+extern const size_t kt_cap_count, kt_ipc_count, kt_proc_count;
 extern const struct kcase kt_basic_cases[], kt_mem_cases[], kt_mem2_cases[], kt_thread_cases[];
 extern const size_t kt_basic_count, kt_mem_count, kt_mem2_count, kt_thread_count;

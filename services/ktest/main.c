@@ -65,6 +65,9 @@ int main(void)
 	run(kt_mem_cases, kt_mem_count, &passed);
 	run(kt_mem2_cases, kt_mem2_count, &passed);
 	run(kt_thread_cases, kt_thread_count, &passed);
+	run(kt_cap_cases, kt_cap_count, &passed);
+	run(kt_ipc_cases, kt_ipc_count, &passed);
+	run(kt_proc_cases, kt_proc_count, &passed);
 	wait_for_others();
 	orb_printf("ktest: %d passed, %d failed\n", passed, failures);
 	return failures ? 1 : 0;

@@ -56,6 +56,10 @@ void cspace_destroy(struct process *p);
  * (EPERM). Returns the capability or NULL with *err set.
  */
 struct cap *cap_lookup(struct process *p, orb_cptr_t h, u8 type, u8 rights, long *err);
+/* The capability in a slot for operations that need no authority over it (delete,
+ * inspect): range, generation and occupancy only — an expired capability can still be
+ * deleted and looked at. */
+struct cap *cap_lookup_slot(struct process *p, orb_cptr_t h, long *err);
 /* A Process capability naming `pid` or the root one (object 0), with `rights`. */
 long cap_lookup_process(struct process *p, orb_cptr_t h, u8 rights, struct process **out);
 /* The handle of an occupied slot. */

@@ -12,4 +12,6 @@ struct cap;
 
 struct kobj {
 	struct cap *caps;     /* every capability to this object, linked through cap->obj_next */
+	/* called when the last capability goes (objects that live only while named) */
+	void (*unreferenced)(struct kobj *obj);
 };

@@ -47,6 +47,23 @@ orb_cptr_t cap_handle(const struct cap *c)
 
 struct cap *cap_lookup(struct process *p, orb_cptr_t h, u8 type, u8 rights, long *err)
 {
+	struct cap *c = cap_lookup_slot(p, h, err);
+	if (!c)
+		return NULL;
+	if (type && c->type != type) {
+		*err = -ORB_EBADF;
+		return NULL;
+	}
+	if ((c->rights & rights) != rights ||
+	    (c->expires_at && arch_now_ns() > c->expires_at)) {
+		*err = -ORB_EPERM;
+		return NULL;
+	}
+	return c;
+}
+
+struct cap *cap_lookup_slot(struct process *p, orb_cptr_t h, long *err)
+{
 	u32 slot = orb_cptr_get_slot(h);
 	struct cspace *cs = p->cspace;
 	if (slot >= CSPACE_SLOTS || !cs) {
@@ -57,17 +74,11 @@ struct cap *cap_lookup(struct process *p, orb_cptr_t h, u8 type, u8 rights, long
 		*err = -ORB_ESTALE;
 		return NULL;
 	}
-	struct cap *c = &cs->slot[slot];
-	if (!c->id || (type && c->type != type)) {
+	if (!cs->slot[slot].id) {
 		*err = -ORB_EBADF;
 		return NULL;
 	}
-	if ((c->rights & rights) != rights ||
-	    (c->expires_at && arch_now_ns() > c->expires_at)) {
-		*err = -ORB_EPERM;
-		return NULL;
-	}
-	return c;
+	return &cs->slot[slot];
 }
 
 long cap_lookup_process(struct process *p, orb_cptr_t h, u8 rights, struct process **out)
@@ -235,12 +246,15 @@ void cap_remove(struct cap *c)
 	tree_unlink(c);
 	obj_unlink(c);
 	struct process *p = c->holder;
+	struct kobj *obj = c->obj;
 	if (p) {
 		axiom_cap_removed(p->pid, c->slot);
 		p->cspace->gen[c->slot]++;
 		p->cspace->live--;
 	}
 	memset(c, 0, sizeof(*c));
+	if (obj && !obj->caps && obj->unreferenced)
+		obj->unreferenced(obj);
 }
 
 u32 cap_revoke_descendants(struct cap *c, u32 budget, bool *more)

@@ -177,6 +177,14 @@ void endpoint_destroy(struct endpoint *ep)
 	slab_free(&endpoint_slab, ep);
 }
 
+static void notification_destroy(struct notification *n);
+
+/* A notification lives while some capability names it. */
+static void notification_unreferenced(struct kobj *obj)
+{
+	notification_destroy(container_of(obj, struct notification, kobj));
+}
+
 struct notification *notification_create(struct process *owner)
 {
 	struct notification *n = slab_alloc(&notification_slab);
@@ -189,6 +197,7 @@ struct notification *notification_create(struct process *owner)
 	n->id = next_nid++;
 	n->owner = owner;
 	n->irq = -1;
+	n->kobj.unreferenced = notification_unreferenced;
 	n->owner_next = owner->notifications;
 	owner->notifications = n;
 	axiom_notification_created(n->id, owner->pid);
@@ -197,6 +206,13 @@ struct notification *notification_create(struct process *owner)
 
 static void notification_destroy(struct notification *n)
 {
+	n->kobj.unreferenced = NULL;
+	for (struct notification **pp = &n->owner->notifications; *pp; pp = &(*pp)->owner_next) {
+		if (*pp == n) {
+			*pp = n->owner_next;
+			break;
+		}
+	}
 	cap_remove_all_to(&n->kobj);
 	struct thread *t;
 	while ((t = n->waiters.head))
@@ -227,11 +243,8 @@ void ipc_process_gone(struct process *p)
 {
 	while (p->endpoints)
 		endpoint_destroy(p->endpoints);
-	while (p->notifications) {
-		struct notification *n = p->notifications;
-		p->notifications = n->owner_next;
-		notification_destroy(n);
-	}
+	while (p->notifications)
+		notification_destroy(p->notifications);
 	cspace_destroy(p);
 	cap_remove_all_to(&p->kobj);
 }
@@ -315,6 +328,15 @@ static void caps_detach(struct cap **caps, u32 n, struct cap *tmp)
 		cap_detach(caps[i], &tmp[i]);
 }
 
+/* A receiver is about to take a new call while it still owes a reply: the reply slot is
+ * one per thread, so the earlier caller can no longer be answered (it gets EDEAD).
+ * Messages that need no reply (send, kernel notices) leave the reply capability alone. */
+static void drop_reply_cap(struct thread *t)
+{
+	if (t->reply_to)
+		ipc_thread_gone(t);
+}
+
 /* Deliver the message of a thread blocked in call, then make it wait for the reply. */
 static u64 take_blocked_sender(struct thread *rcv, struct thread *s)
 {
@@ -327,6 +349,7 @@ static u64 take_blocked_sender(struct thread *rcv, struct thread *s)
 	struct msg m;
 	msg_from_thread(&m, s, orb_msginfo_set_ncaps(info, ncaps), s->send_badge);
 	m.caps = tmp;
+	drop_reply_cap(rcv);
 	u64 got = deliver(rcv, &m);
 	s->wait = W_REPLY;
 	s->wait_obj = rcv;
@@ -346,12 +369,6 @@ static u64 take_kmsg(struct thread *rcv, struct kmsg *k)
 	return got;
 }
 
-/* A receiver is about to take a new call: an unanswered earlier one cannot be answered. */
-static void drop_reply_cap(struct thread *t)
-{
-	if (t->reply_to)
-		ipc_thread_gone(t);
-}
 
 long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool call)
 {
@@ -373,7 +390,8 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 		struct msg m;
 		msg_from_thread(&m, t, info, badge);
 		m.caps = tmp;
-		drop_reply_cap(r);
+		if (call)
+			drop_reply_cap(r);
 		sched_detach(r);
 		u64 got = deliver(r, &m);
 		if (call) {
@@ -440,7 +458,6 @@ long ipc_receive(struct thread *t, struct endpoint *ep, bool block, u64 timeout_
 	if (!k && !s) {
 		if (!block)
 			return -ORB_EAGAIN;
-		drop_reply_cap(t);
 		waitq_push(&ep->receivers, t);
 		u64 deadline = timeout_ns ? arch_now_ns() + timeout_ns : 0;
 		if (timeout_ns && deadline < timeout_ns)
@@ -448,7 +465,6 @@ long ipc_receive(struct thread *t, struct endpoint *ep, bool block, u64 timeout_
 		sched_block(t, W_RECV, &ep->receivers, deadline);
 		return SYSCALL_NORESULT;
 	}
-	drop_reply_cap(t);
 	if (k && (!s || k->seq < s->send_seq)) {
 		ep->qhead = k->next;
 		if (!ep->qhead)
@@ -495,7 +511,6 @@ static void kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS]
 	if (r) {
 		struct msg m = { .info = info, .sender = 0 };
 		memcpy(m.mr, mr, sizeof(m.mr));
-		drop_reply_cap(r);
 		sched_detach(r);
 		sched_wake(r, (i64)deliver(r, &m));
 		return;

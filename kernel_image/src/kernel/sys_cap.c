@@ -82,7 +82,7 @@ long sys_cap_move(orb_cptr_t slot, uint32_t to_pid)
 long sys_cap_delete(orb_cptr_t slot)
 {
 	long err;
-	struct cap *c = cap_lookup(self(), slot, 0, 0, &err);
+	struct cap *c = cap_lookup_slot(self(), slot, &err);
 	if (!c)
 		return err;
 	cap_remove(c);
@@ -111,7 +111,7 @@ static void fill_info(const struct cap *c, orb_cap_info_t *i)
 long sys_cap_inspect(orb_cptr_t slot, uint64_t buf)
 {
 	long err;
-	struct cap *c = cap_lookup(self(), slot, 0, 0, &err);
+	struct cap *c = cap_lookup_slot(self(), slot, &err);
 	if (!c)
 		return err;
 	orb_cap_info_t info;

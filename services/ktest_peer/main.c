@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ktest's peer: a second process for the cross-process cases. It starts with ktest's
+ * endpoint (W) in slot 0 and, optionally, a second capability in slot 1. It calls ktest
+ * with PEER_READY; each reply is an order (mr0) to carry out, and the next call reports
+ * the result (mr0) — until ktest orders it to exit.
+ */
+#include <orbital.h>
+#include "../ktest/peer.h"
+
+int main(void)
+{
+	orb_cptr_t ktest = 0;
+	long result = 0;
+	uint64_t tag = PEER_READY;
+	for (int round = 0; round < 1000; round++) {
+		orb_endpoint_call_out_t out;
+		long info = orb_endpoint_call(ktest, orb_msginfo_new(tag, 16, 0), (uint64_t)result,
+					      orb_pid(), 0, 0, &out);
+		if (info < 0)
+			return 100;   /* ktest went away */
+		tag = PEER_RESULT;
+		switch (out.mr0) {
+		case PEER_EXIT:
+			return (int)out.mr1;
+		case PEER_TRY_RECEIVE:   /* receive on the capability in slot 1 */
+			result = orb_endpoint_receive(1, NULL);
+			break;
+		case PEER_TRY_SEND:      /* send on the capability in slot 1 */
+			result = orb_endpoint_send(1, orb_msginfo_new(0x77, 8, 0), 0x4242, 0, 0, 0);
+			break;
+		case PEER_INSPECT:       /* rights of the capability in slot mr1 */
+		{
+			orb_cap_info_t ci;
+			long rc = orb_cap_inspect((orb_cptr_t)out.mr1, &ci);
+			result = rc < 0 ? rc : ci.rights;
+			break;
+		}
+		case PEER_BLOCK:         /* wait on a fresh endpoint forever */
+		{
+			long ep = orb_endpoint_create();
+			orb_endpoint_receive_wait((orb_cptr_t)(ep & 0xffffffff), 0, NULL);
+			result = -1;
+			break;
+		}
+		case PEER_FAULT:
+			*(volatile int *)0 = 1;
+			break;
+		default:
+			result = -ORB_EINVAL;
+		}
+	}
+	return 0;
+}
