@@ -48,6 +48,31 @@ BOOT_ENTRY_START_AT_BOOT = 2  # boot archive entry flag: start at boot
 BOOT_ENTRY_INIT = 4  # boot archive entry flag: this entry is init (PID 1)
 # where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE)
 BOOT_ARCHIVE_VADDR = 0x7D0000000000
+SLOT_SELF = 0  # service slot 0: its own endpoint (R|W, made by its supervisor)
+SLOT_INIT = 1  # service slot 1: init's endpoint (W, badged with the service)
+SLOT_FIRST_CAP = 2  # service slots 2..: the capabilities its image lists
+SVC_FLAG_START = 1  # service_desc flag: init starts it at boot
+RESTART_NEVER = 0  # restart policy (spec §5.10 #45)
+RESTART_ON_FAILURE = 1  # restart policy
+RESTART_ALWAYS = 2  # restart policy
+RESTART_BACKOFF = 3  # restart policy
+SVC_STARTING = 0  # svc_status state
+SVC_RUNNING = 1  # svc_status state
+SVC_STOPPED = 2  # svc_status state
+SVC_BACKOFF = 3  # svc_status state
+SVC_DISABLED = 4  # svc_status state
+CAPKIND_CONSOLE = 1  # PM_SPAWN capability kind
+CAPKIND_STORAGE = 2  # PM_SPAWN capability kind
+CAPKIND_NETWORK = 3  # PM_SPAWN capability kind
+CAPKIND_SPAWN = 4  # PM_SPAWN capability kind: the root Process capability
+SPAWN_ERR_BINARY_NOT_FOUND = 0  # SpawnError (spec §4.1)
+SPAWN_ERR_PERMISSION_DENIED = 1  # SpawnError
+SPAWN_ERR_RESOURCE_LIMIT = 2  # SpawnError
+SPAWN_ERR_INVALID_BINARY = 3  # SpawnError
+ERROR_UNKNOWN_REQUEST = 1  # MSG_ERROR code: no handler for the tag
+ERROR_MALFORMED = 2  # MSG_ERROR code: the payload did not decode
+ERROR_RESTARTING = 3  # MSG_ERROR code: the service is restarting; retry
+ERROR_ERRNO = 256  # MSG_ERROR code 0x100 | E: the request failed with -E
 BOOT_ENTRY_CONFIG = 8  # boot archive entry flag: configuration text, not a program
 EXIT_REASON_EXIT = 0  # CHILD_EXITED reason: the process called exit
 EXIT_REASON_FAULT = 1  # CHILD_EXITED reason: the process faulted
@@ -178,6 +203,10 @@ class Tag(IntEnum):
     SUBSCRIBE = 0x0F02  # generic
     NOTIFICATION = 0x0F03  # generic
     ERROR = 0x0F04  # generic
+    ECHO = 0x0F10  # test
+    ECHO_RESPONSE = 0x0F11  # test
+    CRASH = 0x0F12  # test
+    CRASH_RESPONSE = 0x0F13  # test
     SERVICE_READY = 0x1000  # init
     HEALTH_CHECK = 0x1001  # init
     HEALTH_OK = 0x1002  # init
@@ -187,6 +216,7 @@ class Tag(IntEnum):
     SVC_RESTART = 0x2002  # supervision
     SVC_STATUS = 0x2003  # supervision
     SVC_LIST = 0x2004  # supervision
+    SVC_UPDATE = 0x2005  # supervision
     SVC_RESPONSE = 0x2080  # supervision
     REGISTER_SERVICE = 0x3000  # registry
     LOOKUP_SERVICE = 0x3001  # registry
@@ -425,14 +455,16 @@ class SysInfo:
 class ProcEntry:
     """One process as process_list reports it (fixed size)."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("proc_entry", "<IIBB2xIQQ32s", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("proc_entry", "<IIBBHIQQ32s", (
         ("pid", "I", 0), ("parent", "I", 0), ("state", "B", 0), ("priority", "B", 0),
-        ("nthreads", "I", 0), ("cpu_ns", "Q", 0), ("mem_pages", "Q", 0), ("name", "s", 32)))
+        ("ncaps", "H", 0), ("nthreads", "I", 0), ("cpu_ns", "Q", 0), ("mem_pages", "Q", 0),
+        ("name", "s", 32)))
     SIZE: ClassVar[int] = 64
     pid: int = 0  # process id
     parent: int = 0  # parent's process id
     state: int = 0  # process state
     priority: int = 0  # scheduling priority
+    ncaps: int = 0  # capabilities it holds
     nthreads: int = 0  # live threads
     cpu_ns: int = 0  # CPU time used
     mem_pages: int = 0  # pages mapped
@@ -578,6 +610,176 @@ class SpawnSpec:
 
 
 @dataclass
+class ServiceDesc:
+    """One service init supervises: archive entry `services` holds them in image order."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_desc", "<32s32s32s16sQQIIIIIIIHHBBB5x", (
+        ("name", "s", 32), ("image", "s", 32), ("service_type", "s", 32), ("version", "s", 16),
+        ("deps", "Q", 0), ("memory_limit", "Q", 0), ("flags", "I", 0),
+        ("backoff_initial_ms", "I", 0), ("backoff_max_ms", "I", 0),
+        ("backoff_max_attempts", "I", 0), ("max_restarts", "I", 0), ("cpu_ms", "I", 0),
+        ("max_caps", "I", 0), ("caps_first", "H", 0), ("ncaps", "H", 0), ("priority", "B", 0),
+        ("phase", "B", 0), ("restart", "B", 0)))
+    SIZE: ClassVar[int] = 168
+    name: bytes = bytes(32)  # service name, NUL-padded
+    image: bytes = bytes(32)  # boot archive program to run
+    service_type: bytes = bytes(32)  # the service type it may register (empty: none)
+    version: bytes = bytes(16)  # its version string
+    deps: int = 0  # bit i: depends on service i
+    memory_limit: int = 0  # bytes it may map, 0 = unlimited
+    flags: int = 0  # ORB_SVC_FLAG_*
+    backoff_initial_ms: int = 0  # WithBackoff: first delay
+    backoff_max_ms: int = 0  # WithBackoff: longest delay
+    backoff_max_attempts: int = 0  # WithBackoff: give up after this many
+    max_restarts: int = 0  # restarts allowed per 60 s before it is disabled (0: 5)
+    cpu_ms: int = 0  # CPU time limit, 0 = unlimited
+    max_caps: int = 0  # capability limit, 0 = unlimited
+    caps_first: int = 0  # index of its first service_cap record
+    ncaps: int = 0  # how many service_cap records are its
+    priority: int = 0  # scheduling priority
+    phase: int = 0  # boot phase 1-3 (spec §3.3)
+    restart: int = 0  # ORB_RESTART_*
+
+    def pack(self) -> bytes:
+        """The 168-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> ServiceDesc:
+        """Decode exactly 168 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> ServiceDesc:
+        """Decode 168 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class ServiceCap:
+    """One capability init gives a service (archive entry `servicecaps`)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_cap", "<BB2xIQ", (
+        ("object_type", "B", 0), ("rights", "B", 0), ("service", "I", 0), ("object_id", "Q", 0)))
+    SIZE: ClassVar[int] = 16
+    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, or endpoint (the endpoint of service
+    # `service`)
+    object_type: int = 0
+    rights: int = 0  # ORB_RIGHT_* set
+    service: int = 0  # for endpoint capabilities: the service index
+    object_id: int = 0  # 0, an IRQ line, or first port | last port << 16
+
+    def pack(self) -> bytes:
+        """The 16-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> ServiceCap:
+        """Decode exactly 16 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> ServiceCap:
+        """Decode 16 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class SvcStatus:
+    """One service as the supervision API reports it (spec §3.6 ServiceStatus)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("svc_status", "<32s16sQIIBB6x", (
+        ("name", "s", 32), ("version", "s", 16), ("uptime_ms", "Q", 0), ("pid", "I", 0),
+        ("restart_count", "I", 0), ("state", "B", 0), ("ready", "B", 0)))
+    SIZE: ClassVar[int] = 72
+    name: bytes = bytes(32)  # service name, NUL-padded
+    version: bytes = bytes(16)  # version of the running build
+    uptime_ms: int = 0  # since it became ready, 0 if not running
+    pid: int = 0  # 0 if not running
+    restart_count: int = 0  # restarts so far
+    state: int = 0  # ORB_SVC_*
+    ready: int = 0  # 1 once it sent SERVICE_READY
+
+    def pack(self) -> bytes:
+        """The 72-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> SvcStatus:
+        """Decode exactly 72 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> SvcStatus:
+        """Decode 72 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class CapProvenance:
+    """One capability with where it came from (Permissions, from the CommitLog)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("cap_provenance", "<IBB2xQQQI4xQ", (
+        ("slot", "I", 0), ("object_type", "B", 0), ("rights", "B", 0), ("object_id", "Q", 0),
+        ("cap_id", "Q", 0), ("parent_id", "Q", 0), ("granted_by", "I", 0), ("granted_at", "Q", 0)))
+    SIZE: ClassVar[int] = 48
+    slot: int = 0  # slot in the holder's CSpace
+    object_type: int = 0  # ORB_OBJ_*
+    rights: int = 0  # ORB_RIGHT_* set
+    object_id: int = 0  # the object
+    cap_id: int = 0  # capability id
+    parent_id: int = 0  # the capability it was derived from, 0 = none
+    granted_by: int = 0  # pid whose syscall created it, 0 = the kernel
+    granted_at: int = 0  # ns since boot
+
+    def pack(self) -> bytes:
+        """The 48-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> CapProvenance:
+        """Decode exactly 48 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> CapProvenance:
+        """Decode 48 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class HistoryEntry:
+    """One capability change (Permissions QUERY_HISTORY)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("history_entry", "<QQQIIIBB2x", (
+        ("seq", "Q", 0), ("timestamp", "Q", 0), ("cap_id", "Q", 0), ("actor", "I", 0),
+        ("pid", "I", 0), ("slot", "I", 0), ("operation", "B", 0), ("rights", "B", 0)))
+    SIZE: ClassVar[int] = 40
+    seq: int = 0  # commit sequence number
+    timestamp: int = 0  # ns since boot
+    cap_id: int = 0  # the capability (0 if none)
+    actor: int = 0  # pid whose syscall caused it, 0 = the kernel
+    pid: int = 0  # the process it changed
+    slot: int = 0  # the slot it changed
+    operation: int = 0  # commit type (ORB_COMMIT_*)
+    rights: int = 0  # rights of an inserted capability
+
+    def pack(self) -> bytes:
+        """The 40-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> HistoryEntry:
+        """Decode exactly 40 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> HistoryEntry:
+        """Decode 40 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
 class BootCap:
     """One of init's initial capabilities: archive entry `initcaps`, slot order."""
 
@@ -631,6 +833,455 @@ class BootArchiveEntry:
     def unpack_from(cls, data: bytes, offset: int = 0) -> BootArchiveEntry:
         """Decode 56 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class SvcStartMsg:
+    """Start a stopped service."""
+
+    TAG: ClassVar[Tag] = Tag.SVC_START
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_START", (
+        ("name", wire.STR),), MAX_MSG_SIZE)
+    name: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcStartMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SvcStopMsg:
+    """Stop a service and keep it stopped (state disabled)."""
+
+    TAG: ClassVar[Tag] = Tag.SVC_STOP
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_STOP", (
+        ("name", wire.STR),), MAX_MSG_SIZE)
+    name: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcStopMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SvcRestartMsg:
+    """Stop and start a service."""
+
+    TAG: ClassVar[Tag] = Tag.SVC_RESTART
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_RESTART", (
+        ("name", wire.STR),), MAX_MSG_SIZE)
+    name: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcRestartMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SvcStatusMsg:
+    """One service's status."""
+
+    TAG: ClassVar[Tag] = Tag.SVC_STATUS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_STATUS", (
+        ("name", wire.STR),), MAX_MSG_SIZE)
+    name: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcStatusMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SvcUpdateMsg:
+    """Start `image` (a boot archive program) as the new build of `name` on the same endpoint; once
+    it is ready the old instance is stopped.
+    """
+
+    TAG: ClassVar[Tag] = Tag.SVC_UPDATE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_UPDATE", (
+        ("name", wire.STR), ("image", wire.STR)), MAX_MSG_SIZE)
+    name: str = ""
+    image: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcUpdateMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SvcResponseMsg:
+    """status 0 or -E; items = count svc_status records (one for STATUS)."""
+
+    TAG: ClassVar[Tag] = Tag.SVC_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SVC_RESPONSE", (
+        ("status", wire.I32), ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+    status: int = 0
+    count: int = 0
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SvcResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class PmSpawnMsg:
+    """Spawn a program of the boot archive (spec §4.1 SpawnRequest)."""
+
+    TAG: ClassVar[Tag] = Tag.PM_SPAWN
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_SPAWN", (
+        ("name", wire.STR), ("image", wire.STR), ("caps", wire.BYTES), ("max_memory", wire.U64),
+        ("max_cpu_ms", wire.U64), ("max_caps", wire.U32),
+        ("max_ipc_queue", wire.U32)), MAX_MSG_SIZE)
+    name: str = ""
+    image: str = ""
+    caps: bytes = b""  # pairs of (kind u8: ORB_CAPKIND_*, rights u8)
+    max_memory: int = 0  # bytes, 0 = unlimited
+    max_cpu_ms: int = 0  # 0 = unlimited
+    max_caps: int = 0  # 0 = unlimited
+    max_ipc_queue: int = 0  # 0 = default
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PmSpawnMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class PmSpawnResponseMsg:
+    """Result<pid, SpawnError>."""
+
+    TAG: ClassVar[Tag] = Tag.PM_SPAWN_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_SPAWN_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("pid", wire.U32)), MAX_MSG_SIZE)
+    ok: int = 0
+    error: int = 0  # ORB_SPAWN_ERR_* when ok = 0
+    pid: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PmSpawnResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class PmProcessListMsg:
+    """count proc_entry records."""
+
+    TAG: ClassVar[Tag] = Tag.PM_PROCESS_LIST
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_PROCESS_LIST", (
+        ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+    count: int = 0
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PmProcessListMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class PmKillMsg:
+    """Kill a process the PM started (or any, for System callers)."""
+
+    TAG: ClassVar[Tag] = Tag.PM_KILL
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_KILL", (
+        ("pid", wire.U32), ("signal", wire.U8)), MAX_MSG_SIZE)
+    pid: int = 0
+    signal: int = 0  # 0 term, 1 kill
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PmKillMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class PmKillResponseMsg:
+    """0 or -E."""
+
+    TAG: ClassVar[Tag] = Tag.PM_KILL_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_KILL_RESPONSE", (
+        ("status", wire.I32),), MAX_MSG_SIZE)
+    status: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> PmKillResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class ResourceWarningMsg:
+    """PM -> process: over a limit; after 3 it is killed."""
+
+    TAG: ClassVar[Tag] = Tag.RESOURCE_WARNING
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("RESOURCE_WARNING", (
+        ("violation", wire.U8), ("count", wire.U8)), MAX_MSG_SIZE)
+    violation: int = 0  # 0 memory, 1 cpu, 2 caps, 3 ipc queue
+    count: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> ResourceWarningMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CheckPermMsg:
+    """May process pid hold cap_type with rights (spec §4.2)?"""
+
+    TAG: ClassVar[Tag] = Tag.CHECK_PERM
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("CHECK_PERM", (
+        ("pid", wire.U32), ("cap_type", wire.STR), ("rights", wire.U8),
+        ("context", wire.STR)), MAX_MSG_SIZE)
+    pid: int = 0
+    cap_type: str = ""
+    rights: int = 0
+    context: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CheckPermMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CheckPermResponseMsg:
+    """The first matching rule decides; none matching denies."""
+
+    TAG: ClassVar[Tag] = Tag.CHECK_PERM_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("CHECK_PERM_RESPONSE", (
+        ("allowed", wire.U8), ("reason", wire.STR), ("alternative", wire.STR)), MAX_MSG_SIZE)
+    allowed: int = 0
+    reason: str = ""
+    alternative: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CheckPermResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class QueryCapsMsg:
+    """The capabilities a process holds, rebuilt from the CommitLog."""
+
+    TAG: ClassVar[Tag] = Tag.QUERY_CAPS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("QUERY_CAPS", (
+        ("pid", wire.U32),), MAX_MSG_SIZE)
+    pid: int = 0  # 0 = the caller
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryCapsMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class QueryCapsResponseMsg:
+    """count cap_provenance records."""
+
+    TAG: ClassVar[Tag] = Tag.QUERY_CAPS_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("QUERY_CAPS_RESPONSE", (
+        ("pid", wire.U32), ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+    pid: int = 0
+    count: int = 0
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryCapsResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class QueryHistoryMsg:
+    """The latest capability changes, from the CommitLog."""
+
+    TAG: ClassVar[Tag] = Tag.QUERY_HISTORY
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("QUERY_HISTORY", (
+        ("pid", wire.U32), ("limit", wire.U32)), MAX_MSG_SIZE)
+    pid: int = 0  # 0 = every process
+    limit: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryHistoryMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class QueryHistoryResponseMsg:
+    """count history_entry records."""
+
+    TAG: ClassVar[Tag] = Tag.QUERY_HISTORY_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("QUERY_HISTORY_RESPONSE", (
+        ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+    count: int = 0
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryHistoryResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SubscribeMsg:
+    """Subscribe; cap 0 = the subscriber's notification endpoint (W)."""
+
+    TAG: ClassVar[Tag] = Tag.SUBSCRIBE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SUBSCRIBE", (
+        ("event_type", wire.U32),), MAX_MSG_SIZE)
+    event_type: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SubscribeMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NotificationMsg:
+    """An event sent to a subscriber."""
+
+    TAG: ClassVar[Tag] = Tag.NOTIFICATION
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NOTIFICATION", (
+        ("event_type", wire.U32), ("data", wire.BYTES)), MAX_MSG_SIZE)
+    event_type: int = 0
+    data: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NotificationMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class EchoMsg:
+    """Echo seq back."""
+
+    TAG: ClassVar[Tag] = Tag.ECHO
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("ECHO", (
+        ("seq", wire.U64),), MAX_MSG_SIZE)
+    seq: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> EchoMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class EchoResponseMsg:
+    """The echo."""
+
+    TAG: ClassVar[Tag] = Tag.ECHO_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("ECHO_RESPONSE", (
+        ("seq", wire.U64), ("version", wire.U32), ("pid", wire.U32)), MAX_MSG_SIZE)
+    seq: int = 0
+    version: int = 0
+    pid: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> EchoResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
 
 
 @dataclass
@@ -816,6 +1467,28 @@ class CapRevokedMsg:
 
 # Message class of each tag that has a payload codec.
 MESSAGES: dict[Tag, Any] = {
+    Tag.SVC_START: SvcStartMsg,
+    Tag.SVC_STOP: SvcStopMsg,
+    Tag.SVC_RESTART: SvcRestartMsg,
+    Tag.SVC_STATUS: SvcStatusMsg,
+    Tag.SVC_UPDATE: SvcUpdateMsg,
+    Tag.SVC_RESPONSE: SvcResponseMsg,
+    Tag.PM_SPAWN: PmSpawnMsg,
+    Tag.PM_SPAWN_RESPONSE: PmSpawnResponseMsg,
+    Tag.PM_PROCESS_LIST: PmProcessListMsg,
+    Tag.PM_KILL: PmKillMsg,
+    Tag.PM_KILL_RESPONSE: PmKillResponseMsg,
+    Tag.RESOURCE_WARNING: ResourceWarningMsg,
+    Tag.CHECK_PERM: CheckPermMsg,
+    Tag.CHECK_PERM_RESPONSE: CheckPermResponseMsg,
+    Tag.QUERY_CAPS: QueryCapsMsg,
+    Tag.QUERY_CAPS_RESPONSE: QueryCapsResponseMsg,
+    Tag.QUERY_HISTORY: QueryHistoryMsg,
+    Tag.QUERY_HISTORY_RESPONSE: QueryHistoryResponseMsg,
+    Tag.SUBSCRIBE: SubscribeMsg,
+    Tag.NOTIFICATION: NotificationMsg,
+    Tag.ECHO: EchoMsg,
+    Tag.ECHO_RESPONSE: EchoResponseMsg,
     Tag.REGISTER_SERVICE: RegisterServiceMsg,
     Tag.LOOKUP_SERVICE: LookupServiceMsg,
     Tag.LOOKUP_RESPONSE: LookupResponseMsg,

@@ -15,6 +15,7 @@ from ..errors import OrbitalError
 from ..paths import project_root
 from . import archive
 from .bootcaps import boot_caps
+from .manifest import service_tables, supervised
 from .description import Image, load_image
 from .ninja_gen import write_ninja
 
@@ -44,7 +45,7 @@ def _manifest(img: Image, builddir: str) -> dict:
     services = []
     for s in img.services:
         flags = archive.FLAG_ELF
-        if s.start:
+        if s.start and s.role == "test":   # the kernel starts test programs; init the rest
             flags |= archive.FLAG_START
         if s.role == "init":
             flags |= archive.FLAG_INIT
@@ -58,6 +59,9 @@ def _manifest(img: Image, builddir: str) -> dict:
             config["initcaps"] = boot_caps(img.init).hex()
         except OrbitalError as e:
             raise OrbitalError(f"{img.path}: service '{img.init.name}': {e}") from None
+    if supervised(img):
+        descs, caps = service_tables(img)
+        config["services"], config["servicecaps"] = descs.hex(), caps.hex()
     return {
         "name": img.name,
         "kernel_elf": f"{builddir}/kernel.elf",

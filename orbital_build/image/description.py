@@ -38,6 +38,13 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Backoff:
+    initial_ms: int = 100
+    max_ms: int = 10000
+    max_attempts: int = 10
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     source: str            # directory of C sources, relative to the project root
@@ -51,6 +58,8 @@ class Service:
     version: str
     caps: tuple[CapSpec, ...]
     limits: Limits
+    backoff: Backoff = Backoff()
+    max_restarts: int = 5            # per 60 s before init disables it (spec §5.10 #44)
 
 
 @dataclass(frozen=True)
@@ -161,9 +170,28 @@ def _service(root: Path, t: Table) -> Service:
                       check=lambda v: None if 0 < len(v) <= 32 else "must be 1-32 characters"),
         caps=tuple(caps),
         limits=_limits(t.table("limits")),
+        backoff=_backoff(t.table("backoff")),
+        max_restarts=t.get("max_restarts", int, 5,
+                           check=lambda v: None if 1 <= v <= 10000 else "must be 1-10000"),
     )
     t.done()
     return svc
+
+
+def _backoff(t: Table | None) -> Backoff:
+    if t is None:
+        return Backoff()
+
+    def positive(v: int) -> str | None:
+        return None if 0 < v <= 3_600_000 else "must be 1-3600000"
+
+    b = Backoff(initial_ms=t.get("initial_ms", int, 100, check=positive),
+                max_ms=t.get("max_ms", int, 10000, check=positive),
+                max_attempts=t.get("max_attempts", int, 10, check=positive))
+    t.done()
+    if b.initial_ms > b.max_ms:
+        raise t.error(f"'{t.key('initial_ms')}' is larger than max_ms")
+    return b
 
 
 def load_image(path: Path, root: Path) -> Image:

@@ -135,24 +135,42 @@ static void spawn_grants_only_attenuated_copies(struct kt *t)
 	orb_endpoint_destroy(ep);
 }
 
-static void only_the_owner_receives(struct kt *t)
+static void receiving_needs_the_read_right(struct kt *t)
 {
 	orb_cptr_t ep = kt_endpoint(NULL), other = kt_endpoint(NULL);
-	long pid = kt_spawn_peer(ep, other, R | W, ORB_CAP_NONE);
+	long pid = kt_spawn_peer(ep, other, W, ORB_CAP_NONE);
 	KT_TRUE(t, pid > 0);
 	long result = 0;
 	KT_EQ(t, kt_peer_order(ep, PEER_TRY_RECEIVE, 0, &result), 0);
-	KT_EQ(t, result, -ORB_EPERM);            /* R on someone else's endpoint is not enough */
+	KT_EQ(t, result, -ORB_EPERM);            /* W only: it may send, not receive */
+	KT_EQ(t, orb_endpoint_send(other, orb_msginfo_new(0x66, 8, 0), 0x99, 0, 0, 0), 0);
 	KT_EQ(t, kt_peer_order(ep, PEER_TRY_SEND, 0, &result), 0);
 	KT_EQ(t, result, 0);                     /* but sending is fine */
 	orb_endpoint_receive_out_t o;
 	long got = orb_endpoint_receive(other, &o);
+	KT_EQ(t, orb_msginfo_get_tag((uint64_t)got), 0x66);   /* ours, still queued */
+	got = orb_endpoint_receive(other, &o);
 	KT_EQ(t, orb_msginfo_get_tag((uint64_t)got), 0x77);
 	KT_EQ(t, o.sender, pid);
 	KT_EQ(t, o.mr0, 0x4242);
 	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &result), 0);
 	orb_endpoint_destroy(ep);
 	orb_endpoint_destroy(other);
+}
+
+static void a_non_owner_with_read_receives(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL), other = kt_endpoint(NULL);
+	long pid = kt_spawn_peer(ep, other, R, ORB_CAP_NONE);
+	long result = 0;
+	KT_EQ(t, orb_endpoint_send(other, orb_msginfo_new(0x65, 8, 0), 0x55, 0, 0, 0), 0);
+	KT_EQ(t, kt_peer_order(ep, PEER_TRY_RECEIVE, 0, &result), 0);
+	KT_EQ(t, orb_msginfo_get_tag((uint64_t)result), 0x65);   /* it took our message */
+	KT_ERR(t, orb_endpoint_receive(other, NULL), ORB_EAGAIN);
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &result), 0);
+	KT_EQ(t, orb_endpoint_destroy(other), 0);
+	KT_TRUE(t, pid > 0);
+	orb_endpoint_destroy(ep);
 }
 
 static void a_dead_peers_caps_and_endpoints_are_gone(struct kt *t)
@@ -306,7 +324,8 @@ const struct kcase kt_proc_cases[] = {
 	{ "spawn_needs_the_root_process_capability", spawn_needs_the_root_process_capability },
 	{ "spawn_rejects_bad_images_and_names", spawn_rejects_bad_images_and_names },
 	{ "spawn_grants_only_attenuated_copies", spawn_grants_only_attenuated_copies },
-	{ "only_the_owner_receives", only_the_owner_receives },
+	{ "receiving_needs_the_read_right", receiving_needs_the_read_right },
+	{ "a_non_owner_with_read_receives", a_non_owner_with_read_receives },
 	{ "a_dead_peers_caps_and_endpoints_are_gone", a_dead_peers_caps_and_endpoints_are_gone },
 	{ "syslog_records_every_call_with_the_true_caller", syslog_records_every_call_with_the_true_caller },
 	{ "commits_can_be_read_back_from_genesis", commits_can_be_read_back_from_genesis },

@@ -2,7 +2,10 @@
 /*
  * IPC objects: endpoints (messages, call/reply) and notifications (signal bits).
  *
- * An endpoint belongs to the process that created it; only the owner receives. Messages
+ * An endpoint belongs to the process that created it and dies with it (or when the owner
+ * destroys it); any holder of a capability with R may receive, so a supervisor can own a
+ * service's endpoint and hand R to each new instance of the service (restarts and live
+ * updates keep the endpoint, and the clients' capabilities to it). Messages
  * queue in FIFO order: buffered messages from `send` (which never blocks) and callers
  * blocked in `call` (whose message stays in their registers and IPC buffer) are ordered by
  * a per-endpoint sequence number. A receiver that finds nothing blocks (receive_wait) or

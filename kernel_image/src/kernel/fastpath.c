@@ -93,8 +93,8 @@ void fastpath_reply_recv(struct thread *t)
 	if (!c)                                       /* guard: endpoint, R, current */
 		return;
 	struct endpoint *ep = container_of(c->obj, struct endpoint, kobj);
-	if (ep->owner != t->proc || ep->qhead || ep->senders.head)
-		return;                               /* guard: owner, nothing to receive now */
+	if (ep->qhead || ep->senders.head)
+		return;                               /* guard: nothing else to receive now */
 	if (caller->priority > t->priority)           /* guard: caller as urgent */
 		return;
 

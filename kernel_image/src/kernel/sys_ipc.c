@@ -30,7 +30,7 @@ long sys_endpoint_create(void)
 	return (long)((ep->id << 32) | (u64)h);
 }
 
-/* The endpoint behind a handle, with `rights`; receiving also needs ownership. */
+/* The endpoint behind a handle, with `rights`; destroying also needs ownership. */
 static struct endpoint *lookup_ep(orb_cptr_t h, u8 rights, bool owner, u64 *badge, long *err)
 {
 	struct cap *c = cap_lookup(self(), h, ORB_OBJ_ENDPOINT, rights, err);
@@ -77,14 +77,14 @@ long sys_endpoint_call(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t 
 long sys_endpoint_receive(orb_cptr_t h, struct syscall_frame *f)
 {
 	long err;
-	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, true, NULL, &err);
+	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, false, NULL, &err);
 	return ep ? ipc_receive(f->t, ep, false, 0) : err;
 }
 
 long sys_endpoint_receive_wait(orb_cptr_t h, uint64_t timeout_ns, struct syscall_frame *f)
 {
 	long err;
-	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, true, NULL, &err);
+	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, false, NULL, &err);
 	return ep ? ipc_receive(f->t, ep, true, timeout_ns) : err;
 }
 
@@ -98,7 +98,7 @@ long sys_endpoint_reply_recv(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uin
 			     uint64_t mr2, uint64_t mr3, struct syscall_frame *f)
 {
 	long err;
-	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, true, NULL, &err);
+	struct endpoint *ep = lookup_ep(h, ORB_RIGHT_READ, false, NULL, &err);
 	if (!ep)
 		return err;
 	if (f->t->reply_to) {

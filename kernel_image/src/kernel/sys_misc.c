@@ -3,6 +3,7 @@
 #include <arch/arch.h>
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
+#include <kernel/cap.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -77,6 +78,7 @@ long sys_process_list(uint64_t buf, size_t len)
 			.nthreads = p->nthreads,
 			.cpu_ns = arch_cycles_to_ns(p->cpu_cycles),
 			.mem_pages = p->vs.pages,
+			.ncaps = p->cspace ? (u16)p->cspace->live : 0,
 		};
 		memcpy(e.name, p->name, sizeof(e.name));
 		int rc = copy_to_user(buf + i * sizeof(e), &e, sizeof(e));

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <orbital/abi.h>
+#include <orbital/ipc.h>
 #include <orbital/syscalls.h>
 
 /* A program's entry point, called by the runtime with the process set up. */

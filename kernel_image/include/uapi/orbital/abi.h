@@ -25,36 +25,61 @@
 #include <stdint.h>
 
 /* --- Constants -------------------------------------------------------------------------------- */
-#define ORB_MAX_MSG_SIZE             4096u             /* largest message payload in bytes */
-#define ORB_MAX_MSG_CAPS             8u                /* most capabilities one message carries */
-#define ORB_MSG_REGS                 4u                /* message registers mr0-mr3 (RDX, R10, R8, R9) */
-#define ORB_MSG_REG_BYTES            32u               /* payload bytes that travel in the message registers */
-#define ORB_CAP_NONE                 0xFFFFFFFFu       /* no capability: mem_map's proc for self, recv_slots for any free slot */
-#define ORB_PROT_READ                1u                /* mem_map / mem_protect: readable */
-#define ORB_PROT_WRITE               2u                /* mem_map / mem_protect: writable */
-#define ORB_PROT_EXEC                4u                /* mem_map / mem_protect: executable */
-#define ORB_TIMEOUT_FOREVER          0u                /* timeout_ns value that waits without limit */
-#define ORB_BOOT_ARCHIVE_MAGIC       0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
-#define ORB_BOOT_ARCHIVE_VERSION     1u                /* boot archive format version */
-#define ORB_BOOT_ENTRY_ELF           1u                /* boot archive entry flag: an ELF program */
-#define ORB_BOOT_ENTRY_START_AT_BOOT 2u                /* boot archive entry flag: start at boot */
-#define ORB_BOOT_ENTRY_INIT          4u                /* boot archive entry flag: this entry is init (PID 1) */
-#define ORB_BOOT_ARCHIVE_VADDR       0x7D0000000000ull /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
-#define ORB_BOOT_ENTRY_CONFIG        8u                /* boot archive entry flag: configuration text, not a program */
-#define ORB_EXIT_REASON_EXIT         0u                /* CHILD_EXITED reason: the process called exit */
-#define ORB_EXIT_REASON_FAULT        1u                /* CHILD_EXITED reason: the process faulted */
-#define ORB_EXIT_REASON_KILLED       2u                /* CHILD_EXITED reason: the process was killed */
-#define ORB_REVOKE_EXPLICIT          1u                /* CAP_REVOKED reason: revoked by a holder of the source */
-#define ORB_REVOKE_EXPIRED           2u                /* CAP_REVOKED reason: expires_at passed */
-#define ORB_REVOKE_PROCESS_EXIT      3u                /* CAP_REVOKED reason: the object's process exited */
-#define ORB_SYSLOG_DONE              1u                /* syslog_record flag: result is final */
-#define ORB_SYSLOG_BLOCKED           2u                /* syslog_record flag: the call blocked; its result arrived later or never */
-#define ORB_SYSLOG_FASTPATH          4u                /* syslog_record flag: the call took the fast path */
-#define ORB_AXIOM_STREAM_MAGIC       0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
-#define ORB_AXIOM_STR_MAX            32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
-#define ORB_AXIOM_BYTES_MAX          64u               /* longest bytes field of an Axiom record (a signature) */
-#define ORB_AXIOM_COMMIT_MAX         193u              /* largest commit envelope in bytes (checked against the records) */
-#define ORB_CHECKPOINT_UNSIGNED      0u                /* checkpoint algorithm: no signature (signature is empty) */
+#define ORB_MAX_MSG_SIZE                4096u             /* largest message payload in bytes */
+#define ORB_MAX_MSG_CAPS                8u                /* most capabilities one message carries */
+#define ORB_MSG_REGS                    4u                /* message registers mr0-mr3 (RDX, R10, R8, R9) */
+#define ORB_MSG_REG_BYTES               32u               /* payload bytes that travel in the message registers */
+#define ORB_CAP_NONE                    0xFFFFFFFFu       /* no capability: mem_map's proc for self, recv_slots for any free slot */
+#define ORB_PROT_READ                   1u                /* mem_map / mem_protect: readable */
+#define ORB_PROT_WRITE                  2u                /* mem_map / mem_protect: writable */
+#define ORB_PROT_EXEC                   4u                /* mem_map / mem_protect: executable */
+#define ORB_TIMEOUT_FOREVER             0u                /* timeout_ns value that waits without limit */
+#define ORB_BOOT_ARCHIVE_MAGIC          0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
+#define ORB_BOOT_ARCHIVE_VERSION        1u                /* boot archive format version */
+#define ORB_BOOT_ENTRY_ELF              1u                /* boot archive entry flag: an ELF program */
+#define ORB_BOOT_ENTRY_START_AT_BOOT    2u                /* boot archive entry flag: start at boot */
+#define ORB_BOOT_ENTRY_INIT             4u                /* boot archive entry flag: this entry is init (PID 1) */
+#define ORB_BOOT_ARCHIVE_VADDR          0x7D0000000000ull /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
+#define ORB_SLOT_SELF                   0u                /* service slot 0: its own endpoint (R|W, made by its supervisor) */
+#define ORB_SLOT_INIT                   1u                /* service slot 1: init's endpoint (W, badged with the service) */
+#define ORB_SLOT_FIRST_CAP              2u                /* service slots 2..: the capabilities its image lists */
+#define ORB_SVC_FLAG_START              1u                /* service_desc flag: init starts it at boot */
+#define ORB_RESTART_NEVER               0u                /* restart policy (spec §5.10 #45) */
+#define ORB_RESTART_ON_FAILURE          1u                /* restart policy */
+#define ORB_RESTART_ALWAYS              2u                /* restart policy */
+#define ORB_RESTART_BACKOFF             3u                /* restart policy */
+#define ORB_SVC_STARTING                0u                /* svc_status state */
+#define ORB_SVC_RUNNING                 1u                /* svc_status state */
+#define ORB_SVC_STOPPED                 2u                /* svc_status state */
+#define ORB_SVC_BACKOFF                 3u                /* svc_status state */
+#define ORB_SVC_DISABLED                4u                /* svc_status state */
+#define ORB_CAPKIND_CONSOLE             1u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_STORAGE             2u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_NETWORK             3u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_SPAWN               4u                /* PM_SPAWN capability kind: the root Process capability */
+#define ORB_SPAWN_ERR_BINARY_NOT_FOUND  0u                /* SpawnError (spec §4.1) */
+#define ORB_SPAWN_ERR_PERMISSION_DENIED 1u                /* SpawnError */
+#define ORB_SPAWN_ERR_RESOURCE_LIMIT    2u                /* SpawnError */
+#define ORB_SPAWN_ERR_INVALID_BINARY    3u                /* SpawnError */
+#define ORB_ERROR_UNKNOWN_REQUEST       1u                /* MSG_ERROR code: no handler for the tag */
+#define ORB_ERROR_MALFORMED             2u                /* MSG_ERROR code: the payload did not decode */
+#define ORB_ERROR_RESTARTING            3u                /* MSG_ERROR code: the service is restarting; retry */
+#define ORB_ERROR_ERRNO                 256u              /* MSG_ERROR code 0x100 | E: the request failed with -E */
+#define ORB_BOOT_ENTRY_CONFIG           8u                /* boot archive entry flag: configuration text, not a program */
+#define ORB_EXIT_REASON_EXIT            0u                /* CHILD_EXITED reason: the process called exit */
+#define ORB_EXIT_REASON_FAULT           1u                /* CHILD_EXITED reason: the process faulted */
+#define ORB_EXIT_REASON_KILLED          2u                /* CHILD_EXITED reason: the process was killed */
+#define ORB_REVOKE_EXPLICIT             1u                /* CAP_REVOKED reason: revoked by a holder of the source */
+#define ORB_REVOKE_EXPIRED              2u                /* CAP_REVOKED reason: expires_at passed */
+#define ORB_REVOKE_PROCESS_EXIT         3u                /* CAP_REVOKED reason: the object's process exited */
+#define ORB_SYSLOG_DONE                 1u                /* syslog_record flag: result is final */
+#define ORB_SYSLOG_BLOCKED              2u                /* syslog_record flag: the call blocked; its result arrived later or never */
+#define ORB_SYSLOG_FASTPATH             4u                /* syslog_record flag: the call took the fast path */
+#define ORB_AXIOM_STREAM_MAGIC          0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
+#define ORB_AXIOM_STR_MAX               32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
+#define ORB_AXIOM_BYTES_MAX             64u               /* longest bytes field of an Axiom record (a signature) */
+#define ORB_AXIOM_COMMIT_MAX            193u              /* largest commit envelope in bytes (checked against the records) */
+#define ORB_CHECKPOINT_UNSIGNED         0u                /* checkpoint algorithm: no signature (signature is empty) */
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
 #define ORB_OK        0  /* success */
@@ -280,7 +305,7 @@ typedef struct orb_proc_entry {
     uint32_t parent;    /*    4: parent's process id */
     uint8_t state;      /*    8: process state */
     uint8_t priority;   /*    9: scheduling priority */
-    uint16_t _pad;      /*   10 */
+    uint16_t ncaps;     /*   10: capabilities it holds */
     uint32_t nthreads;  /*   12: live threads */
     uint64_t cpu_ns;    /*   16: CPU time used */
     uint64_t mem_pages; /*   24: pages mapped */
@@ -292,7 +317,7 @@ _Static_assert(offsetof(orb_proc_entry_t, pid) == 0, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, parent) == 4, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, state) == 8, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, priority) == 9, "ABI layout");
-_Static_assert(offsetof(orb_proc_entry_t, _pad) == 10, "ABI layout");
+_Static_assert(offsetof(orb_proc_entry_t, ncaps) == 10, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, nthreads) == 12, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, cpu_ns) == 16, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, mem_pages) == 24, "ABI layout");
@@ -383,6 +408,138 @@ _Static_assert(offsetof(orb_spawn_spec_t, caps_addr) == 104, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, priority) == 112, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, ncaps) == 113, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, _pad) == 114, "ABI layout");
+
+/* service_desc: One service init supervises: archive entry `services` holds them in image order. */
+typedef struct orb_service_desc {
+    uint8_t name[32];              /*    0: service name, NUL-padded */
+    uint8_t image[32];             /*   32: boot archive program to run */
+    uint8_t service_type[32];      /*   64: the service type it may register (empty: none) */
+    uint8_t version[16];           /*   96: its version string */
+    uint64_t deps;                 /*  112: bit i: depends on service i */
+    uint64_t memory_limit;         /*  120: bytes it may map, 0 = unlimited */
+    uint32_t flags;                /*  128: ORB_SVC_FLAG_* */
+    uint32_t backoff_initial_ms;   /*  132: WithBackoff: first delay */
+    uint32_t backoff_max_ms;       /*  136: WithBackoff: longest delay */
+    uint32_t backoff_max_attempts; /*  140: WithBackoff: give up after this many */
+    uint32_t max_restarts;         /*  144: restarts allowed per 60 s before it is disabled (0: 5) */
+    uint32_t cpu_ms;               /*  148: CPU time limit, 0 = unlimited */
+    uint32_t max_caps;             /*  152: capability limit, 0 = unlimited */
+    uint16_t caps_first;           /*  156: index of its first service_cap record */
+    uint16_t ncaps;                /*  158: how many service_cap records are its */
+    uint8_t priority;              /*  160: scheduling priority */
+    uint8_t phase;                 /*  161: boot phase 1-3 (spec §3.3) */
+    uint8_t restart;               /*  162: ORB_RESTART_* */
+    uint8_t _pad[5];               /*  163 */
+} orb_service_desc_t;
+_Static_assert(sizeof(orb_service_desc_t) == 168, "ABI layout");
+_Static_assert(_Alignof(orb_service_desc_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, name) == 0, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, image) == 32, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, service_type) == 64, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, version) == 96, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, deps) == 112, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, memory_limit) == 120, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, flags) == 128, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_initial_ms) == 132, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_max_ms) == 136, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_max_attempts) == 140, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, max_restarts) == 144, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, cpu_ms) == 148, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, max_caps) == 152, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, caps_first) == 156, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, ncaps) == 158, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, priority) == 160, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, phase) == 161, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, restart) == 162, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, _pad) == 163, "ABI layout");
+
+/* service_cap: One capability init gives a service (archive entry `servicecaps`). */
+typedef struct orb_service_cap {
+    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, or endpoint (the endpoint of service `service`) */
+    uint8_t rights;      /*    1: ORB_RIGHT_* set */
+    uint8_t _pad[2];     /*    2 */
+    uint32_t service;    /*    4: for endpoint capabilities: the service index */
+    uint64_t object_id;  /*    8: 0, an IRQ line, or first port | last port << 16 */
+} orb_service_cap_t;
+_Static_assert(sizeof(orb_service_cap_t) == 16, "ABI layout");
+_Static_assert(_Alignof(orb_service_cap_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_service_cap_t, object_type) == 0, "ABI layout");
+_Static_assert(offsetof(orb_service_cap_t, rights) == 1, "ABI layout");
+_Static_assert(offsetof(orb_service_cap_t, _pad) == 2, "ABI layout");
+_Static_assert(offsetof(orb_service_cap_t, service) == 4, "ABI layout");
+_Static_assert(offsetof(orb_service_cap_t, object_id) == 8, "ABI layout");
+
+/* svc_status: One service as the supervision API reports it (spec §3.6 ServiceStatus). */
+typedef struct orb_svc_status {
+    uint8_t name[32];       /*    0: service name, NUL-padded */
+    uint8_t version[16];    /*   32: version of the running build */
+    uint64_t uptime_ms;     /*   48: since it became ready, 0 if not running */
+    uint32_t pid;           /*   56: 0 if not running */
+    uint32_t restart_count; /*   60: restarts so far */
+    uint8_t state;          /*   64: ORB_SVC_* */
+    uint8_t ready;          /*   65: 1 once it sent SERVICE_READY */
+    uint8_t _pad[6];        /*   66 */
+} orb_svc_status_t;
+_Static_assert(sizeof(orb_svc_status_t) == 72, "ABI layout");
+_Static_assert(_Alignof(orb_svc_status_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, name) == 0, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, version) == 32, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, uptime_ms) == 48, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, pid) == 56, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, restart_count) == 60, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, state) == 64, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, ready) == 65, "ABI layout");
+_Static_assert(offsetof(orb_svc_status_t, _pad) == 66, "ABI layout");
+
+/* cap_provenance: One capability with where it came from (Permissions, from the CommitLog). */
+typedef struct orb_cap_provenance {
+    uint32_t slot;       /*    0: slot in the holder's CSpace */
+    uint8_t object_type; /*    4: ORB_OBJ_* */
+    uint8_t rights;      /*    5: ORB_RIGHT_* set */
+    uint16_t _pad;       /*    6 */
+    uint64_t object_id;  /*    8: the object */
+    uint64_t cap_id;     /*   16: capability id */
+    uint64_t parent_id;  /*   24: the capability it was derived from, 0 = none */
+    uint32_t granted_by; /*   32: pid whose syscall created it, 0 = the kernel */
+    uint32_t _pad2;      /*   36 */
+    uint64_t granted_at; /*   40: ns since boot */
+} orb_cap_provenance_t;
+_Static_assert(sizeof(orb_cap_provenance_t) == 48, "ABI layout");
+_Static_assert(_Alignof(orb_cap_provenance_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, slot) == 0, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, object_type) == 4, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, rights) == 5, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, _pad) == 6, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, object_id) == 8, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, cap_id) == 16, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, parent_id) == 24, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, granted_by) == 32, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, _pad2) == 36, "ABI layout");
+_Static_assert(offsetof(orb_cap_provenance_t, granted_at) == 40, "ABI layout");
+
+/* history_entry: One capability change (Permissions QUERY_HISTORY). */
+typedef struct orb_history_entry {
+    uint64_t seq;       /*    0: commit sequence number */
+    uint64_t timestamp; /*    8: ns since boot */
+    uint64_t cap_id;    /*   16: the capability (0 if none) */
+    uint32_t actor;     /*   24: pid whose syscall caused it, 0 = the kernel */
+    uint32_t pid;       /*   28: the process it changed */
+    uint32_t slot;      /*   32: the slot it changed */
+    uint8_t operation;  /*   36: commit type (ORB_COMMIT_*) */
+    uint8_t rights;     /*   37: rights of an inserted capability */
+    uint8_t _pad[2];    /*   38 */
+} orb_history_entry_t;
+_Static_assert(sizeof(orb_history_entry_t) == 40, "ABI layout");
+_Static_assert(_Alignof(orb_history_entry_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, seq) == 0, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, timestamp) == 8, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, cap_id) == 16, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, actor) == 24, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, pid) == 28, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, slot) == 32, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, operation) == 36, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, rights) == 37, "ABI layout");
+_Static_assert(offsetof(orb_history_entry_t, _pad) == 38, "ABI layout");
 
 /* boot_cap: One of init's initial capabilities: archive entry `initcaps`, slot order. */
 typedef struct orb_boot_cap {
@@ -481,6 +638,10 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
 #define ORB_MSG_SUBSCRIBE                  0x0F02u /* generic: subscribe: event type u32 + notification cap */
 #define ORB_MSG_NOTIFICATION               0x0F03u /* generic: an event for a subscriber */
 #define ORB_MSG_ERROR                      0x0F04u /* generic: reply to a request a service cannot serve */
+#define ORB_MSG_ECHO                       0x0F10u /* test: test service: echo a sequence number */
+#define ORB_MSG_ECHO_RESPONSE              0x0F11u /* test: test service: the echo, its version and pid */
+#define ORB_MSG_CRASH                      0x0F12u /* test: test service: fault on purpose */
+#define ORB_MSG_CRASH_RESPONSE             0x0F13u /* test: test service: never sent (it crashed) */
 #define ORB_MSG_SERVICE_READY              0x1000u /* init: service -> init: ready to serve (empty) */
 #define ORB_MSG_HEALTH_CHECK               0x1001u /* init: init -> service: are you alive? */
 #define ORB_MSG_HEALTH_OK                  0x1002u /* init: service -> init: alive */
@@ -490,6 +651,7 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
 #define ORB_MSG_SVC_RESTART                0x2002u /* supervision: request (spec §3.6) */
 #define ORB_MSG_SVC_STATUS                 0x2003u /* supervision: request (spec §3.6) */
 #define ORB_MSG_SVC_LIST                   0x2004u /* supervision: request (spec §3.6) */
+#define ORB_MSG_SVC_UPDATE                 0x2005u /* supervision: replace a running service with another build, keeping its endpoint (Orbital) */
 #define ORB_MSG_SVC_RESPONSE               0x2080u /* supervision: answer to every supervision request (spec §3.6) */
 #define ORB_MSG_REGISTER_SERVICE           0x3000u /* registry: service -> init: register a service type; cap 0 = W|G copy of the service endpoint */
 #define ORB_MSG_LOOKUP_SERVICE             0x3001u /* registry: client -> init: find a service; cap 0 = reply cap */
@@ -553,6 +715,29 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
 
 /*
  * Payloads with a codec (canonical encoding, little-endian), size bounds:
+ * ORB_MSG_SVC_START: 2..4096 bytes: str name
+ * ORB_MSG_SVC_STOP: 2..4096 bytes: str name
+ * ORB_MSG_SVC_RESTART: 2..4096 bytes: str name
+ * ORB_MSG_SVC_STATUS: 2..4096 bytes: str name
+ * ORB_MSG_SVC_UPDATE: 4..4096 bytes: str name, str image
+ * ORB_MSG_SVC_RESPONSE: 12..4096 bytes: i32 status, u32 count, bytes items
+ * ORB_MSG_PM_SPAWN: 32..4096 bytes: str name, str image, bytes caps, u64 max_memory, u64
+ *     max_cpu_ms, u32 max_caps, u32 max_ipc_queue
+ * ORB_MSG_PM_SPAWN_RESPONSE: 6 bytes: u8 ok, u8 error, u32 pid
+ * ORB_MSG_PM_PROCESS_LIST: 8..4096 bytes: u32 count, bytes items
+ * ORB_MSG_PM_KILL: 5 bytes: u32 pid, u8 signal
+ * ORB_MSG_PM_KILL_RESPONSE: 4 bytes: i32 status
+ * ORB_MSG_RESOURCE_WARNING: 2 bytes: u8 violation, u8 count
+ * ORB_MSG_CHECK_PERM: 9..4096 bytes: u32 pid, str cap_type, u8 rights, str context
+ * ORB_MSG_CHECK_PERM_RESPONSE: 5..4096 bytes: u8 allowed, str reason, str alternative
+ * ORB_MSG_QUERY_CAPS: 4 bytes: u32 pid
+ * ORB_MSG_QUERY_CAPS_RESPONSE: 12..4096 bytes: u32 pid, u32 count, bytes items
+ * ORB_MSG_QUERY_HISTORY: 8 bytes: u32 pid, u32 limit
+ * ORB_MSG_QUERY_HISTORY_RESPONSE: 8..4096 bytes: u32 count, bytes items
+ * ORB_MSG_SUBSCRIBE: 4 bytes: u32 event_type
+ * ORB_MSG_NOTIFICATION: 8..4096 bytes: u32 event_type, bytes data
+ * ORB_MSG_ECHO: 8 bytes: u64 seq
+ * ORB_MSG_ECHO_RESPONSE: 16 bytes: u64 seq, u32 version, u32 pid
  * ORB_MSG_REGISTER_SERVICE: 4..4096 bytes: str service_type, str version
  * ORB_MSG_LOOKUP_SERVICE: 2..4096 bytes: str service_type
  * ORB_MSG_LOOKUP_RESPONSE: 3..4096 bytes: u8 found, str version

@@ -312,6 +312,836 @@ static inline int orb_wire_get_bool_list(const uint8_t *buf, size_t len, size_t 
 }
 
 /* --- Messages --------------------------------------------------------------------------------- */
+/* SVC_START (ORB_MSG_SVC_START, 0x2000): Start a stopped service. Payload: str name. */
+typedef struct orb_msg_svc_start {
+    orb_str_t name; /* str */
+} orb_msg_svc_start_t;
+
+static inline long orb_msg_svc_start_encode(uint8_t *buf, size_t cap, const orb_msg_svc_start_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_start_decode(const uint8_t *buf, size_t len, orb_msg_svc_start_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SVC_STOP (ORB_MSG_SVC_STOP, 0x2001): Stop a service and keep it stopped (state disabled).
+ * Payload: str name.
+ */
+typedef struct orb_msg_svc_stop {
+    orb_str_t name; /* str */
+} orb_msg_svc_stop_t;
+
+static inline long orb_msg_svc_stop_encode(uint8_t *buf, size_t cap, const orb_msg_svc_stop_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_stop_decode(const uint8_t *buf, size_t len, orb_msg_svc_stop_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* SVC_RESTART (ORB_MSG_SVC_RESTART, 0x2002): Stop and start a service. Payload: str name. */
+typedef struct orb_msg_svc_restart {
+    orb_str_t name; /* str */
+} orb_msg_svc_restart_t;
+
+static inline long orb_msg_svc_restart_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_svc_restart_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_restart_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_svc_restart_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* SVC_STATUS (ORB_MSG_SVC_STATUS, 0x2003): One service's status. Payload: str name. */
+typedef struct orb_msg_svc_status {
+    orb_str_t name; /* str */
+} orb_msg_svc_status_t;
+
+static inline long orb_msg_svc_status_encode(uint8_t *buf, size_t cap,
+                                             const orb_msg_svc_status_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_status_decode(const uint8_t *buf, size_t len,
+                                             orb_msg_svc_status_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SVC_UPDATE (ORB_MSG_SVC_UPDATE, 0x2005): Start `image` (a boot archive program) as the new build
+ * of `name` on the same endpoint; once it is ready the old instance is stopped. Payload: str name,
+ * str image.
+ */
+typedef struct orb_msg_svc_update {
+    orb_str_t name;  /* str */
+    orb_str_t image; /* str */
+} orb_msg_svc_update_t;
+
+static inline long orb_msg_svc_update_encode(uint8_t *buf, size_t cap,
+                                             const orb_msg_svc_update_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->image))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_update_decode(const uint8_t *buf, size_t len,
+                                             orb_msg_svc_update_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->image))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SVC_RESPONSE (ORB_MSG_SVC_RESPONSE, 0x2080): status 0 or -E; items = count svc_status records
+ * (one for STATUS). Payload: i32 status, u32 count, bytes items.
+ */
+typedef struct orb_msg_svc_response {
+    int32_t status;    /* i32 */
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes */
+} orb_msg_svc_response_t;
+
+static inline long orb_msg_svc_response_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_svc_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_svc_response_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_svc_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * PM_SPAWN (ORB_MSG_PM_SPAWN, 0x4000): Spawn a program of the boot archive (spec §4.1
+ * SpawnRequest). Payload: str name, str image, bytes caps, u64 max_memory, u64 max_cpu_ms, u32
+ * max_caps, u32 max_ipc_queue.
+ */
+typedef struct orb_msg_pm_spawn {
+    orb_str_t name;         /* str */
+    orb_str_t image;        /* str */
+    orb_bytes_t caps;       /* bytes: pairs of (kind u8: ORB_CAPKIND_*, rights u8) */
+    uint64_t max_memory;    /* u64: bytes, 0 = unlimited */
+    uint64_t max_cpu_ms;    /* u64: 0 = unlimited */
+    uint32_t max_caps;      /* u32: 0 = unlimited */
+    uint32_t max_ipc_queue; /* u32: 0 = default */
+} orb_msg_pm_spawn_t;
+
+static inline long orb_msg_pm_spawn_encode(uint8_t *buf, size_t cap, const orb_msg_pm_spawn_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->image))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->caps))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->max_memory))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->max_cpu_ms))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->max_caps))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->max_ipc_queue))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_pm_spawn_decode(const uint8_t *buf, size_t len, orb_msg_pm_spawn_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->image))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->caps))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->max_memory))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->max_cpu_ms))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->max_caps))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->max_ipc_queue))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * PM_SPAWN_RESPONSE (ORB_MSG_PM_SPAWN_RESPONSE, 0x4001): Result<pid, SpawnError>. Payload: u8 ok,
+ * u8 error, u32 pid.
+ */
+typedef struct orb_msg_pm_spawn_response {
+    uint8_t ok;    /* u8 */
+    uint8_t error; /* u8: ORB_SPAWN_ERR_* when ok = 0 */
+    uint32_t pid;  /* u32 */
+} orb_msg_pm_spawn_response_t;
+
+static inline long orb_msg_pm_spawn_response_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_pm_spawn_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_pm_spawn_response_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_pm_spawn_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * PM_PROCESS_LIST (ORB_MSG_PM_PROCESS_LIST, 0x4003): count proc_entry records. Payload: u32 count,
+ * bytes items.
+ */
+typedef struct orb_msg_pm_process_list {
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes */
+} orb_msg_pm_process_list_t;
+
+static inline long orb_msg_pm_process_list_encode(uint8_t *buf, size_t cap,
+                                                  const orb_msg_pm_process_list_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_pm_process_list_decode(const uint8_t *buf, size_t len,
+                                                  orb_msg_pm_process_list_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * PM_KILL (ORB_MSG_PM_KILL, 0x4004): Kill a process the PM started (or any, for System callers).
+ * Payload: u32 pid, u8 signal.
+ */
+typedef struct orb_msg_pm_kill {
+    uint32_t pid;   /* u32 */
+    uint8_t signal; /* u8: 0 term, 1 kill */
+} orb_msg_pm_kill_t;
+
+static inline long orb_msg_pm_kill_encode(uint8_t *buf, size_t cap, const orb_msg_pm_kill_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->signal))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_pm_kill_decode(const uint8_t *buf, size_t len, orb_msg_pm_kill_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->signal))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* PM_KILL_RESPONSE (ORB_MSG_PM_KILL_RESPONSE, 0x4005): 0 or -E. Payload: i32 status. */
+typedef struct orb_msg_pm_kill_response {
+    int32_t status; /* i32 */
+} orb_msg_pm_kill_response_t;
+
+static inline long orb_msg_pm_kill_response_encode(uint8_t *buf, size_t cap,
+                                                   const orb_msg_pm_kill_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_pm_kill_response_decode(const uint8_t *buf, size_t len,
+                                                   orb_msg_pm_kill_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * RESOURCE_WARNING (ORB_MSG_RESOURCE_WARNING, 0x4020): PM -> process: over a limit; after 3 it is
+ * killed. Payload: u8 violation, u8 count.
+ */
+typedef struct orb_msg_resource_warning {
+    uint8_t violation; /* u8: 0 memory, 1 cpu, 2 caps, 3 ipc queue */
+    uint8_t count;     /* u8 */
+} orb_msg_resource_warning_t;
+
+static inline long orb_msg_resource_warning_encode(uint8_t *buf, size_t cap,
+                                                   const orb_msg_resource_warning_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->violation))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_resource_warning_decode(const uint8_t *buf, size_t len,
+                                                   orb_msg_resource_warning_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->violation))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * CHECK_PERM (ORB_MSG_CHECK_PERM, 0x5000): May process pid hold cap_type with rights (spec §4.2)?
+ * Payload: u32 pid, str cap_type, u8 rights, str context.
+ */
+typedef struct orb_msg_check_perm {
+    uint32_t pid;       /* u32 */
+    orb_str_t cap_type; /* str */
+    uint8_t rights;     /* u8 */
+    orb_str_t context;  /* str */
+} orb_msg_check_perm_t;
+
+static inline long orb_msg_check_perm_encode(uint8_t *buf, size_t cap,
+                                             const orb_msg_check_perm_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->cap_type))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->rights))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->context))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_check_perm_decode(const uint8_t *buf, size_t len,
+                                             orb_msg_check_perm_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->cap_type))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->rights))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->context))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * CHECK_PERM_RESPONSE (ORB_MSG_CHECK_PERM_RESPONSE, 0x5001): The first matching rule decides; none
+ * matching denies. Payload: u8 allowed, str reason, str alternative.
+ */
+typedef struct orb_msg_check_perm_response {
+    uint8_t allowed;       /* u8 */
+    orb_str_t reason;      /* str */
+    orb_str_t alternative; /* str */
+} orb_msg_check_perm_response_t;
+
+static inline long orb_msg_check_perm_response_encode(uint8_t *buf, size_t cap,
+                                                      const orb_msg_check_perm_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->allowed))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->alternative))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_check_perm_response_decode(const uint8_t *buf, size_t len,
+                                                      orb_msg_check_perm_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->allowed))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->alternative))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * QUERY_CAPS (ORB_MSG_QUERY_CAPS, 0x5002): The capabilities a process holds, rebuilt from the
+ * CommitLog. Payload: u32 pid.
+ */
+typedef struct orb_msg_query_caps {
+    uint32_t pid; /* u32: 0 = the caller */
+} orb_msg_query_caps_t;
+
+static inline long orb_msg_query_caps_encode(uint8_t *buf, size_t cap,
+                                             const orb_msg_query_caps_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_query_caps_decode(const uint8_t *buf, size_t len,
+                                             orb_msg_query_caps_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * QUERY_CAPS_RESPONSE (ORB_MSG_QUERY_CAPS_RESPONSE, 0x5003): count cap_provenance records. Payload:
+ * u32 pid, u32 count, bytes items.
+ */
+typedef struct orb_msg_query_caps_response {
+    uint32_t pid;      /* u32 */
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes */
+} orb_msg_query_caps_response_t;
+
+static inline long orb_msg_query_caps_response_encode(uint8_t *buf, size_t cap,
+                                                      const orb_msg_query_caps_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_query_caps_response_decode(const uint8_t *buf, size_t len,
+                                                      orb_msg_query_caps_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * QUERY_HISTORY (ORB_MSG_QUERY_HISTORY, 0x5004): The latest capability changes, from the CommitLog.
+ * Payload: u32 pid, u32 limit.
+ */
+typedef struct orb_msg_query_history {
+    uint32_t pid;   /* u32: 0 = every process */
+    uint32_t limit; /* u32 */
+} orb_msg_query_history_t;
+
+static inline long orb_msg_query_history_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_query_history_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->limit))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_query_history_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_query_history_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->limit))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * QUERY_HISTORY_RESPONSE (ORB_MSG_QUERY_HISTORY_RESPONSE, 0x5005): count history_entry records.
+ * Payload: u32 count, bytes items.
+ */
+typedef struct orb_msg_query_history_response {
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes */
+} orb_msg_query_history_response_t;
+
+static inline long orb_msg_query_history_response_encode(uint8_t *buf, size_t cap,
+                                                         const orb_msg_query_history_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_query_history_response_decode(const uint8_t *buf, size_t len,
+                                                         orb_msg_query_history_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SUBSCRIBE (ORB_MSG_SUBSCRIBE, 0x0F02): Subscribe; cap 0 = the subscriber's notification endpoint
+ * (W). Payload: u32 event_type.
+ */
+typedef struct orb_msg_subscribe {
+    uint32_t event_type; /* u32 */
+} orb_msg_subscribe_t;
+
+static inline long orb_msg_subscribe_encode(uint8_t *buf, size_t cap, const orb_msg_subscribe_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->event_type))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_subscribe_decode(const uint8_t *buf, size_t len, orb_msg_subscribe_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->event_type))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NOTIFICATION (ORB_MSG_NOTIFICATION, 0x0F03): An event sent to a subscriber. Payload: u32
+ * event_type, bytes data.
+ */
+typedef struct orb_msg_notification {
+    uint32_t event_type; /* u32 */
+    orb_bytes_t data;    /* bytes */
+} orb_msg_notification_t;
+
+static inline long orb_msg_notification_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_notification_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->event_type))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->data))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_notification_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_notification_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->event_type))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->data))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* ECHO (ORB_MSG_ECHO, 0x0F10): Echo seq back. Payload: u64 seq. */
+typedef struct orb_msg_echo {
+    uint64_t seq; /* u64 */
+} orb_msg_echo_t;
+
+static inline long orb_msg_echo_encode(uint8_t *buf, size_t cap, const orb_msg_echo_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->seq))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_echo_decode(const uint8_t *buf, size_t len, orb_msg_echo_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->seq))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * ECHO_RESPONSE (ORB_MSG_ECHO_RESPONSE, 0x0F11): The echo. Payload: u64 seq, u32 version, u32 pid.
+ */
+typedef struct orb_msg_echo_response {
+    uint64_t seq;     /* u64 */
+    uint32_t version; /* u32 */
+    uint32_t pid;     /* u32 */
+} orb_msg_echo_response_t;
+
+static inline long orb_msg_echo_response_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_echo_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->seq))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->version))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->pid))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_echo_response_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_echo_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->seq))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->version))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->pid))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
 /*
  * REGISTER_SERVICE (ORB_MSG_REGISTER_SERVICE, 0x3000): Register the sender as the provider of
  * service_type. Payload: str service_type, str version.

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Messages: endpoints, send, receive, call, reply, and the two patterns of the design —
+ * request/response (call with a one-shot reply capability, retried while the service is
+ * restarting) and subscribe/notify. Payloads of up to 32 bytes travel in registers,
+ * longer ones (up to 4096) in the thread's IPC buffer; callers never see the difference.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <orbital/abi.h>
+
+/* A received message. `data` points into the message itself (short payloads) or into the
+ * receiving thread's IPC buffer: it is valid until the thread's next receive or call. */
+typedef struct {
+	uint32_t tag;
+	uint32_t len;
+	uint32_t ncaps;
+	uint32_t sender;            /* PID stamped by the kernel; 0 = the kernel itself */
+	uint64_t badge;             /* badge of the capability the sender used */
+	orb_cptr_t caps[ORB_MAX_MSG_CAPS];
+	const uint8_t *data;
+	uint8_t inline_data[ORB_MSG_REG_BYTES];
+} orb_msg_t;
+
+/* Create an endpoint (R|W|G in *ep); returns its id or -E. */
+long orb_ep_create(orb_cptr_t *ep);
+long orb_ep_destroy(orb_cptr_t ep);
+
+/* Queue a message (never blocks; -EAGAIN when the queue is full). Capabilities in caps
+ * move to the receiver and need GRANT. */
+long orb_send(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+	      const orb_cptr_t *caps, unsigned ncaps);
+/* Receive, blocking up to timeout_ns (0: forever; -ETIMEDOUT when it passes). */
+long orb_recv(orb_cptr_t ep, orb_msg_t *m, uint64_t timeout_ns);
+/* Receive without blocking: -EAGAIN when nothing is queued. */
+long orb_try_recv(orb_cptr_t ep, orb_msg_t *m);
+/* Send and wait for the answer on a one-shot reply capability. */
+long orb_call(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+	      const orb_cptr_t *caps, unsigned ncaps, orb_msg_t *reply);
+/* Answer the call this thread received last. */
+long orb_reply(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
+	       unsigned ncaps);
+/* Answer with MSG_ERROR {request_tag, code} (ORB_ERROR_*). */
+long orb_reply_error(uint32_t request_tag, uint32_t code);
+
+/* Request/response for clients of a service: a call, retried (up to ~2 s) while the
+ * service is restarting — its last instance died holding our request (-EDEAD) or it
+ * answered MSG_ERROR with ORB_ERROR_RESTARTING. A reply of MSG_ERROR is returned as
+ * -EINVAL with reply->tag == ORB_MSG_ERROR. */
+long orb_request(orb_cptr_t ep, uint32_t tag, const void *data, size_t len, orb_msg_t *reply);
+
+/* Subscribe/notify: hand a service a W copy of our notification endpoint for
+ * event_type; a publisher sends MSG_NOTIFICATION {event_type, data} to each. */
+long orb_subscribe(orb_cptr_t service_ep, uint32_t event_type, orb_cptr_t notify_ep);
+long orb_notify(orb_cptr_t subscriber, uint32_t event_type, const void *data, size_t len);
