@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from ..qemu.bench import BenchCommand
 from ..qemu.commands import BootCommand, SymbolizeCommand
 from . import run_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_cli("orbital-qemu", "Boot Orbital images in QEMU (TCG) and judge the run.",
-                   [BootCommand(), SymbolizeCommand()], argv)
+                   [BootCommand(), SymbolizeCommand(), BenchCommand()], argv)
 
 
 if __name__ == "__main__":

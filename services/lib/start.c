@@ -27,6 +27,13 @@ orb_ipc_buffer_t *orb_ipcbuf(void)
 	return b;
 }
 
+uint64_t orb_cycles(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 uint64_t orb_now_ns(void)
 {
 	return (uint64_t)orb_clock_get();

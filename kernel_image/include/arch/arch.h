@@ -58,6 +58,8 @@ NORETURN void arch_run_on_kernel_stack(void (*fn)(void));
 /* Port I/O on behalf of an IoPort capability holder (width 1, 2 or 4 bytes). */
 u32 arch_port_in(u16 port, unsigned width);
 void arch_port_out(u16 port, unsigned width, u32 value);
+/* Write a buffer to one port, byte by byte (a debug stream). */
+void arch_port_write(u16 port, const void *buf, size_t len);
 /* Copy n bytes where one side is user memory: 0, or -1 if it faulted (SMAP opened). */
 int arch_user_copy(void *dst, const void *src, size_t n);
 /* A fault a user thread took: a one-line description for the kill report. */

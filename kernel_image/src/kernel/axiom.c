@@ -109,11 +109,8 @@ void axiom_fastpath(struct thread *t, u64 nr, u64 a0, u64 a1, i64 ret)
 static void stream(const u8 *env, u32 len)
 {
 	u32 hdr[2] = { ORB_AXIOM_STREAM_MAGIC, len };
-	const u8 *h = (const u8 *)hdr;
-	for (u32 i = 0; i < sizeof(hdr); i++)
-		arch_port_out(STREAM_PORT, 1, h[i]);
-	for (u32 i = 0; i < len; i++)
-		arch_port_out(STREAM_PORT, 1, env[i]);
+	arch_port_write(STREAM_PORT, hdr, sizeof(hdr));
+	arch_port_write(STREAM_PORT, env, len);
 }
 
 static void ring_store(u64 seq, const u8 *env, u16 len)

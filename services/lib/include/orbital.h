@@ -45,6 +45,8 @@ void orb_free(void *p);
 /* --- process and threads ------------------------------------------------------------- */
 uint32_t orb_pid(void);
 uint64_t orb_now_ns(void);
+/* The CPU's cycle counter (for benchmarks: differences within one run only). */
+uint64_t orb_cycles(void);
 void orb_sleep_ms(uint64_t ms);
 /* This thread's IPC buffer (kernel-provided, also the FS base). */
 orb_ipc_buffer_t *orb_ipcbuf(void);

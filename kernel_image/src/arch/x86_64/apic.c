@@ -105,6 +105,11 @@ u32 arch_port_in(u16 port, unsigned width)
 	return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
 }
 
+void arch_port_write(u16 port, const void *buf, size_t len)
+{
+	__asm__ volatile("rep outsb" : "+S"(buf), "+c"(len) : "d"(port) : "memory");
+}
+
 void arch_port_out(u16 port, unsigned width, u32 value)
 {
 	if (width == 1)

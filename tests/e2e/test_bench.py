@@ -1,0 +1,24 @@
+"""`orbital-qemu bench --json` boots the benchmark image and reports medians and ratios.
+No timing is asserted: only that every path was measured and the report is complete."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def test_bench_reports_every_path() -> None:
+    proc = subprocess.run([sys.executable, "-m", "orbital_build.cli.qemu", "bench", "--json"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    for key in ("null_syscall_cycles", "ipc_fastpath_roundtrip_cycles",
+                "ipc_fastpath_same_space_roundtrip_cycles", "ipc_slowpath_long_roundtrip_cycles",
+                "ipc_slowpath_8caps_roundtrip_cycles", "ipc_roundtrip_over_null_syscall"):
+        assert report[key] > 0, key
+    assert report["iterations"] >= 1000
+    # a round trip is two kernel entries and a context switch: never cheaper than a nop
+    assert report["ipc_fastpath_same_space_roundtrip_over_null_syscall"] > 1
+    # moving 8 capabilities each way costs commits: it must show up as the slowest path
+    assert report["ipc_slowpath_8caps_roundtrip_cycles"] > report["ipc_slowpath_long_roundtrip_cycles"]
