@@ -10,8 +10,9 @@ from . import run_cli
 def commands() -> list:
     from ..abi.command import GenCommand
     from ..axiom.command import AxiomCommand
+    from ..emu.bench import BenchCommand
     from ..image.command import ImageCommand
-    return [GenCommand(), ImageCommand(), AxiomCommand()]
+    return [GenCommand(), ImageCommand(), AxiomCommand(), BenchCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,8 +15,8 @@ from ..errors import OrbitalError
 from ..paths import project_root
 from . import archive
 from .bootcaps import boot_caps
-from .manifest import service_tables, supervised
 from .description import Image, load_image
+from .manifest import service_tables, supervised
 from .ninja_gen import write_ninja
 
 

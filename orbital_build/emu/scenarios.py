@@ -1,0 +1,156 @@
+"""Kernel paths measured on the machine-model images, shared by tests/emu and
+`orbital-build bench`.
+
+images/emu-core.toml runs services/emu_core (syscall probes at global labels);
+images/emu-ipc.toml runs services/emu_ipc (an IPC server and a client that makes one
+call per case, the case's tag in the msginfo). A `UserPoint` names a label in a program;
+the functions here run a booted machine to such points and measure the paths between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from . import x86
+from .machine import EmuError, Machine, StopReason
+
+CORE_IMAGE = "emu-core"
+IPC_IMAGE = "emu-ipc"
+CORE = "emu-core"
+SERVER = "emu-ipc-server"
+CLIENT = "emu-ipc-client"
+
+
+class Case(IntEnum):
+    """The client's calls, in order (services/emu_ipc/main.c, enum of T_*)."""
+
+    NORECV = 0xE100
+    WARMUP = 0xE101
+    FAST = 0xE102
+    LONG = 0xE103
+    CAPS = 0xE104
+    URGENT = 0xE105
+    ARM_TIMEOUT = 0xE106
+    TIMED = 0xE107
+    STALE = 0xE108
+    NORIGHT = 0xE109
+    FORGED = 0xE10A
+    FORGED_LONG = 0xE10B
+    BIG = 0xE10C
+    FAST_AGAIN = 0xE10D
+
+
+BADGE_E1, BADGE_E2 = 0xB1, 0xB2
+FORGED = 0xF0F0F0F0F0F0F0F0
+MSG_REGS = ("rdx", "r10", "r8", "r9")
+IPC_OUT_REGS = ("rax", "rdi", "rsi", *MSG_REGS)
+
+
+def msginfo(tag: int, length: int, ncaps: int) -> int:
+    return tag | length << 32 | ncaps << 45
+
+
+@dataclass(frozen=True)
+class UserPoint:
+    """A global label in a service's program."""
+
+    service: str
+    symbol: str
+
+    def addr(self, m: Machine) -> int:
+        return m.user_symbol(self.service, self.symbol)
+
+
+NULL_SYSCALL = UserPoint(CORE, "emu_null_syscall_insn")
+NULL_SYSCALL_RET = UserPoint(CORE, "emu_null_syscall_ret")
+RAW_SYSCALL = UserPoint(CORE, "emu_raw_syscall_insn")
+RAW_SYSCALL_RET = UserPoint(CORE, "emu_raw_syscall_ret")
+CALL = UserPoint(CLIENT, "emu_call_insn")
+CALL_RET = UserPoint(CLIENT, "emu_call_ret")
+SERVER_RECV = UserPoint(SERVER, "emu_recv_insn")
+SERVER_RETURNS = {UserPoint(SERVER, "emu_recv_ret"), UserPoint(SERVER, "emu_rr_ret")}
+
+
+def cr3_of(m: Machine) -> int:
+    return m.cpu.reg("cr3") & x86.CR3_ADDR
+
+
+def run_to(m: Machine, point: UserPoint, *, cr3: int | None = None,
+           where: Callable[[dict[str, int]], bool] | None = None, max_hits: int = 64) -> None:
+    """Run until the CPU is about to execute `point` in user mode (in address space
+    `cr3` if given) with registers for which `where(regs)` holds; a no-op if it is
+    there already."""
+    addr = point.addr(m)
+
+    def there() -> bool:
+        regs = m.cpu.regs()
+        return regs["rip"] == addr and m.cpu.cpl == 3 and \
+            (cr3 is None or regs["cr3"] & x86.CR3_ADDR == cr3 & x86.CR3_ADDR) and \
+            (where is None or where(regs))
+
+    if there():
+        return
+    for _ in range(max_hits):
+        stop = m.run_until(addr, cr3=cr3)
+        if stop.reason is not StopReason.TARGET:
+            raise EmuError(f"{point.service}:{point.symbol} not reached: {stop.reason.value} "
+                           f"{stop.detail} ({m.describe_state()})")
+        if there():
+            return
+    raise EmuError(f"{point.service}:{point.symbol} not reached in {max_hits} hits")
+
+
+def run_to_call(m: Machine, case: Case) -> None:
+    """Run until the IPC client is about to `syscall` for `case` (its msginfo tag)."""
+    run_to(m, CALL, where=lambda regs: regs["rsi"] & 0xFFFFFFFF == case)
+
+
+def null_syscall_roundtrip(m: Machine) -> int:
+    """Instructions from emu-core's `syscall` (nop) to the next user instruction."""
+    run_to(m, NULL_SYSCALL)
+    return m.count_instructions(NULL_SYSCALL.addr(m), NULL_SYSCALL_RET.addr(m), cr3=cr3_of(m))
+
+
+@dataclass(frozen=True)
+class CallPath:
+    """One measured endpoint_call: the addresses executed from the client's `syscall` to
+    the receiver's first user instruction (one way) and back to the client (round trip)."""
+
+    oneway: list[int]
+    roundtrip: list[int]
+    client_cr3: int
+    receiver_cr3: int
+    receiver_rip: int
+
+
+def measure_call(m: Machine, case: Case) -> CallPath:
+    """Run to the client's call for `case` and follow it there and back."""
+    run_to_call(m, case)
+    client_cr3 = cr3_of(m)
+    start = m.cpu.rip
+    oneway = m.executed(start, Machine.in_user)
+    receiver_cr3, receiver_rip = cr3_of(m), m.cpu.rip
+    ret = CALL_RET.addr(m)
+
+    def back(addr: int) -> bool:
+        return addr == ret and cr3_of(m) == client_cr3
+
+    rest = m.executed(receiver_rip, back)
+    return CallPath(oneway, oneway + rest, client_cr3, receiver_cr3, receiver_rip)
+
+
+def bench() -> dict[str, int]:
+    """The instruction counts `orbital-build bench` reports."""
+    core = Machine(CORE_IMAGE)
+    out = {"null_syscall_roundtrip_instructions": null_syscall_roundtrip(core)}
+    ipc = Machine(IPC_IMAGE)
+    fast = measure_call(ipc, Case.FAST)
+    out["fastpath_call_oneway_instructions"] = len(fast.oneway)
+    out["fastpath_roundtrip_instructions"] = len(fast.roundtrip)
+    big = measure_call(ipc, Case.BIG)
+    out["slowpath_call_8caps_instructions"] = len(big.oneway)
+    out["slowpath_call_8caps_roundtrip_instructions"] = len(big.roundtrip)
+    out["kernel_text_bytes"] = core.image.text_size()
+    return out
