@@ -50,7 +50,7 @@ def test_nist_vectors(lib, msg: bytes) -> None:
 
 def test_every_length_across_block_boundaries(lib) -> None:
     rng = random.Random(1)
-    for n in range(0, 300):
+    for n in range(300):
         data = bytes(rng.getrandbits(8) for _ in range(n))
         assert digest(lib, data) == hashlib.sha256(data).digest(), n
 
