@@ -23,7 +23,7 @@ const char *arch_cpu_features(void);
 
 /* Time: a monotonic clock in nanoseconds since boot, and a raw cycle counter. */
 u64 arch_now_ns(void);
-u64 arch_cycles(void);
+#include <arch/x86_64/clock.h>   /* u64 arch_cycles(void), inline */
 u64 arch_tsc_hz(void);
 /* A cycle-counter difference in ns; a raw arch_cycles() stamp as ns since boot. */
 u64 arch_cycles_to_ns(u64 cycles);
@@ -38,16 +38,9 @@ void arch_idle_wait(void);
  * The user register context of a thread (struct uctx, defined by the arch), and the
  * syscall register convention: argument/output slot i (0..5) and the result.
  */
-#include <arch/x86_64/regs.h>
-typedef struct regs uctx_t;
+#include <arch/x86_64/uctx.h>
 
 void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1);
-u64 uctx_arg(const uctx_t *c, unsigned i);
-void uctx_set_arg(uctx_t *c, unsigned i, u64 v);
-void uctx_set_result(uctx_t *c, i64 v);
-u64 uctx_result_reg(const uctx_t *c);   /* RAX: the syscall number on entry */
-u64 uctx_pc(const uctx_t *c);
-u64 uctx_sp(const uctx_t *c);
 
 /* Enter user mode in thread context `c` of address space already active: never returns.
  * `fs` is the thread-pointer register value (its IPC buffer). */

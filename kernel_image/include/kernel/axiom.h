@@ -41,6 +41,12 @@ void axiom_memory_mapped(u32 pid, u64 base, u64 size, unsigned prot);
 void axiom_memory_unmapped(u32 pid, u64 base, u64 size);
 /* Called where no operation is half done: takes a checkpoint when one is due. */
 void axiom_quiescent(void);
+extern u32 axiom_since_checkpoint;
+#define AXIOM_CHECKPOINT_INTERVAL 256   /* commits between checkpoints */
+static inline bool axiom_checkpoint_due(void)
+{
+	return axiom_since_checkpoint >= AXIOM_CHECKPOINT_INTERVAL;
+}
 /* A Checkpoint commit with the hash of the current state. */
 void axiom_checkpoint(void);
 /* Last checkpoint before the machine stops. */

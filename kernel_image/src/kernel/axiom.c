@@ -30,7 +30,6 @@
 #define COMMIT_RING_BYTES (PAGE_SIZE << COMMIT_RING_ORDER)
 #define COMMIT_INDEX_ORDER 6                    /* 256 KiB: 10922 commits remembered */
 #define COMMIT_INDEX ((PAGE_SIZE << COMMIT_INDEX_ORDER) / sizeof(struct commit_slot))
-#define CHECKPOINT_INTERVAL 256                 /* commits between checkpoints */
 #define STREAM_PORT 0xE9                        /* QEMU isa-debugcon */
 
 static orb_syslog_record_t *syslog;
@@ -47,7 +46,7 @@ struct commit_slot {
 static struct commit_slot *commit_index;          /* COMMIT_INDEX slots, from frames */
 static u64 commit_seq;                          /* next commit's sequence number */
 static u8 prev_id[SHA256_DIGEST];
-static u32 since_checkpoint;
+u32 axiom_since_checkpoint;
 static bool ready, in_checkpoint;
 
 /* ---- SysLog ----------------------------------------------------------------------------- */
@@ -64,8 +63,16 @@ static orb_syslog_record_t *syslog_open(u32 pid, u64 nr, u64 a0, u64 a1, u64 a2,
 	orb_syslog_record_t *r = &syslog[seq % SYSLOG_CAP];
 	if (seq > SYSLOG_CAP)
 		syslog_dropped++;   /* the record it replaces was never read back in time */
-	*r = (orb_syslog_record_t){ .seq = seq, .time_ns = arch_cycles(), .pid = pid,
-				    .nr = (u16)nr, .args = { a0, a1, a2, a3 } };
+	r->seq = seq;
+	r->time_ns = arch_cycles();   /* a raw stamp until read back */
+	r->pid = pid;
+	r->nr = (u16)nr;
+	r->flags = 0;
+	r->args[0] = a0;
+	r->args[1] = a1;
+	r->args[2] = a2;
+	r->args[3] = a3;
+	r->result = 0;
 	return r;
 }
 
@@ -161,7 +168,7 @@ static void commit(u8 type, const u8 *payload, size_t len)
 	ring_store(seq, env, (u16)n);
 	stream(env, n);
 	if (!in_checkpoint)
-		since_checkpoint++;
+		axiom_since_checkpoint++;
 }
 
 /*
@@ -171,7 +178,7 @@ static void commit(u8 type, const u8 *payload, size_t len)
  */
 void axiom_quiescent(void)
 {
-	if (since_checkpoint >= CHECKPOINT_INTERVAL)
+	if (axiom_since_checkpoint >= AXIOM_CHECKPOINT_INTERVAL)
 		axiom_checkpoint();
 }
 
@@ -186,7 +193,7 @@ void axiom_checkpoint(void)
 	cause = 0;   /* checkpoints are caused by no syscall */
 	commit(ORB_COMMIT_CHECKPOINT, buf, orb_enc_commit_checkpoint(buf, hash, 0, NULL, 0));
 	cause = saved;
-	since_checkpoint = 0;
+	axiom_since_checkpoint = 0;
 	in_checkpoint = false;
 }
 

@@ -243,6 +243,12 @@ NORETURN void sched_direct(struct thread *to)
 
 NORETURN void sched_resume(void)
 {
+	struct thread *c = cur;
+	/* The common case: the thread that entered the kernel goes on running. */
+	if (likely(c && c->state == T_RUNNING && !need_resched && !axiom_checkpoint_due())) {
+		vspace_activate(&c->proc->vs);
+		arch_enter_user(c, &c->ctx, c->ipcbuf_user);
+	}
 	axiom_quiescent();
 	for (;;) {
 		unsigned best = rq_best();

@@ -7,7 +7,21 @@
 
 void gdt_init(void);
 void idt_init(void);
-void tss_set_rsp0(u64 rsp0);
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} PACKED;
+extern struct tss tss;
+
+static inline void tss_set_rsp0(u64 rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
 u64 kernel_stack_top(void);
 void cpu_features_init(void);
 void time_init(void);

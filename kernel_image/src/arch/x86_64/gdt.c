@@ -14,18 +14,8 @@
 #include <memlayout.h>
 #include <mm/vm.h>
 
-struct tss {
-	u32 reserved0;
-	u64 rsp[3];
-	u64 reserved1;
-	u64 ist[7];
-	u64 reserved2;
-	u16 reserved3;
-	u16 iomap_base;
-} PACKED;
-
 static u64 gdt[7] __attribute__((aligned(16)));
-static struct tss tss __attribute__((aligned(16)));
+struct tss tss __attribute__((aligned(16)));
 static u8 ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 static u8 kernel_stack[KERNEL_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu cpu0;
@@ -45,11 +35,6 @@ void arch_stacks_init(void)
 	tss.rsp[0] = cpu0.kstack_top;
 	for (int i = 0; i < 3; i++)
 		tss.ist[i] = vm_map_kernel_stack(1 + i, IST_STACK_SIZE);
-}
-
-void tss_set_rsp0(u64 rsp0)
-{
-	tss.rsp[0] = rsp0;
 }
 
 u64 kernel_stack_top(void)

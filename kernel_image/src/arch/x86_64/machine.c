@@ -86,11 +86,6 @@ void time_init(void)
 	tsc_boot = t0;
 }
 
-u64 arch_cycles(void)
-{
-	return rdtsc();
-}
-
 u64 arch_cycles_to_ns(u64 dt)
 {
 	/* No 128-bit division in a freestanding kernel: split whole seconds off first. */

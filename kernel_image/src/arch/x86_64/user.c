@@ -34,51 +34,6 @@ void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1)
 	c->vector = 0;   /* first entry goes through IRETQ */
 }
 
-/* Syscall argument/output slots 0..5: RDI RSI RDX R10 R8 R9. */
-u64 uctx_arg(const uctx_t *c, unsigned i)
-{
-	switch (i) {
-	case 0: return c->rdi;
-	case 1: return c->rsi;
-	case 2: return c->rdx;
-	case 3: return c->r10;
-	case 4: return c->r8;
-	default: return c->r9;
-	}
-}
-
-void uctx_set_arg(uctx_t *c, unsigned i, u64 v)
-{
-	switch (i) {
-	case 0: c->rdi = v; break;
-	case 1: c->rsi = v; break;
-	case 2: c->rdx = v; break;
-	case 3: c->r10 = v; break;
-	case 4: c->r8 = v; break;
-	default: c->r9 = v; break;
-	}
-}
-
-void uctx_set_result(uctx_t *c, i64 v)
-{
-	c->rax = (u64)v;
-}
-
-u64 uctx_result_reg(const uctx_t *c)
-{
-	return c->rax;
-}
-
-u64 uctx_pc(const uctx_t *c)
-{
-	return c->rip;
-}
-
-u64 uctx_sp(const uctx_t *c)
-{
-	return c->rsp;
-}
-
 int arch_user_copy(void *dst, const void *src, size_t n)
 {
 	if (cpu_has_smap)
