@@ -59,6 +59,7 @@ void ipc_notify_exit(struct process *p);
 struct endpoint *endpoint_create(struct process *owner);
 void endpoint_destroy(struct endpoint *ep);
 struct notification *notification_create(struct process *owner);
+void notification_destroy(struct notification *n);
 void notification_signal(struct notification *n, u64 bits);
 
 /* The message operations used by the syscall handlers and the fast path. `t` is the

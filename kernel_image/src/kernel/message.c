@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Endpoints and messages: the slow path of send, call, receive and reply.
+ * Messages: the slow path of send, call, receive and reply (fastpath.c has the fast one).
  *
  * A message is a msginfo word (tag, length, capability count), up to four message
  * registers (payloads of at most 32 bytes), or the sender's IPC buffer for longer ones,
@@ -19,6 +19,8 @@
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
+#include <kernel/kmsg.h>
+#include <kernel/objtable.h>
 #include <kernel/panic.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
@@ -28,15 +30,6 @@
 #include <mm/frame.h>
 #include <mm/slab.h>
 
-struct kmsg {
-	struct kmsg *next;
-	u64 seq;
-	u64 info, badge, sender;
-	u64 mr[ORB_MSG_REGS];
-	u8 *data;                   /* a frame when len > 32 */
-	struct cap *caps;           /* a frame of in-flight capabilities when ncaps > 0 */
-};
-
 /* Where a message comes from while it is being delivered. */
 struct msg {
 	u64 info, badge, sender;
@@ -45,31 +38,7 @@ struct msg {
 	struct cap *caps;           /* detached capabilities, ncaps of them */
 };
 
-static struct slab endpoint_slab = SLAB_INIT("endpoint", struct endpoint, 1024);
-static struct slab notification_slab = SLAB_INIT("notification", struct notification, 1024);
 static struct slab kmsg_slab = SLAB_INIT("kmsg", struct kmsg, 2048);
-#define MAX_OBJECTS 1024
-static struct endpoint *all_endpoints[MAX_OBJECTS];
-static struct notification *all_notifications[MAX_OBJECTS];
-static u64 next_eid = 1, next_nid = 1;
-
-static bool table_put(void **table, void *obj)
-{
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		if (!table[i]) {
-			table[i] = obj;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void table_drop(void **table, void *obj)
-{
-	for (int i = 0; i < MAX_OBJECTS; i++)
-		if (table[i] == obj)
-			table[i] = NULL;
-}
 
 bool msginfo_ok(u64 info)
 {
@@ -82,66 +51,7 @@ static orb_ipc_buffer_t *ipcbuf(struct thread *t)
 	return t->ipcbuf;
 }
 
-/* ---- objects ------------------------------------------------------------------------- */
-
-struct endpoint *endpoint_create(struct process *owner)
-{
-	struct endpoint *ep = slab_alloc(&endpoint_slab);
-	if (!ep)
-		return NULL;
-	if (!table_put((void **)all_endpoints, ep)) {
-		slab_free(&endpoint_slab, ep);
-		return NULL;
-	}
-	ep->id = next_eid++;
-	ep->owner = owner;
-	ep->owner_next = owner->endpoints;
-	owner->endpoints = ep;
-	axiom_endpoint_created(ep->id, owner->pid);
-	return ep;
-}
-
-static struct endpoint *endpoint_by_id(u64 id)
-{
-	for (int i = 0; i < MAX_OBJECTS; i++)
-		if (all_endpoints[i] && all_endpoints[i]->id == id)
-			return all_endpoints[i];
-	return NULL;
-}
-
-struct endpoint *endpoint_next(u64 after)
-{
-	struct endpoint *best = NULL;
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		struct endpoint *e = all_endpoints[i];
-		if (e && e->id > after && (!best || e->id < best->id))
-			best = e;
-	}
-	return best;
-}
-
-struct notification *notification_next(u64 after)
-{
-	struct notification *best = NULL;
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		struct notification *n = all_notifications[i];
-		if (n && n->id > after && (!best || n->id < best->id))
-			best = n;
-	}
-	return best;
-}
-
-u64 endpoint_next_id(void)
-{
-	return next_eid;
-}
-
-u64 notification_next_id(void)
-{
-	return next_nid;
-}
-
-static void kmsg_free(struct kmsg *k)
+void kmsg_free(struct kmsg *k)
 {
 	if (k->data)
 		frame_free(KERNEL_PHYS_OF(k->data), 0);
@@ -151,110 +61,6 @@ static void kmsg_free(struct kmsg *k)
 		frame_free(KERNEL_PHYS_OF(k->caps), 0);
 	}
 	slab_free(&kmsg_slab, k);
-}
-
-void endpoint_destroy(struct endpoint *ep)
-{
-	cap_remove_all_to(&ep->kobj);
-	struct thread *t;
-	while ((t = ep->receivers.head))
-		sched_cancel_wait(t, -ORB_EDEAD);
-	while ((t = ep->senders.head))
-		sched_cancel_wait(t, -ORB_EDEAD);
-	while (ep->qhead) {
-		struct kmsg *k = ep->qhead;
-		ep->qhead = k->next;
-		kmsg_free(k);
-	}
-	for (struct endpoint **pp = &ep->owner->endpoints; *pp; pp = &(*pp)->owner_next) {
-		if (*pp == ep) {
-			*pp = ep->owner_next;
-			break;
-		}
-	}
-	table_drop((void **)all_endpoints, ep);
-	axiom_endpoint_destroyed(ep->id);
-	slab_free(&endpoint_slab, ep);
-}
-
-static void notification_destroy(struct notification *n);
-
-/* A notification lives while some capability names it. */
-static void notification_unreferenced(struct kobj *obj)
-{
-	notification_destroy(container_of(obj, struct notification, kobj));
-}
-
-struct notification *notification_create(struct process *owner)
-{
-	struct notification *n = slab_alloc(&notification_slab);
-	if (!n)
-		return NULL;
-	if (!table_put((void **)all_notifications, n)) {
-		slab_free(&notification_slab, n);
-		return NULL;
-	}
-	n->id = next_nid++;
-	n->owner = owner;
-	n->irq = -1;
-	n->kobj.unreferenced = notification_unreferenced;
-	n->owner_next = owner->notifications;
-	owner->notifications = n;
-	axiom_notification_created(n->id, owner->pid);
-	return n;
-}
-
-static void notification_destroy(struct notification *n)
-{
-	n->kobj.unreferenced = NULL;
-	for (struct notification **pp = &n->owner->notifications; *pp; pp = &(*pp)->owner_next) {
-		if (*pp == n) {
-			*pp = n->owner_next;
-			break;
-		}
-	}
-	cap_remove_all_to(&n->kobj);
-	struct thread *t;
-	while ((t = n->waiters.head))
-		sched_cancel_wait(t, -ORB_EDEAD);
-	irq_unbind(n);
-	table_drop((void **)all_notifications, n);
-	axiom_notification_destroyed(n->id);
-	slab_free(&notification_slab, n);
-}
-
-void notification_signal(struct notification *n, u64 bits)
-{
-	n->bits |= bits;
-	struct thread *t = waitq_pop(&n->waiters);
-	if (t) {
-		u64 b = n->bits;
-		n->bits = 0;
-		sched_wake(t, (i64)(b & 0x7fffffffffffffffull));
-	}
-}
-
-int ipc_process_init(struct process *p)
-{
-	return cspace_create(p);
-}
-
-void ipc_process_gone(struct process *p)
-{
-	while (p->endpoints)
-		endpoint_destroy(p->endpoints);
-	while (p->notifications)
-		notification_destroy(p->notifications);
-	cspace_destroy(p);
-	cap_remove_all_to(&p->kobj);
-}
-
-void ipc_thread_gone(struct thread *t)
-{
-	struct thread *caller = t->reply_to;
-	t->reply_to = NULL;
-	if (caller && caller->state == T_BLOCKED && caller->wait == W_REPLY && caller->replier == t)
-		sched_cancel_wait(caller, -ORB_EDEAD);
 }
 
 /* ---- moving messages ------------------------------------------------------------------ */
@@ -501,10 +307,7 @@ long ipc_reply(struct thread *t, u64 info)
 	return 0;
 }
 
-/* ---- kernel-originated messages -------------------------------------------------------- */
-
-/* Queue a short message from PID 0 (the kernel) on an endpoint. */
-static void kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u32 len)
+void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u32 len)
 {
 	u64 info = orb_msginfo_new(tag, len, 0);
 	struct thread *r = ep->qhead || ep->senders.head ? NULL : ep->receivers.head;
@@ -529,15 +332,4 @@ static void kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS]
 		ep->qhead = k;
 	ep->qtail = k;
 	ep->depth++;
-}
-
-void ipc_notify_exit(struct process *p)
-{
-	struct endpoint *ep = p->exit_ep ? endpoint_by_id(p->exit_ep) : NULL;
-	if (!ep)
-		return;
-	/* MSG_CHILD_EXITED: pid u32, exit_code i32, reason u8 (9 bytes, little-endian) */
-	u64 mr[ORB_MSG_REGS] = { (u64)p->pid | ((u64)(u32)p->exit_code << 32), p->exit_reason, 0,
-				 p->exit_badge };
-	kernel_send(ep, ORB_MSG_CHILD_EXITED, mr, 9);
 }

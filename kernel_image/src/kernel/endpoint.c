@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Endpoints: creation, destruction and lookup, and what happens to a process's IPC state
+ * when it or one of its threads goes away. Destroying an endpoint removes every
+ * capability to it first (one CapRemoved commit each), wakes its blocked receivers and
+ * callers with EDEAD and drops the messages still queued, with any capabilities they
+ * carried. The messages themselves move in message.c.
+ */
+#include <arch/arch.h>
+#include <kernel/axiom.h>
+#include <kernel/cap.h>
+#include <kernel/ipc.h>
+#include <kernel/irq.h>
+#include <kernel/kmsg.h>
+#include <kernel/objtable.h>
+#include <kernel/panic.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <memlayout.h>
+#include <mm/frame.h>
+#include <mm/slab.h>
+
+static struct slab endpoint_slab = SLAB_INIT("endpoint", struct endpoint, MAX_OBJECTS);
+static struct endpoint *all_endpoints[MAX_OBJECTS];
+static u64 next_eid = 1;
+
+struct endpoint *endpoint_create(struct process *owner)
+{
+	struct endpoint *ep = slab_alloc(&endpoint_slab);
+	if (!ep)
+		return NULL;
+	if (!objtable_put((void **)all_endpoints, ep)) {
+		slab_free(&endpoint_slab, ep);
+		return NULL;
+	}
+	ep->id = next_eid++;
+	ep->owner = owner;
+	ep->owner_next = owner->endpoints;
+	owner->endpoints = ep;
+	axiom_endpoint_created(ep->id, owner->pid);
+	return ep;
+}
+
+static struct endpoint *endpoint_by_id(u64 id)
+{
+	for (int i = 0; i < MAX_OBJECTS; i++)
+		if (all_endpoints[i] && all_endpoints[i]->id == id)
+			return all_endpoints[i];
+	return NULL;
+}
+
+struct endpoint *endpoint_next(u64 after)
+{
+	struct endpoint *best = NULL;
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		struct endpoint *e = all_endpoints[i];
+		if (e && e->id > after && (!best || e->id < best->id))
+			best = e;
+	}
+	return best;
+}
+
+u64 endpoint_next_id(void)
+{
+	return next_eid;
+}
+
+void endpoint_destroy(struct endpoint *ep)
+{
+	cap_remove_all_to(&ep->kobj);
+	struct thread *t;
+	while ((t = ep->receivers.head))
+		sched_cancel_wait(t, -ORB_EDEAD);
+	while ((t = ep->senders.head))
+		sched_cancel_wait(t, -ORB_EDEAD);
+	while (ep->qhead) {
+		struct kmsg *k = ep->qhead;
+		ep->qhead = k->next;
+		kmsg_free(k);
+	}
+	for (struct endpoint **pp = &ep->owner->endpoints; *pp; pp = &(*pp)->owner_next) {
+		if (*pp == ep) {
+			*pp = ep->owner_next;
+			break;
+		}
+	}
+	objtable_drop((void **)all_endpoints, ep);
+	axiom_endpoint_destroyed(ep->id);
+	slab_free(&endpoint_slab, ep);
+}
+
+int ipc_process_init(struct process *p)
+{
+	return cspace_create(p);
+}
+
+void ipc_process_gone(struct process *p)
+{
+	while (p->endpoints)
+		endpoint_destroy(p->endpoints);
+	while (p->notifications)
+		notification_destroy(p->notifications);
+	cspace_destroy(p);
+	cap_remove_all_to(&p->kobj);
+}
+
+void ipc_thread_gone(struct thread *t)
+{
+	struct thread *caller = t->reply_to;
+	t->reply_to = NULL;
+	if (caller && caller->state == T_BLOCKED && caller->wait == W_REPLY && caller->replier == t)
+		sched_cancel_wait(caller, -ORB_EDEAD);
+}
+
+void ipc_notify_exit(struct process *p)
+{
+	struct endpoint *ep = p->exit_ep ? endpoint_by_id(p->exit_ep) : NULL;
+	if (!ep)
+		return;
+	/* MSG_CHILD_EXITED: pid u32, exit_code i32, reason u8 (9 bytes, little-endian) */
+	u64 mr[ORB_MSG_REGS] = { (u64)p->pid | ((u64)(u32)p->exit_code << 32), p->exit_reason, 0,
+				 p->exit_badge };
+	ipc_kernel_send(ep, ORB_MSG_CHILD_EXITED, mr, 9);
+}

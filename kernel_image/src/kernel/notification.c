@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Notifications: a word of signal bits. Signalling ORs bits in and wakes one waiter, which
+ * takes and clears the whole word, so events coalesce and nothing is allocated. An IRQ
+ * line can be bound to one. A notification lives while a capability names it, and goes
+ * with its owner.
+ */
+#include <arch/arch.h>
+#include <kernel/axiom.h>
+#include <kernel/cap.h>
+#include <kernel/ipc.h>
+#include <kernel/irq.h>
+#include <kernel/kmsg.h>
+#include <kernel/objtable.h>
+#include <kernel/panic.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <memlayout.h>
+#include <mm/frame.h>
+#include <mm/slab.h>
+
+static struct slab notification_slab = SLAB_INIT("notification", struct notification, MAX_OBJECTS);
+static struct notification *all_notifications[MAX_OBJECTS];
+static u64 next_nid = 1;
+
+/* A notification lives while some capability names it. */
+static void notification_unreferenced(struct kobj *obj)
+{
+	notification_destroy(container_of(obj, struct notification, kobj));
+}
+
+struct notification *notification_create(struct process *owner)
+{
+	struct notification *n = slab_alloc(&notification_slab);
+	if (!n)
+		return NULL;
+	if (!objtable_put((void **)all_notifications, n)) {
+		slab_free(&notification_slab, n);
+		return NULL;
+	}
+	n->id = next_nid++;
+	n->owner = owner;
+	n->irq = -1;
+	n->kobj.unreferenced = notification_unreferenced;
+	n->owner_next = owner->notifications;
+	owner->notifications = n;
+	axiom_notification_created(n->id, owner->pid);
+	return n;
+}
+
+void notification_destroy(struct notification *n)
+{
+	n->kobj.unreferenced = NULL;
+	for (struct notification **pp = &n->owner->notifications; *pp; pp = &(*pp)->owner_next) {
+		if (*pp == n) {
+			*pp = n->owner_next;
+			break;
+		}
+	}
+	cap_remove_all_to(&n->kobj);
+	struct thread *t;
+	while ((t = n->waiters.head))
+		sched_cancel_wait(t, -ORB_EDEAD);
+	irq_unbind(n);
+	objtable_drop((void **)all_notifications, n);
+	axiom_notification_destroyed(n->id);
+	slab_free(&notification_slab, n);
+}
+
+void notification_signal(struct notification *n, u64 bits)
+{
+	n->bits |= bits;
+	struct thread *t = waitq_pop(&n->waiters);
+	if (t) {
+		u64 b = n->bits;
+		n->bits = 0;
+		sched_wake(t, (i64)(b & 0x7fffffffffffffffull));
+	}
+}
+
+struct notification *notification_next(u64 after)
+{
+	struct notification *best = NULL;
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		struct notification *n = all_notifications[i];
+		if (n && n->id > after && (!best || n->id < best->id))
+			best = n;
+	}
+	return best;
+}
+
+u64 notification_next_id(void)
+{
+	return next_nid;
+}
