@@ -386,9 +386,9 @@ class CapRecord:
 class IpcBuffer:
     """Per-thread user pages the kernel reads and writes for long messages and caps."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("ipc_buffer", "<4096s8I8I8IQQQ40x", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("ipc_buffer", "<4096s8I8I8IQQQ8s32x", (
         ("data", "s", 4096), ("send_caps", "I", 8), ("recv_slots", "I", 8), ("recv_caps", "I", 8),
-        ("badge", "Q", 0), ("sender", "Q", 0), ("self", "Q", 0)))
+        ("badge", "Q", 0), ("sender", "Q", 0), ("self", "Q", 0), ("send_rights", "s", 8)))
     SIZE: ClassVar[int] = 4256
     data: bytes = bytes(4096)  # payload when msginfo.len > 32 bytes
     # handles to transfer with the next send/call/reply
@@ -400,6 +400,9 @@ class IpcBuffer:
     badge: int = 0  # badge of the last received message (also in RDI)
     sender: int = 0  # sender PID of the last received message (also in RSI)
     self: int = 0  # this buffer's own user address (the thread's FS base points here)
+    # rights mask for each transferred capability (0: keep its rights): a sender can hand over less
+    # than it moves
+    send_rights: bytes = bytes(8)
 
     def pack(self) -> bytes:
         """The 4256-byte C layout; reserved members are zero."""
@@ -577,10 +580,10 @@ class SpawnCap:
 class SpawnSpec:
     """process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout)."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("spawn_spec", "<32s32sQQIIQQQBB6x", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("spawn_spec", "<32s32sQQIIQQQBB2xI", (
         ("name", "s", 32), ("image", "s", 32), ("image_addr", "Q", 0), ("image_len", "Q", 0),
         ("proc", "I", 0), ("exit_notify", "I", 0), ("exit_badge", "Q", 0), ("memory_limit", "Q", 0),
-        ("caps_addr", "Q", 0), ("priority", "B", 0), ("ncaps", "B", 0)))
+        ("caps_addr", "Q", 0), ("priority", "B", 0), ("ncaps", "B", 0), ("max_caps", "I", 0)))
     SIZE: ClassVar[int] = 120
     name: bytes = bytes(32)  # the process name, NUL-padded
     image: bytes = bytes(32)  # boot archive entry to run, NUL-padded; empty: use image_addr
@@ -593,6 +596,7 @@ class SpawnSpec:
     caps_addr: int = 0  # an array of ncaps spawn_cap records in the caller's memory
     priority: int = 0  # its first thread's priority (not more urgent than the caller)
     ncaps: int = 0  # initial capabilities, at most 16
+    max_caps: int = 0  # capabilities it may hold at once; 0 = unlimited
 
     def pack(self) -> bytes:
         """The 120-byte C layout; reserved members are zero."""

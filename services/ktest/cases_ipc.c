@@ -221,6 +221,23 @@ static void capabilities_move_with_a_message(struct kt *t)
 	KT_EQ(t, orb_endpoint_destroy(ep), 0);
 }
 
+static void a_sender_can_narrow_what_it_hands_over(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL);
+	long c = orb_cap_derive(KT_CONSOLE_CAP, R | W | G, 0, 0);
+	orb_ipc_buffer_t *b = orb_ipcbuf();
+	b->send_caps[0] = (uint32_t)c;
+	b->send_rights[0] = R;                 /* the receiver gets read only */
+	b->recv_slots[0] = ORB_CAP_NONE;
+	KT_EQ(t, orb_endpoint_send(ep, info(5, 0, 1), 0, 0, 0, 0), 0);
+	b->send_rights[0] = 0;
+	long got = orb_endpoint_receive(ep, NULL);
+	KT_EQ(t, orb_msginfo_get_ncaps((uint64_t)got), 1);
+	KT_EQ(t, kt_rights(b->recv_caps[0]), R);
+	KT_EQ(t, orb_cap_delete(b->recv_caps[0]), 0);
+	KT_EQ(t, orb_endpoint_destroy(ep), 0);
+}
+
 static void transfer_needs_grant_and_is_all_or_nothing(struct kt *t)
 {
 	orb_cptr_t ep = kt_endpoint(NULL);
@@ -421,6 +438,7 @@ const struct kcase kt_ipc_cases[] = {
 	{ "reply_with_no_caller_is_enoent", reply_with_no_caller_is_enoent },
 	{ "long_call_and_reply", long_call_and_reply },
 	{ "capabilities_move_with_a_message", capabilities_move_with_a_message },
+	{ "a_sender_can_narrow_what_it_hands_over", a_sender_can_narrow_what_it_hands_over },
 	{ "transfer_needs_grant_and_is_all_or_nothing", transfer_needs_grant_and_is_all_or_nothing },
 	{ "eight_caps_and_4096_bytes", eight_caps_and_4096_bytes },
 	{ "a_capability_revoked_in_flight_does_not_arrive", a_capability_revoked_in_flight_does_not_arrive },

@@ -135,6 +135,34 @@ static void spawn_grants_only_attenuated_copies(struct kt *t)
 	orb_endpoint_destroy(ep);
 }
 
+static void a_spawned_process_holds_at_most_max_caps(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL);
+	orb_spawn_cap_t caps[2] = {
+		{ .src = ep, .dst = 0, .rights = W },
+		{ .src = KT_CONSOLE_CAP, .dst = 1, .rights = R },
+	};
+	orb_spawn_spec_t spec;
+	memset(&spec, 0, sizeof(spec));
+	memcpy(spec.name, "ktest-peer", 10);
+	memcpy(spec.image, "ktest-peer", 10);
+	spec.proc = KT_PROCESS_CAP;
+	spec.exit_notify = ORB_CAP_NONE;
+	spec.caps_addr = (uint64_t)(uintptr_t)caps;
+	spec.ncaps = 2;
+	spec.priority = 64;
+	spec.max_caps = 1;
+	KT_ERR(t, orb_process_spawn(&spec, sizeof(spec)), ORB_ENOMEM);   /* 2 > 1 */
+	spec.max_caps = 2;
+	long pid = orb_process_spawn(&spec, sizeof(spec));
+	KT_TRUE(t, pid > 0);
+	long result = 0;
+	KT_EQ(t, kt_peer_order(ep, PEER_TRY_RECEIVE, 0, &result), 0);   /* slot 1 is console */
+	KT_EQ(t, result, -ORB_EBADF);
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &result), 0);
+	orb_endpoint_destroy(ep);
+}
+
 static void receiving_needs_the_read_right(struct kt *t)
 {
 	orb_cptr_t ep = kt_endpoint(NULL), other = kt_endpoint(NULL);
@@ -325,6 +353,7 @@ const struct kcase kt_proc_cases[] = {
 	{ "spawn_rejects_bad_images_and_names", spawn_rejects_bad_images_and_names },
 	{ "spawn_grants_only_attenuated_copies", spawn_grants_only_attenuated_copies },
 	{ "receiving_needs_the_read_right", receiving_needs_the_read_right },
+	{ "a_spawned_process_holds_at_most_max_caps", a_spawned_process_holds_at_most_max_caps },
 	{ "a_non_owner_with_read_receives", a_non_owner_with_read_receives },
 	{ "a_dead_peers_caps_and_endpoints_are_gone", a_dead_peers_caps_and_endpoints_are_gone },
 	{ "syslog_records_every_call_with_the_true_caller", syslog_records_every_call_with_the_true_caller },

@@ -22,8 +22,10 @@ static long outgoing(uint32_t tag, const void *data, size_t len, const orb_cptr_
 	if (len > ORB_MSG_REG_BYTES)
 		memcpy(b->data, data, len);
 	pack_regs(data, len, mr);
-	for (unsigned i = 0; i < ncaps; i++)
+	for (unsigned i = 0; i < ncaps; i++) {
 		b->send_caps[i] = caps[i];
+		b->send_rights[i] = 0;   /* hand over what we move (see orb_send_narrowed) */
+	}
 	return (long)orb_msginfo_new(tag, (uint32_t)len, ncaps);
 }
 

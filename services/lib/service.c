@@ -88,9 +88,8 @@ int orb_service_run(const struct orb_service *svc)
 			return 3;
 		}
 		switch (m.tag) {
-		case ORB_MSG_HEALTH_CHECK:
-			if (orb_reply(ORB_MSG_HEALTH_OK, NULL, 0, NULL, 0) < 0)
-				orb_send(ORB_SLOT_INIT, ORB_MSG_HEALTH_OK, NULL, 0, NULL, 0);
+		case ORB_MSG_HEALTH_CHECK:   /* only init sends it, asynchronously */
+			orb_send(ORB_SLOT_INIT, ORB_MSG_HEALTH_OK, NULL, 0, NULL, 0);
 			continue;
 		case ORB_MSG_SERVICE_STOP:
 			orb_reply(ORB_MSG_SERVICE_STOP, NULL, 0, NULL, 0);

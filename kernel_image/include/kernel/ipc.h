@@ -19,6 +19,7 @@
 #include <kernel/waitq.h>
 
 #define EP_MAX_DEPTH 256          /* spec §1.11: max_queue_depth */
+#define EP_KERNEL_RESERVE 64      /* extra room for kernel notices (MSG_CHILD_EXITED) */
 
 struct kmsg;
 struct process;

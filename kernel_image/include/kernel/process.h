@@ -37,6 +37,7 @@ struct process {
 	u32 pid;
 	u32 parent;
 	char name[PROC_NAME_LEN];
+	char image[PROC_NAME_LEN];   /* the boot archive program it runs, or "(inline)" */
 	enum process_state state;
 	struct vspace vs;
 	struct cspace *cspace;
@@ -55,13 +56,14 @@ struct process {
 	u64 exit_badge;
 	struct {
 		u64 memory_bytes;    /* 0 = unlimited */
+		u32 max_caps;        /* live capabilities, 0 = unlimited */
 	} limits;
 };
 
 /* Create a process from an ELF image (validated) with one ready thread. Returns the
  * process, or NULL with *err = -ORB_E* and a logged reason. */
-struct process *process_spawn_elf(const char *name, const u8 *elf, u64 size, u8 priority,
-				  u32 parent, long *err);
+struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
+				  u64 size, u8 priority, u32 parent, long *err);
 /* End a process: every thread, its memory, capabilities and endpoints. */
 void process_exit(struct process *p, i32 code, enum exit_reason why);
 struct process *process_by_pid(u32 pid);

@@ -221,9 +221,9 @@ void axiom_init(u64 memory_bytes)
 void axiom_process_created(struct process *p)
 {
 	u8 buf[ORB_COMMIT_PROCESS_CREATED_MAX];
-	u16 n = (u16)strnlen(p->name, PROC_NAME_LEN);
+	u16 n = (u16)strnlen(p->name, PROC_NAME_LEN), m = (u16)strnlen(p->image, PROC_NAME_LEN);
 	commit(ORB_COMMIT_PROCESS_CREATED, buf,
-	       orb_enc_commit_process_created(buf, p->pid, p->parent, p->name, n, p->name, n));
+	       orb_enc_commit_process_created(buf, p->pid, p->parent, p->name, n, p->image, m));
 }
 
 void axiom_process_exited(u32 pid, i32 code)

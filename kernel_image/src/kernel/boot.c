@@ -52,7 +52,8 @@ static void map_archive(struct process *p)
 static struct process *start(const struct archive_file *f, u32 parent)
 {
 	long err;
-	struct process *p = process_spawn_elf(f->name, f->data, f->size, f->priority, parent, &err);
+	struct process *p = process_spawn_elf(f->name, f->name, f->data, f->size, f->priority,
+					      parent, &err);
 	if (!p)
 		printk("boot: cannot start %s: error %ld\n", f->name, err);
 	return p;

@@ -99,7 +99,7 @@ long cap_lookup_process(struct process *p, orb_cptr_t h, u8 rights, struct proce
 static int free_slot(struct process *p, int want)
 {
 	struct cspace *cs = p->cspace;
-	if (!cs)
+	if (!cs || (p->limits.max_caps && cs->live >= p->limits.max_caps))
 		return -ORB_ENOMEM;
 	if (want >= 0)
 		return want < CSPACE_SLOTS && !cs->slot[want].id ? want :

@@ -127,11 +127,17 @@ static u64 deliver(struct thread *dst, struct msg *m)
 	return orb_msginfo_set_ncaps(m->info, got);
 }
 
-/* Detach a thread's checked capabilities into `tmp` (CapRemoved for each). */
-static void caps_detach(struct cap **caps, u32 n, struct cap *tmp)
+/* Detach a thread's checked capabilities into `tmp` (CapRemoved for each), narrowed by
+ * the sender's send_rights masks (0 keeps a capability's rights). */
+static void caps_detach(struct thread *t, struct cap **caps, u32 n, struct cap *tmp)
 {
-	for (u32 i = 0; i < n; i++)
+	const u8 *mask = ipcbuf(t)->send_rights;
+	for (u32 i = 0; i < n; i++) {
+		u8 m = mask[i] & ORB_RIGHTS_ALL;
 		cap_detach(caps[i], &tmp[i]);
+		if (m)
+			tmp[i].rights &= m;
+	}
 }
 
 /* A receiver is about to take a new call while it still owes a reply: the reply slot is
@@ -151,7 +157,7 @@ static u64 take_blocked_sender(struct thread *rcv, struct thread *s)
 	u32 ncaps = orb_msginfo_get_ncaps(info);
 	if (ncaps && caps_check(s, ncaps, caps) < 0)
 		ncaps = 0;   /* its capabilities changed while it waited: send none */
-	caps_detach(caps, ncaps, tmp);
+	caps_detach(s, caps, ncaps, tmp);
 	struct msg m;
 	msg_from_thread(&m, s, orb_msginfo_set_ncaps(info, ncaps), s->send_badge);
 	m.caps = tmp;
@@ -192,7 +198,7 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 	struct thread *r = ep->qhead || ep->senders.head ? NULL : ep->receivers.head;
 	if (r) {   /* a receiver waits: hand over directly */
 		struct cap tmp[ORB_MAX_MSG_CAPS];
-		caps_detach(caps, ncaps, tmp);
+		caps_detach(t, caps, ncaps, tmp);
 		struct msg m;
 		msg_from_thread(&m, t, info, badge);
 		m.caps = tmp;
@@ -239,7 +245,7 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 			return -ORB_ENOMEM;
 		}
 		k->caps = KERNEL_VIRT(pa);
-		caps_detach(caps, ncaps, k->caps);
+		caps_detach(t, caps, ncaps, k->caps);
 	}
 	k->seq = ep->seq++;
 	k->info = info;
@@ -297,7 +303,7 @@ long ipc_reply(struct thread *t, u64 info)
 			return rc;
 	}
 	t->reply_to = NULL;   /* one-shot */
-	caps_detach(caps, ncaps, tmp);
+	caps_detach(t, caps, ncaps, tmp);
 	struct msg m;
 	msg_from_thread(&m, t, info, 0);
 	m.caps = tmp;
@@ -318,7 +324,9 @@ void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u
 		sched_wake(r, (i64)deliver(r, &m));
 		return;
 	}
-	if (ep->senders.len + ep->depth >= EP_MAX_DEPTH)
+	/* Kernel notices may use a reserve above the queue limit: a process cannot make a
+	 * supervisor miss an exit notice by filling its endpoint. */
+	if (ep->senders.len + ep->depth >= EP_MAX_DEPTH + EP_KERNEL_RESERVE)
 		return;
 	struct kmsg *k = slab_alloc(&kmsg_slab);
 	if (!k)

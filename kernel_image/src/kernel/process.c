@@ -138,8 +138,8 @@ void region_release(struct process *p, struct region *r)
 	r->kind = R_FREE;
 }
 
-struct process *process_spawn_elf(const char *name, const u8 *elf, u64 size, u8 priority,
-				  u32 parent, long *err)
+struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
+				  u64 size, u8 priority, u32 parent, long *err)
 {
 	int idx = -1;
 	for (int i = 0; i < MAX_PROCESSES && idx < 0; i++)
@@ -154,6 +154,8 @@ struct process *process_spawn_elf(const char *name, const u8 *elf, u64 size, u8 
 	p->parent = parent;
 	size_t n = strnlen(name, PROC_NAME_LEN - 1);
 	memcpy(p->name, name, n);
+	n = strnlen(image, PROC_NAME_LEN - 1);
+	memcpy(p->image, image, n);
 	p->priority = priority;
 	p->start_ns = arch_now_ns();
 	p->state = P_ALIVE;

@@ -105,13 +105,15 @@ long sys_process_spawn(uint64_t spec_ptr, size_t len)
 			return -ORB_ENOMEM;
 		elf = KERNEL_VIRT(copy), elf_len = spec.image_len;
 	}
-	struct process *child = process_spawn_elf((const char *)spec.name, elf, elf_len,
-						  spec.priority, me->pid, &err);
+	struct process *child = process_spawn_elf((const char *)spec.name,
+						  spec.image[0] ? (const char *)spec.image : "(inline)",
+						  elf, elf_len, spec.priority, me->pid, &err);
 	if (copy)
 		frame_free(copy, order);
 	if (!child)
 		return err;
 	child->limits.memory_bytes = spec.memory_limit;
+	child->limits.max_caps = spec.max_caps;
 	child->exit_ep = exit_ep;
 	child->exit_badge = exit_badge;
 	for (u32 i = 0; i < spec.ncaps; i++) {

@@ -139,7 +139,9 @@ STRUCTS = (
         F("badge", "u64", "badge of the last received message (also in RDI)"),
         F("sender", "u64", "sender PID of the last received message (also in RSI)"),
         F("self", "u64", "this buffer's own user address (the thread's FS base points here)"),
-        F("_reserved", "u64[5]"),
+        F("send_rights", "u8[8]", "rights mask for each transferred capability (0: keep "
+                                  "its rights): a sender can hand over less than it moves"),
+        F("_reserved", "u64[4]"),
     ), "Per-thread user pages the kernel reads and writes for long messages and caps."),
     Struct("sys_info", (
         F("frames_total", "u64", "physical frames managed"),
@@ -202,7 +204,8 @@ STRUCTS = (
         F("caps_addr", "u64", "an array of ncaps spawn_cap records in the caller's memory"),
         F("priority", "u8", "its first thread's priority (not more urgent than the caller)"),
         F("ncaps", "u8", "initial capabilities, at most 16"),
-        F("_pad", "u8[6]"),
+        F("_pad", "u8[2]"),
+        F("max_caps", "u32", "capabilities it may hold at once; 0 = unlimited"),
     ), "process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout).", 120),
     Struct("service_desc", (
         F("name", "u8[32]", "service name, NUL-padded"),

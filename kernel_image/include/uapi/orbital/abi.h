@@ -260,7 +260,8 @@ typedef struct orb_ipc_buffer {
     uint64_t badge;         /* 4192: badge of the last received message (also in RDI) */
     uint64_t sender;        /* 4200: sender PID of the last received message (also in RSI) */
     uint64_t self;          /* 4208: this buffer's own user address (the thread's FS base points here) */
-    uint64_t _reserved[5];  /* 4216 */
+    uint8_t send_rights[8]; /* 4216: rights mask for each transferred capability (0: keep its rights): a sender can hand over less than it moves */
+    uint64_t _reserved[4];  /* 4224 */
 } orb_ipc_buffer_t;
 _Static_assert(sizeof(orb_ipc_buffer_t) == 4256, "ABI layout");
 _Static_assert(_Alignof(orb_ipc_buffer_t) == 8, "ABI layout");
@@ -271,7 +272,8 @@ _Static_assert(offsetof(orb_ipc_buffer_t, recv_caps) == 4160, "ABI layout");
 _Static_assert(offsetof(orb_ipc_buffer_t, badge) == 4192, "ABI layout");
 _Static_assert(offsetof(orb_ipc_buffer_t, sender) == 4200, "ABI layout");
 _Static_assert(offsetof(orb_ipc_buffer_t, self) == 4208, "ABI layout");
-_Static_assert(offsetof(orb_ipc_buffer_t, _reserved) == 4216, "ABI layout");
+_Static_assert(offsetof(orb_ipc_buffer_t, send_rights) == 4216, "ABI layout");
+_Static_assert(offsetof(orb_ipc_buffer_t, _reserved) == 4224, "ABI layout");
 
 /* sys_info: The result of system_info. */
 typedef struct orb_sys_info {
@@ -392,7 +394,8 @@ typedef struct orb_spawn_spec {
     uint64_t caps_addr;    /*  104: an array of ncaps spawn_cap records in the caller's memory */
     uint8_t priority;      /*  112: its first thread's priority (not more urgent than the caller) */
     uint8_t ncaps;         /*  113: initial capabilities, at most 16 */
-    uint8_t _pad[6];       /*  114 */
+    uint8_t _pad[2];       /*  114 */
+    uint32_t max_caps;     /*  116: capabilities it may hold at once; 0 = unlimited */
 } orb_spawn_spec_t;
 _Static_assert(sizeof(orb_spawn_spec_t) == 120, "ABI layout");
 _Static_assert(_Alignof(orb_spawn_spec_t) == 8, "ABI layout");
@@ -408,6 +411,7 @@ _Static_assert(offsetof(orb_spawn_spec_t, caps_addr) == 104, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, priority) == 112, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, ncaps) == 113, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, _pad) == 114, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, max_caps) == 116, "ABI layout");
 
 /* service_desc: One service init supervises: archive entry `services` holds them in image order. */
 typedef struct orb_service_desc {
