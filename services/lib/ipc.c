@@ -12,9 +12,10 @@ static void pack_regs(const void *data, size_t len, uint64_t mr[4])
 	memcpy(mr, tmp, sizeof(tmp));
 }
 
-/* Put payload and capability handles where the kernel reads them; returns msginfo. */
+/* Put payload, capability handles and their rights masks (NULL: keep every right)
+ * where the kernel reads them; returns the msginfo. */
 static long outgoing(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
-		     unsigned ncaps, uint64_t mr[4])
+		     const uint8_t *rights, unsigned ncaps, uint64_t mr[4])
 {
 	if (len > ORB_MAX_MSG_SIZE || ncaps > ORB_MAX_MSG_CAPS)
 		return -ORB_EINVAL;
@@ -24,7 +25,7 @@ static long outgoing(uint32_t tag, const void *data, size_t len, const orb_cptr_
 	pack_regs(data, len, mr);
 	for (unsigned i = 0; i < ncaps; i++) {
 		b->send_caps[i] = caps[i];
-		b->send_rights[i] = 0;   /* hand over what we move (see orb_send_narrowed) */
+		b->send_rights[i] = rights ? rights[i] : 0;
 	}
 	return (long)orb_msginfo_new(tag, (uint32_t)len, ncaps);
 }
@@ -76,8 +77,14 @@ long orb_ep_destroy(orb_cptr_t ep)
 long orb_send(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 	      const orb_cptr_t *caps, unsigned ncaps)
 {
+	return orb_send_with(ep, tag, data, len, caps, NULL, ncaps);
+}
+
+long orb_send_with(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		   const orb_cptr_t *caps, const uint8_t *rights, unsigned ncaps)
+{
 	uint64_t mr[4];
-	long info = outgoing(tag, data, len, caps, ncaps, mr);
+	long info = outgoing(tag, data, len, caps, rights, ncaps, mr);
 	return info < 0 ? info : orb_endpoint_send(ep, (uint64_t)info, mr[0], mr[1], mr[2], mr[3]);
 }
 
@@ -103,7 +110,7 @@ long orb_call(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 	      const orb_cptr_t *caps, unsigned ncaps, orb_msg_t *reply)
 {
 	uint64_t mr[4];
-	long info = outgoing(tag, data, len, caps, ncaps, mr);
+	long info = outgoing(tag, data, len, caps, NULL, ncaps, mr);
 	if (info < 0)
 		return info;
 	prepare_receive();
@@ -116,8 +123,14 @@ long orb_call(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 long orb_reply(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
 	       unsigned ncaps)
 {
+	return orb_reply_with(tag, data, len, caps, NULL, ncaps);
+}
+
+long orb_reply_with(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
+		    const uint8_t *rights, unsigned ncaps)
+{
 	uint64_t mr[4];
-	long info = outgoing(tag, data, len, caps, ncaps, mr);
+	long info = outgoing(tag, data, len, caps, rights, ncaps, mr);
 	return info < 0 ? info : orb_endpoint_reply((uint64_t)info, mr[0], mr[1], mr[2], mr[3]);
 }
 

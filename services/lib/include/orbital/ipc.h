@@ -44,6 +44,11 @@ long orb_call(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 /* Answer the call this thread received last. */
 long orb_reply(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
 	       unsigned ncaps);
+/* The same, handing over capability i with only rights[i] (ORB_RIGHT_*; 0 keeps all). */
+long orb_send_with(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		   const orb_cptr_t *caps, const uint8_t *rights, unsigned ncaps);
+long orb_reply_with(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
+		    const uint8_t *rights, unsigned ncaps);
 /* Answer with MSG_ERROR {request_tag, code} (ORB_ERROR_*). */
 long orb_reply_error(uint32_t request_tag, uint32_t code);
 
