@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import (
+    gen_axiom_decoders,
     gen_axiom_records,
     gen_docs,
     gen_kernel_table,
@@ -32,6 +33,7 @@ OUTPUTS: tuple[tuple[Path, Generator], ...] = (
     (Path("kernel_image/include/gen/axiom_records.h"), gen_axiom_records.generate),
     (Path("services/lib/include/orbital/syscalls.h"), gen_user_stubs.generate),
     (Path("services/lib/include/orbital/messages.h"), gen_message_codecs.generate),
+    (Path("services/lib/include/orbital/axiomlog_records.h"), gen_axiom_decoders.generate),
     (Path("orbital_build/generated/abi.py"), gen_python.generate),
     (Path("docs/abi.md"), gen_docs.generate),
 )

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The Permissions service's capabilities (images: caps = ["axiom:r"]) and limits. */
+#pragma once
+
+#include <orbital.h>
+#include <orbital/service.h>
+
+/* Slot 2, the first capability the image lists: the Axiom log reader (AXIOM:R). */
+#define PERM_AXIOM_CAP ((orb_cptr_t)ORB_SLOT_FIRST_CAP)
+
+#define PERM_NAME_MAX 32   /* process names, as the kernel keeps them */
