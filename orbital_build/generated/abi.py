@@ -330,7 +330,7 @@ class CapInfo:
     SIZE: ClassVar[int] = 48
     object_type: int = 0  # ORB_OBJ_*
     rights: int = 0  # ORB_RIGHT_* set
-    slot: int = 0  # slot index
+    slot: int = 0  # the slot's current handle (cptr: index and generation)
     object_id: int = 0  # id of the referenced object
     cap_id: int = 0  # globally unique capability id
     generation: int = 0  # revocation generation

@@ -65,8 +65,21 @@ long orb_send_ready(void)
 	return orb_send(ORB_SLOT_INIT, ORB_MSG_SERVICE_READY, NULL, 0, NULL, 0);
 }
 
+/* The process that started us: only it may stop us (init for a service it supervises,
+ * the Process Manager for a program it spawned). */
+static uint32_t parent_pid(void)
+{
+	static orb_proc_entry_t list[64];
+	long n = orb_process_list(list, sizeof(list));
+	for (long i = 0; i < n && i < 64; i++)
+		if (list[i].pid == orb_pid())
+			return list[i].parent;
+	return 1;
+}
+
 int orb_service_run(const struct orb_service *svc)
 {
+	uint32_t supervisor = parent_pid();
 	if (svc->type) {
 		long rc = orb_register_service(svc->type, svc->version ? svc->version : "1",
 					       ORB_SLOT_SELF);
@@ -92,6 +105,10 @@ int orb_service_run(const struct orb_service *svc)
 			orb_send(ORB_SLOT_INIT, ORB_MSG_HEALTH_OK, NULL, 0, NULL, 0);
 			continue;
 		case ORB_MSG_SERVICE_STOP:
+			if (m.sender != supervisor) {   /* a stop from anyone else is refused */
+				orb_reply_error(m.tag, ORB_ERROR_ERRNO | ORB_EPERM);
+				continue;
+			}
 			orb_reply(ORB_MSG_SERVICE_STOP, NULL, 0, NULL, 0);
 			return 0;
 		default:

@@ -102,7 +102,7 @@ long sys_cap_revoke(orb_cptr_t slot)
 
 static void fill_info(const struct cap *c, orb_cap_info_t *i)
 {
-	*i = (orb_cap_info_t){ .object_type = c->type, .rights = c->rights, .slot = c->slot,
+	*i = (orb_cap_info_t){ .object_type = c->type, .rights = c->rights, .slot = cap_handle(c),
 			       .object_id = c->object_id, .cap_id = c->id,
 			       .generation = c->generation, .expires_at = c->expires_at,
 			       .badge = c->badge };

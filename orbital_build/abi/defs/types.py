@@ -113,7 +113,7 @@ STRUCTS = (
         F("object_type", "u8", "ORB_OBJ_*"),
         F("rights", "u8", "ORB_RIGHT_* set"),
         F("_pad", "u16"),
-        F("slot", "u32", "slot index"),
+        F("slot", "u32", "the slot's current handle (cptr: index and generation)"),
         F("object_id", "u64", "id of the referenced object"),
         F("cap_id", "u64", "globally unique capability id"),
         F("generation", "u32", "revocation generation"),

@@ -210,7 +210,7 @@ typedef struct orb_cap_info {
     uint8_t object_type; /*    0: ORB_OBJ_* */
     uint8_t rights;      /*    1: ORB_RIGHT_* set */
     uint16_t _pad;       /*    2 */
-    uint32_t slot;       /*    4: slot index */
+    uint32_t slot;       /*    4: the slot's current handle (cptr: index and generation) */
     uint64_t object_id;  /*    8: id of the referenced object */
     uint64_t cap_id;     /*   16: globally unique capability id */
     uint32_t generation; /*   24: revocation generation */

@@ -2,7 +2,8 @@
 /*
  * Writing a service: the loop of the design's `_start` — take the endpoint init made for
  * us (slot ORB_SLOT_SELF), register the service type, say ready, then receive and
- * dispatch on the tag. HEALTH_CHECK and SERVICE_STOP are answered here; a tag the service
+ * dispatch on the tag. HEALTH_CHECK and SERVICE_STOP (from the process that started us,
+ * no one else) are answered here; a tag the service
  * does not handle, or a handler error, is answered with MSG_ERROR so that no caller is
  * left without a reply.
  */
