@@ -39,10 +39,14 @@ class Commit:
         return abi.CommitType(self.env.type).name.lower()
 
 
-def _frames(data: bytes) -> list[tuple[int, bytes]]:
+def _frames(data: bytes, partial_tail: bool) -> list[tuple[int, bytes]]:
     out, pos = [], 0
     magic = abi.AXIOM_STREAM_MAGIC.to_bytes(4, "little")
     while pos < len(data):
+        if partial_tail and magic.startswith(data[pos:pos + 4]) and \
+                (pos + 8 > len(data) or
+                 pos + 8 + int.from_bytes(data[pos + 4:pos + 8], "little") > len(data)):
+            break   # the machine was stopped while it wrote this last frame
         if data[pos:pos + 4] != magic:
             raise ChainError(f"byte {pos}: no commit frame here (bad magic)")
         if pos + 8 > len(data):
@@ -55,8 +59,10 @@ def _frames(data: bytes) -> list[tuple[int, bytes]]:
     return out
 
 
-def read_log(source: Path | bytes) -> list[Commit]:
-    """Parse every frame and payload; framing or decoding problems are ChainErrors."""
+def read_log(source: Path | bytes, partial_tail: bool = False) -> list[Commit]:
+    """Parse every frame and payload; framing or decoding problems are ChainErrors.
+    With `partial_tail`, an incomplete last frame is dropped: the log of a machine that
+    was stopped (not one that shut down) may end in the middle of a commit."""
     if isinstance(source, Path):
         try:
             data = source.read_bytes()
@@ -65,7 +71,7 @@ def read_log(source: Path | bytes) -> list[Commit]:
     else:
         data = source
     commits = []
-    for offset, raw in _frames(data):
+    for offset, raw in _frames(data, partial_tail):
         try:
             env, end = abi.decode_commit_envelope(raw)
             if end != len(raw):

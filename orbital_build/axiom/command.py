@@ -12,10 +12,11 @@ from .chain import read_log, verify_chain
 from .replay import replay
 
 
-def verify_log(path: Path) -> dict:
-    """Read, chain-check and replay a log; a summary dict or an OrbitalError (exit 1)."""
+def verify_log(path: Path, partial_tail: bool = False) -> dict:
+    """Read, chain-check and replay a log; a summary dict or an OrbitalError (exit 1).
+    `partial_tail`: the machine was stopped, so the last frame may be cut short."""
     t0 = time.monotonic()
-    commits = read_log(path)
+    commits = read_log(path, partial_tail)
     try:
         verify_chain(commits)
         state = replay(commits)
@@ -39,15 +40,18 @@ class AxiomCommand(Command):
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("action", choices=("verify", "show"))
         p.add_argument("log", type=Path, help="the captured debugcon stream")
+        p.add_argument("--stopped", action="store_true",
+                       help="the machine was stopped, not shut down: ignore a cut-off last "
+                            "frame")
 
     def run(self, args: argparse.Namespace) -> int:
         if args.action == "show":
-            for c in read_log(args.log):
+            for c in read_log(args.log, partial_tail=args.stopped):
                 cause = f" caused_by={c.env.caused_by}" if c.env.caused_by is not None else ""
                 print(f"{c.seq:6} {c.env.timestamp / 1e9:10.6f}s {c.kind:<22}{cause} "
                       f"{c.payload}")
             return 0
-        s = verify_log(args.log)
+        s = verify_log(args.log, partial_tail=args.stopped)
         print(f"{args.log}: ok: {s['commits']} commits, hash chain intact, "
               f"{s['checkpoints']} checkpoints match the replay; final state: "
               f"{s['processes']} processes, {s['capabilities']} capabilities, "

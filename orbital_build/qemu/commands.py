@@ -101,7 +101,9 @@ class BootCommand(Command):
         if args.axiom:
             from ..axiom.command import verify_log
             try:
-                s = verify_log(Path(args.axiom))
+                # --expect and --timeout stop QEMU: it may have been writing a commit
+                stopped = bool(args.expect) or result.timed_out
+                s = verify_log(Path(args.axiom), partial_tail=stopped)
             except OrbitalError as e:
                 print(f"orbital-qemu: axiom: {e}", file=sys.stderr)
                 return 1

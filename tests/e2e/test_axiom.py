@@ -103,3 +103,10 @@ def test_rewritten_commit_with_a_recomputed_id_breaks_the_chain(log) -> None:
 def test_truncated_log_is_caught(log) -> None:
     with pytest.raises(ChainError, match="byte"):
         read_log(log[0][:-5])
+    # a machine stopped mid-write: only the cut-off last frame is dropped, never more
+    whole = read_log(log[0])
+    cut = read_log(log[0][:-5], partial_tail=True)
+    assert len(cut) == len(whole) - 1
+    verify_chain(cut)
+    with pytest.raises(ChainError, match="seq 0"):   # damage elsewhere is still damage
+        verify_chain(read_log(log[0][:40] + b"XXXX" + log[0][44:], partial_tail=True))

@@ -8,18 +8,19 @@ import subprocess
 import sys
 
 
-def test_default_image_boots_to_the_banner(boot) -> None:
-    r = boot("default", timeout=60)
-    assert "Orbital" in r.output and "capability microkernel" in r.output
-    assert "boot archive:" in r.output and "sha256 ok" in r.output
-    assert "services: init(init)" in r.output
-    assert "orbital: kernel ready" in r.output
-    assert r.returncode == 0, r.summary
-
-
-def test_expect_stops_as_soon_as_the_banner_is_seen(boot) -> None:
-    r = boot("default", expect=[r"orbital: kernel ready"], timeout=60)
-    assert r.returncode == 0 and r.matched
+def test_default_image_boots_to_all_ready_and_the_prompt(boot) -> None:
+    r = boot("default", timeout=60, expect=[r"^orbital> "])
+    assert r.returncode == 0, r.summary + r.output[-2000:]
+    out = r.output
+    assert "Orbital" in out and "capability microkernel" in out
+    assert "boot archive:" in out and "sha256 ok" in out
+    assert "services: init(init) permissions process shell" in out
+    ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
+    assert ready == ["permissions process shell"]   # one line, every service
+    # the boot ends with that line (init's own timing note aside), then the prompt
+    tail = [ln for ln in out.splitlines() if ln.strip()][-4:]
+    assert tail[0].startswith("orbital: all services ready") and tail[-1] == "orbital> "
+    assert "KERNEL" not in out and "fault:" not in out
 
 
 def test_kernel_fault_is_reported_and_symbolized(images) -> None:
