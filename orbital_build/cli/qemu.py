@@ -6,13 +6,15 @@ import sys
 from collections.abc import Sequence
 
 from ..qemu.bench import BenchCommand
+from ..qemu.boottime import BootTimeCommand
 from ..qemu.commands import BootCommand, SymbolizeCommand
 from . import run_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_cli("orbital-qemu", "Boot Orbital images in QEMU (TCG) and judge the run.",
-                   [BootCommand(), SymbolizeCommand(), BenchCommand()], argv)
+                   [BootCommand(), SymbolizeCommand(), BenchCommand(), BootTimeCommand()],
+                   argv)
 
 
 if __name__ == "__main__":

@@ -22,3 +22,13 @@ def test_bench_reports_every_path() -> None:
     assert report["ipc_fastpath_same_space_roundtrip_over_null_syscall"] > 1
     # moving 8 capabilities each way costs commits: it must show up as the slowest path
     assert report["ipc_slowpath_8caps_roundtrip_cycles"] > report["ipc_slowpath_long_roundtrip_cycles"]
+
+
+def test_boottime_compares_default_with_a_bare_kernel() -> None:
+    proc = subprocess.run([sys.executable, "-m", "orbital_build.cli.qemu", "boottime",
+                           "--runs", "1", "--json"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["runs"] == 1
+    assert report["bare_kernel_boot_s"] > 0 and report["default_all_ready_s"] > 0
