@@ -18,6 +18,8 @@ void sched_detach(struct thread *t);
 /* Block a thread until woken or the deadline (0: none). For W_RECV, W_SEND and
  * W_NOTIFY `obj` is the struct waitq the caller has put the thread on. */
 void sched_block(struct thread *t, enum wait_kind why, void *obj, u64 deadline);
+/* The deadline `timeout_ns` from now (0: none; saturating). */
+u64 sched_deadline(u64 timeout_ns);
 /* End a thread's wait early: leave its wait queue, return `result` to it, make it ready. */
 void sched_cancel_wait(struct thread *t, i64 result);
 /* A thread is being freed: forget it if it is the current one. */

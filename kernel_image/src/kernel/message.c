@@ -140,6 +140,20 @@ static void caps_detach(struct thread *t, struct cap **caps, u32 n, struct cap *
 	}
 }
 
+/* Append a buffered message to the endpoint's FIFO. */
+static void kmsg_enqueue(struct endpoint *ep, struct kmsg *k)
+{
+	k->seq = ep->seq++;
+	k->next = NULL;
+	if (ep->qtail)
+		ep->qtail->next = k;
+	else
+		ep->qhead = k;
+	ep->qtail = k;
+	ep->depth++;
+	ep->high_water = MAX(ep->high_water, ep->senders.len + ep->depth);
+}
+
 /* A receiver is about to take a new call while it still owes a reply: the reply slot is
  * one per thread, so the earlier caller can no longer be answered (it gets EDEAD).
  * Messages that need no reply (send, kernel notices) leave the reply capability alone. */
@@ -247,19 +261,12 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 		k->caps = KERNEL_VIRT(pa);
 		caps_detach(t, caps, ncaps, k->caps);
 	}
-	k->seq = ep->seq++;
 	k->info = info;
 	k->badge = badge;
 	k->sender = t->proc->pid;
 	for (unsigned i = 0; i < ORB_MSG_REGS; i++)
 		k->mr[i] = uctx_arg(&t->ctx, 2 + i);
-	if (ep->qtail)
-		ep->qtail->next = k;
-	else
-		ep->qhead = k;
-	ep->qtail = k;
-	ep->depth++;
-	ep->high_water = MAX(ep->high_water, ep->senders.len + ep->depth);
+	kmsg_enqueue(ep, k);
 	return 0;
 }
 
@@ -271,10 +278,7 @@ long ipc_receive(struct thread *t, struct endpoint *ep, bool block, u64 timeout_
 		if (!block)
 			return -ORB_EAGAIN;
 		waitq_push(&ep->receivers, t);
-		u64 deadline = timeout_ns ? arch_now_ns() + timeout_ns : 0;
-		if (timeout_ns && deadline < timeout_ns)
-			deadline = ~0ull;
-		sched_block(t, W_RECV, &ep->receivers, deadline);
+		sched_block(t, W_RECV, &ep->receivers, sched_deadline(timeout_ns));
 		return SYSCALL_NORESULT;
 	}
 	if (k && (!s || k->seq < s->send_seq)) {
@@ -331,13 +335,7 @@ void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u
 	struct kmsg *k = slab_alloc(&kmsg_slab);
 	if (!k)
 		return;
-	k->seq = ep->seq++;
 	k->info = info;
 	memcpy(k->mr, mr, sizeof(k->mr));
-	if (ep->qtail)
-		ep->qtail->next = k;
-	else
-		ep->qhead = k;
-	ep->qtail = k;
-	ep->depth++;
+	kmsg_enqueue(ep, k);
 }

@@ -170,13 +170,19 @@ void sched_yield(struct thread *t)
 	rq_push(t);
 }
 
+u64 sched_deadline(u64 timeout_ns)
+{
+	if (!timeout_ns)
+		return 0;
+	u64 d = arch_now_ns() + timeout_ns;
+	return d < timeout_ns ? ~0ull : d;   /* saturate */
+}
+
 void sched_sleep(struct thread *t, u64 ns)
 {
 	t->state = T_SLEEPING;
 	t->wait = W_NONE;
-	t->wake_at = arch_now_ns() + ns;
-	if (t->wake_at < ns)
-		t->wake_at = ~0ull;   /* saturate */
+	t->wake_at = sched_deadline(ns);
 	sleep_insert(t);
 }
 

@@ -159,9 +159,6 @@ long sys_notification_wait(orb_cptr_t h, uint64_t timeout_ns)
 	}
 	struct thread *t = current();
 	waitq_push(&n->waiters, t);
-	u64 deadline = timeout_ns ? arch_now_ns() + timeout_ns : 0;
-	if (timeout_ns && deadline < timeout_ns)
-		deadline = ~0ull;
-	sched_block(t, W_NOTIFY, &n->waiters, deadline);
+	sched_block(t, W_NOTIFY, &n->waiters, sched_deadline(timeout_ns));
 	return SYSCALL_NORESULT;
 }
