@@ -245,6 +245,10 @@ class Tag(IntEnum):
     GET_PROVENANCE_RESPONSE = 0x5007  # permissions
     UPDATE_POLICY = 0x5008  # permissions
     UPDATE_POLICY_RESPONSE = 0x5009  # permissions
+    AUDIT_SYSLOG = 0x500A  # permissions
+    AUDIT_SYSLOG_RESPONSE = 0x500B  # permissions
+    AUDIT_COMMITS = 0x500C  # permissions
+    AUDIT_COMMITS_RESPONSE = 0x500D  # permissions
     AUTH = 0x6000  # identity
     AUTH_RESPONSE = 0x6001  # identity
     VERIFY = 0x6002  # identity
@@ -1210,6 +1214,84 @@ class QueryHistoryResponseMsg:
 
 
 @dataclass
+class AuditSyslogMsg:
+    """SysLog records from from_seq (Permissions holds the reader capability)."""
+
+    TAG: ClassVar[Tag] = Tag.AUDIT_SYSLOG
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUDIT_SYSLOG", (
+        ("from_seq", wire.U64), ("max", wire.U32)), MAX_MSG_SIZE)
+    from_seq: int = 0
+    max: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuditSyslogMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuditSyslogResponseMsg:
+    """count syslog_record records."""
+
+    TAG: ClassVar[Tag] = Tag.AUDIT_SYSLOG_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUDIT_SYSLOG_RESPONSE", (
+        ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+    count: int = 0
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuditSyslogResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuditCommitsMsg:
+    """CommitLog envelopes from from_seq, as many as fit one message."""
+
+    TAG: ClassVar[Tag] = Tag.AUDIT_COMMITS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUDIT_COMMITS", (
+        ("from_seq", wire.U64),), MAX_MSG_SIZE)
+    from_seq: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuditCommitsMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuditCommitsResponseMsg:
+    """Whole commit envelopes, back to back (docs/abi.md)."""
+
+    TAG: ClassVar[Tag] = Tag.AUDIT_COMMITS_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUDIT_COMMITS_RESPONSE", (
+        ("items", wire.BYTES),), MAX_MSG_SIZE)
+    items: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuditCommitsResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
 class SubscribeMsg:
     """Subscribe; cap 0 = the subscriber's notification endpoint (W)."""
 
@@ -1489,6 +1571,10 @@ MESSAGES: dict[Tag, Any] = {
     Tag.QUERY_CAPS_RESPONSE: QueryCapsResponseMsg,
     Tag.QUERY_HISTORY: QueryHistoryMsg,
     Tag.QUERY_HISTORY_RESPONSE: QueryHistoryResponseMsg,
+    Tag.AUDIT_SYSLOG: AuditSyslogMsg,
+    Tag.AUDIT_SYSLOG_RESPONSE: AuditSyslogResponseMsg,
+    Tag.AUDIT_COMMITS: AuditCommitsMsg,
+    Tag.AUDIT_COMMITS_RESPONSE: AuditCommitsResponseMsg,
     Tag.SUBSCRIBE: SubscribeMsg,
     Tag.NOTIFICATION: NotificationMsg,
     Tag.ECHO: EchoMsg,

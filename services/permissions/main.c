@@ -38,7 +38,7 @@ static bool type_ok(orb_str_t t)
 	return true;
 }
 
-static void decide(uint32_t pid, const char *type, uint8_t rights, struct decision *d)
+void decide(uint32_t pid, const char *type, uint8_t rights, struct decision *d)
 {
 	const struct lproc *p = ledger_process(pid);
 	if (!p || !p->alive) {
@@ -123,6 +123,12 @@ static long handle(orb_msg_t *m)
 		return query_caps(m);
 	case ORB_MSG_QUERY_HISTORY:
 		return query_history(m);
+	case ORB_MSG_AUDIT_SYSLOG:
+		commitlog_sync();
+		return audit_syslog(m);
+	case ORB_MSG_AUDIT_COMMITS:
+		commitlog_sync();
+		return audit_commits(m);
 	default:
 		return -ORB_ENOSYS;
 	}

@@ -4,7 +4,8 @@
  * Manager to spawn a program (Permissions has no rule allowing an Application "spawn"),
  * then calls process_spawn itself with the endpoint in its slot 0 in place of a Process
  * capability (the kernel refuses), then asks the PM to kill the test driver, which it did
- * not start. It prints each answer and exits 0.
+ * not start, then asks Permissions for the SysLog (only System callers get it). It prints
+ * each answer and exits 0.
  */
 #include <orbital.h>
 #include <orbital/messages.h>
@@ -67,6 +68,24 @@ static void kill_driver(orb_cptr_t pm)
 		orb_printf("pm_noperm: PM_KILL failed: %ld\n", rc);
 }
 
+static void read_the_audit_log(void)
+{
+	orb_cptr_t perm;
+	if (orb_lookup_service("permissions", &perm, NULL, 0) < 0)
+		return;
+	uint8_t buf[16];
+	orb_msg_audit_syslog_t q = { .from_seq = 1, .max = 10 };
+	long len = orb_msg_audit_syslog_encode(buf, sizeof(buf), &q);
+	orb_msg_t reply;
+	long rc = orb_request(perm, ORB_MSG_AUDIT_SYSLOG, buf, (size_t)len, &reply);
+	orb_msg_error_t e;
+	if (rc == -ORB_EINVAL && reply.tag == ORB_MSG_ERROR &&
+	    orb_msg_error_decode(reply.data, reply.len, &e) == 0)
+		orb_printf("pm_noperm: AUDIT_SYSLOG refused with code %#x\n", e.code);
+	else
+		orb_printf("pm_noperm: AUDIT_SYSLOG answered: %ld tag %#x\n", rc, reply.tag);
+}
+
 int main(void)
 {
 	orb_printf("pm_noperm: pid %u\n", orb_pid());
@@ -79,5 +98,6 @@ int main(void)
 	ask_pm(pm);
 	ask_kernel();
 	kill_driver(pm);
+	read_the_audit_log();
 	return 0;
 }

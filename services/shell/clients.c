@@ -3,7 +3,7 @@
  * The services behind the commands and how a command asks them something.
  *
  * init's endpoint is slot 1 (ORB_SLOT_INIT); the Process Manager's and Permissions'
- * are slots 6 and 7 in the shell's image description. When such a slot holds no
+ * are slots 5 and 6 in the shell's image description. When such a slot holds no
  * endpoint (another image layout) the endpoint is looked up in init's registry
  * ("process", "permissions") once and kept: services keep their endpoint across
  * restarts, so a capability to it stays good.

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Axiom commands, read straight from the kernel with the shell's AXIOM capability
- * (R): log (the last SysLog records: who called which syscall with what, and what it
- * returned) and commits (the last CommitLog entries, decoded by commit_fmt.c).
+ * Axiom commands: log (the last SysLog records: who called which syscall with what, and
+ * what it returned) and commits (the last CommitLog entries, decoded by commit_fmt.c).
+ * The shell holds no Axiom capability — only init and Permissions do — so it asks
+ * Permissions (AUDIT_SYSLOG, AUDIT_COMMITS), which answers System processes.
  *
  * "The last N" is counted from the totals system_info reports when the command starts;
  * records the command itself causes (its reads, its output) come after them.
  */
+#include <orbital/messages.h>
+
 #include "shell.h"
 
 #define LOG_DEFAULT 20
@@ -29,13 +32,8 @@ static bool count_arg(const char *cmd, int argc, char **argv, uint64_t def, uint
 	return false;
 }
 
-static bool axiom_setup(const char *cmd, orb_cptr_t *cap, orb_sys_info_t *si)
+static bool axiom_setup(const char *cmd, orb_sys_info_t *si)
 {
-	*cap = sh_find_cap(ORB_OBJ_AXIOM, 0, true, ORB_RIGHT_READ);
-	if (*cap == ORB_CAP_NONE) {
-		orb_printf("%s: the shell holds no Axiom capability\n", cmd);
-		return false;
-	}
 	long rc = orb_system_info(si, sizeof(*si));
 	if (rc < 0) {
 		orb_printf("%s: system_info failed: %s (%s)\n", cmd, errno_text(rc),
@@ -43,6 +41,44 @@ static bool axiom_setup(const char *cmd, orb_cptr_t *cap, orb_sys_info_t *si)
 		return false;
 	}
 	return true;
+}
+
+/* SysLog records from seq, through Permissions: bytes copied into buf, or -E (printed). */
+static long audit_syslog(uint64_t seq, orb_syslog_record_t *buf, size_t cap)
+{
+	uint8_t req[16];
+	orb_msg_audit_syslog_t q = { .from_seq = seq,
+				     .max = (uint32_t)(cap / sizeof(orb_syslog_record_t)) };
+	long len = orb_msg_audit_syslog_encode(req, sizeof(req), &q);
+	orb_msg_t r;
+	long rc = sh_call("log", SH_PERMISSIONS, ORB_MSG_AUDIT_SYSLOG, req, (size_t)len,
+			  ORB_MSG_AUDIT_SYSLOG_RESPONSE, &r);
+	if (rc < 0)
+		return rc;
+	orb_msg_audit_syslog_response_t a;
+	if (orb_msg_audit_syslog_response_decode(r.data, r.len, &a) < 0 || a.items.len > cap ||
+	    a.items.len != (uint64_t)a.count * sizeof(orb_syslog_record_t))
+		return sh_bad_answer("log", SH_PERMISSIONS);
+	memcpy(buf, a.items.ptr, a.items.len);
+	return (long)a.items.len;
+}
+
+/* CommitLog envelopes from seq, through Permissions. */
+static long audit_commits(uint64_t seq, uint8_t *buf, size_t cap)
+{
+	uint8_t req[16];
+	orb_msg_audit_commits_t q = { .from_seq = seq };
+	long len = orb_msg_audit_commits_encode(req, sizeof(req), &q);
+	orb_msg_t r;
+	long rc = sh_call("commits", SH_PERMISSIONS, ORB_MSG_AUDIT_COMMITS, req, (size_t)len,
+			  ORB_MSG_AUDIT_COMMITS_RESPONSE, &r);
+	if (rc < 0)
+		return rc;
+	orb_msg_audit_commits_response_t a;
+	if (orb_msg_audit_commits_response_decode(r.data, r.len, &a) < 0 || a.items.len > cap)
+		return sh_bad_answer("commits", SH_PERMISSIONS);
+	memcpy(buf, a.items.ptr, a.items.len);
+	return (long)a.items.len;
 }
 
 static void print_record(const orb_syslog_record_t *r)
@@ -77,20 +113,16 @@ static void print_record(const orb_syslog_record_t *r)
 static void cmd_log(int argc, char **argv)
 {
 	uint64_t want;
-	orb_cptr_t cap;
 	orb_sys_info_t si;
-	if (!count_arg("log", argc, argv, LOG_DEFAULT, &want) || !axiom_setup("log", &cap, &si))
+	if (!count_arg("log", argc, argv, LOG_DEFAULT, &want) || !axiom_setup("log", &si))
 		return;
 	uint64_t total = si.syslog_records;   /* the last record so far has seq = total */
 	uint64_t seq = total > want ? total - want + 1 : 1;
 	uint64_t end = total + 1, shown = 0;
 	for (int round = 0; round < COUNT_MAX && seq < end; round++) {
-		long bytes = orb_axiom_syslog_read(cap, records, sizeof(records), seq);
-		if (bytes < 0) {
-			orb_printf("log: reading the SysLog failed: %s (%s)\n", errno_text(bytes),
-				   errno_name(bytes));
+		long bytes = audit_syslog(seq, records, sizeof(records));
+		if (bytes < 0)
 			return;
-		}
 		size_t n = (size_t)bytes / sizeof(orb_syslog_record_t);
 		if (n == 0)
 			break;
@@ -114,20 +146,16 @@ static uint64_t le64(const uint8_t *p)
 static void cmd_commits(int argc, char **argv)
 {
 	uint64_t want;
-	orb_cptr_t cap;
 	orb_sys_info_t si;
 	if (!count_arg("commits", argc, argv, COMMITS_DEFAULT, &want) ||
-	    !axiom_setup("commits", &cap, &si))
+	    !axiom_setup("commits", &si))
 		return;
 	uint64_t end = si.commits;   /* the next commit's seq */
 	uint64_t seq = end > want ? end - want : 0, shown = 0;
 	for (int round = 0; round < COUNT_MAX && seq < end; round++) {
-		long bytes = orb_axiom_commits_read(cap, envelopes, sizeof(envelopes), seq);
-		if (bytes < 0) {
-			orb_printf("commits: reading the CommitLog failed: %s (%s)\n",
-				   errno_text(bytes), errno_name(bytes));
+		long bytes = audit_commits(seq, envelopes, sizeof(envelopes));
+		if (bytes < 0)
 			return;
-		}
 		if (bytes == 0)
 			break;
 		size_t pos = 0;

@@ -20,11 +20,11 @@
 #include <orbital/ipc.h>
 
 /* The shell's slots (images/default.toml): 0 its endpoint, 1 init's, 2 console, 3 COM1's
- * ports 0x3F8-0x3FF, 4 IRQ 4, 5 the Axiom reader, 6 and 7 the endpoints below. The
- * hardware and Axiom capabilities are found by what they are (kernel.c), the endpoints by
- * their slot, or in init's registry (clients.c). */
-#define SH_SLOT_PROCESS (ORB_SLOT_FIRST_CAP + 4)     /* 6: Process Manager endpoint, W */
-#define SH_SLOT_PERMISSIONS (ORB_SLOT_FIRST_CAP + 5) /* 7: Permissions endpoint, W */
+ * ports 0x3F8-0x3FF, 4 IRQ 4, 5 and 6 the endpoints below. The hardware capabilities are
+ * found by what they are (kernel.c), the endpoints by their slot, or in init's registry
+ * (clients.c). The Axiom logs come through Permissions. */
+#define SH_SLOT_PROCESS (ORB_SLOT_FIRST_CAP + 3)     /* 5: Process Manager endpoint, W */
+#define SH_SLOT_PERMISSIONS (ORB_SLOT_FIRST_CAP + 4) /* 6: Permissions endpoint, W */
 
 #define SH_LINE_MAX 128 /* bytes of a command line, with its NUL */
 #define SH_ARGS_MAX 8   /* words of a command line */

@@ -109,6 +109,7 @@ ITEM_LISTS: dict[Any, Any] = {
     abi.PmProcessListMsg: abi.ProcEntry,
     abi.QueryCapsResponseMsg: abi.CapProvenance,
     abi.QueryHistoryResponseMsg: abi.HistoryEntry,
+    abi.AuditSyslogResponseMsg: abi.SyslogRecord,
 }
 
 
@@ -118,10 +119,11 @@ def _record(cls: Any, r: random.Random) -> Any:
     for name, kind, size in cls.CODEC.fields:
         if kind == "s":
             values[name] = r.randbytes(size)
-        else:
-            bits = 8 * struct.calcsize(kind)
-            lo = -(1 << (bits - 1)) if kind.islower() else 0
-            values[name] = r.randint(lo, lo + (1 << bits) - 1)
+            continue
+        bits = 8 * struct.calcsize(kind)
+        lo = -(1 << (bits - 1)) if kind.islower() else 0
+        one = [r.randint(lo, lo + (1 << bits) - 1) for _ in range(max(size, 1))]
+        values[name] = one if size else one[0]   # an array member, or a single value
     return cls(**values)
 
 

@@ -192,6 +192,9 @@ def test_an_application_is_refused_by_permissions_and_by_the_kernel(out: str, ru
     m = line(out, rf"^pm_noperm: PM_KILL of pid {driver} answered status (-?\d+)$")
     assert int(m[1]) == -abi.Errno.EPERM
     assert not re.search(r"process: spawned evil", out)
+    # nor read the audit trail: Permissions keeps the Axiom capability for System callers
+    m = line(out, r"^pm_noperm: AUDIT_SYSLOG refused with code (0x[0-9a-f]+)$")
+    assert int(m[1], 16) == abi.ERROR_ERRNO | abi.Errno.EPERM
 
 
 MALFORMED = {

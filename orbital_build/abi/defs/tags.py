@@ -65,6 +65,9 @@ TAGS = (
             "CHECK_PERM CHECK_PERM_RESPONSE QUERY_CAPS QUERY_CAPS_RESPONSE QUERY_HISTORY "
             "QUERY_HISTORY_RESPONSE GET_PROVENANCE GET_PROVENANCE_RESPONSE UPDATE_POLICY "
             "UPDATE_POLICY_RESPONSE", "spec §4.2, §5.7"),
+    *_block("permissions", 0x500A,
+            "AUDIT_SYSLOG AUDIT_SYSLOG_RESPONSE AUDIT_COMMITS AUDIT_COMMITS_RESPONSE",
+            "the Axiom logs, for callers the policy allows 'axiom' (Orbital)"),
     *_block("identity", 0x6000,
             "AUTH AUTH_RESPONSE VERIFY VERIFY_RESPONSE IDENTITY_REGISTER_SERVICE "
             "IDENTITY_REGISTER_RESPONSE SIGN SIGN_RESPONSE CREATE_USER CREATE_USER_RESPONSE",
@@ -130,6 +133,14 @@ MESSAGES = (
             "The latest capability changes, from the CommitLog."),
     Message("QUERY_HISTORY_RESPONSE", "QUERY_HISTORY_RESPONSE",
             (F("count", "u32"), F("items", "bytes")), "count history_entry records."),
+    Message("AUDIT_SYSLOG", "AUDIT_SYSLOG", (F("from_seq", "u64"), F("max", "u32")),
+            "SysLog records from from_seq (Permissions holds the reader capability)."),
+    Message("AUDIT_SYSLOG_RESPONSE", "AUDIT_SYSLOG_RESPONSE",
+            (F("count", "u32"), F("items", "bytes")), "count syslog_record records."),
+    Message("AUDIT_COMMITS", "AUDIT_COMMITS", (F("from_seq", "u64"),),
+            "CommitLog envelopes from from_seq, as many as fit one message."),
+    Message("AUDIT_COMMITS_RESPONSE", "AUDIT_COMMITS_RESPONSE", (F("items", "bytes"),),
+            "Whole commit envelopes, back to back (docs/abi.md)."),
     # --- generic patterns and the test service ------------------------------------------
     Message("SUBSCRIBE", "SUBSCRIBE", (F("event_type", "u32"),),
             "Subscribe; cap 0 = the subscriber's notification endpoint (W)."),

@@ -1004,6 +1004,148 @@ static inline long orb_msg_query_history_response_decode(const uint8_t *buf, siz
 }
 
 /*
+ * AUDIT_SYSLOG (ORB_MSG_AUDIT_SYSLOG, 0x500A): SysLog records from from_seq (Permissions holds the
+ * reader capability). Payload: u64 from_seq, u32 max.
+ */
+typedef struct orb_msg_audit_syslog {
+    uint64_t from_seq; /* u64 */
+    uint32_t max;      /* u32 */
+} orb_msg_audit_syslog_t;
+
+static inline long orb_msg_audit_syslog_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_audit_syslog_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->from_seq))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->max))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_audit_syslog_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_audit_syslog_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->from_seq))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->max))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUDIT_SYSLOG_RESPONSE (ORB_MSG_AUDIT_SYSLOG_RESPONSE, 0x500B): count syslog_record records.
+ * Payload: u32 count, bytes items.
+ */
+typedef struct orb_msg_audit_syslog_response {
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes */
+} orb_msg_audit_syslog_response_t;
+
+static inline long orb_msg_audit_syslog_response_encode(uint8_t *buf, size_t cap,
+                                                        const orb_msg_audit_syslog_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_audit_syslog_response_decode(const uint8_t *buf, size_t len,
+                                                        orb_msg_audit_syslog_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUDIT_COMMITS (ORB_MSG_AUDIT_COMMITS, 0x500C): CommitLog envelopes from from_seq, as many as fit
+ * one message. Payload: u64 from_seq.
+ */
+typedef struct orb_msg_audit_commits {
+    uint64_t from_seq; /* u64 */
+} orb_msg_audit_commits_t;
+
+static inline long orb_msg_audit_commits_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_audit_commits_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->from_seq))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_audit_commits_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_audit_commits_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->from_seq))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUDIT_COMMITS_RESPONSE (ORB_MSG_AUDIT_COMMITS_RESPONSE, 0x500D): Whole commit envelopes, back to
+ * back (docs/abi.md). Payload: bytes items.
+ */
+typedef struct orb_msg_audit_commits_response {
+    orb_bytes_t items; /* bytes */
+} orb_msg_audit_commits_response_t;
+
+static inline long orb_msg_audit_commits_response_encode(uint8_t *buf, size_t cap,
+                                                         const orb_msg_audit_commits_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_audit_commits_response_decode(const uint8_t *buf, size_t len,
+                                                         orb_msg_audit_commits_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
  * SUBSCRIBE (ORB_MSG_SUBSCRIBE, 0x0F02): Subscribe; cap 0 = the subscriber's notification endpoint
  * (W). Payload: u32 event_type.
  */
