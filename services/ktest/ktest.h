@@ -65,7 +65,7 @@ long kt_peer_order(orb_cptr_t ep, uint64_t order, uint64_t arg, long *result);
 /* Wait for MSG_CHILD_EXITED on notify. */
 long kt_child_exit(orb_cptr_t notify, uint32_t *pid, int32_t *code, uint8_t *reason);
 
-extern const struct kcase kt_cap_cases[], kt_ipc_cases[], kt_proc_cases[];
-extern const size_t kt_cap_count, kt_ipc_count, kt_proc_count;
+extern const struct kcase kt_cap_cases[], kt_ipc_cases[], kt_proc_cases[], kt_elf_cases[];
+extern const size_t kt_cap_count, kt_ipc_count, kt_proc_count, kt_elf_count;
 extern const struct kcase kt_basic_cases[], kt_mem_cases[], kt_mem2_cases[], kt_thread_cases[];
 extern const size_t kt_basic_count, kt_mem_count, kt_mem2_count, kt_thread_count;

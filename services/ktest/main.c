@@ -68,6 +68,7 @@ int main(void)
 	run(kt_cap_cases, kt_cap_count, &passed);
 	run(kt_ipc_cases, kt_ipc_count, &passed);
 	run(kt_proc_cases, kt_proc_count, &passed);
+	run(kt_elf_cases, kt_elf_count, &passed);
 	wait_for_others();
 	orb_printf("ktest: %d passed, %d failed\n", passed, failures);
 	return failures ? 1 : 0;

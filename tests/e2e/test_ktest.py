@@ -52,3 +52,31 @@ def test_processes_interleave_under_preemption(ktest) -> None:
     who = [line[:6] for line in lines]
     switches = sum(1 for a, b in itertools.pairwise(who) if a != b)
     assert switches >= 3, who   # neither spinner yields: only the timer interleaves them
+
+
+ELF_REFUSALS = {
+    "elf-magic": "bad magic",
+    "elf-class": "not an x86_64 little-endian ELF64 executable",
+    "elf-machine": "not an x86_64 little-endian ELF64 executable",
+    "elf-type": "not an x86_64 little-endian ELF64 executable",
+    "elf-phoff": "program header table out of bounds",
+    "elf-phnum": "bad program header table",
+    "elf-filesz": "segment file range out of bounds",
+    "elf-memsz": "absurd segment size",
+    "elf-kernel": "segment outside the user ELF area",
+    "elf-wrap": "segment outside the user ELF area",
+    "elf-wx": "segment both writable and executable",
+    "elf-overlap": "overlapping segments",
+    "elf-entry": "entry point not in an executable segment",
+    "elf-interp": "dynamically linked",
+    "elf-short": "shorter than an ELF header",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ELF_REFUSALS))
+def test_elf_loader_logs_why_it_refused(ktest, name: str) -> None:
+    """ktest spawns each broken image (its case gets EINVAL); the kernel says why."""
+    m = re.search(rf"^elf: {name}: refused: (.*)$", ktest.output, re.MULTILINE)
+    assert m, f"no refusal logged for {name}"
+    assert m.group(1).startswith(ELF_REFUSALS[name])
+    assert f"({name})" not in ktest.output   # never became a process

@@ -37,25 +37,25 @@ struct phdr {
 	u64 offset, vaddr, paddr, filesz, memsz, align;
 } PACKED;
 
-static u64 refuse(const struct process *p, const char *why)
+static u64 refuse(const char *name, const char *why)
 {
-	printk("elf: %s: refused: %s\n", p->name, why);
+	printk("elf: %s: refused: %s\n", name, why);
 	return 0;
 }
 
-u64 elf_load(struct process *p, const u8 *image, u64 size)
+u64 elf_check(const char *name, const u8 *image, u64 size)
 {
 	const struct ehdr *eh = (const void *)image;
 	if (size < sizeof(*eh))
-		return refuse(p, "shorter than an ELF header");
+		return refuse(name, "shorter than an ELF header");
 	if (memcmp(eh->ident, "\177ELF", 4))
-		return refuse(p, "bad magic");
+		return refuse(name, "bad magic");
 	if (eh->ident[4] != 2 || eh->ident[5] != 1 || eh->machine != 62 || eh->type != 2)
-		return refuse(p, "not an x86_64 little-endian ELF64 executable");
+		return refuse(name, "not an x86_64 little-endian ELF64 executable");
 	if (eh->phentsize != sizeof(struct phdr) || eh->phnum == 0 || eh->phnum > ELF_MAX_PHDRS)
-		return refuse(p, "bad program header table");
+		return refuse(name, "bad program header table");
 	if (eh->phoff > size || (u64)eh->phnum * sizeof(struct phdr) > size - eh->phoff)
-		return refuse(p, "program header table out of bounds");
+		return refuse(name, "program header table out of bounds");
 
 	const struct phdr *ph = (const void *)(image + eh->phoff);
 	bool entry_ok = false;
@@ -64,19 +64,19 @@ u64 elf_load(struct process *p, const u8 *image, u64 size)
 	for (int i = 0; i < eh->phnum; i++) {
 		const struct phdr *s = &ph[i];
 		if (s->type == PT_INTERP || s->type == PT_DYNAMIC)
-			return refuse(p, "dynamically linked");
+			return refuse(name, "dynamically linked");
 		if (s->type != PT_LOAD || s->memsz == 0)
 			continue;
 		loads++;
 		if (s->offset > size || s->filesz > size - s->offset)
-			return refuse(p, "segment file range out of bounds");
+			return refuse(name, "segment file range out of bounds");
 		if (s->filesz > s->memsz || s->memsz > ELF_MAX_SEGMENT)
-			return refuse(p, "absurd segment size");
+			return refuse(name, "absurd segment size");
 		if (s->vaddr < USER_BASE || s->vaddr > USER_ELF_TOP ||
 		    s->memsz > USER_ELF_TOP - s->vaddr)
-			return refuse(p, "segment outside the user ELF area (kernel range?)");
+			return refuse(name, "segment outside the user ELF area (kernel range?)");
 		if ((s->flags & PF_W) && (s->flags & PF_X))
-			return refuse(p, "segment both writable and executable (W^X)");
+			return refuse(name, "segment both writable and executable (W^X)");
 		u64 lo = ALIGN_DOWN(s->vaddr, PAGE_SIZE), hi = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
 		for (int j = 0; j < i; j++) {
 			const struct phdr *o = &ph[j];
@@ -85,16 +85,24 @@ u64 elf_load(struct process *p, const u8 *image, u64 size)
 			u64 olo = ALIGN_DOWN(o->vaddr, PAGE_SIZE);
 			u64 ohi = ALIGN_UP(o->vaddr + o->memsz, PAGE_SIZE);
 			if (lo < ohi && olo < hi)
-				return refuse(p, "overlapping segments");
+				return refuse(name, "overlapping segments");
 		}
 		if ((s->flags & PF_X) && eh->entry >= s->vaddr && eh->entry < s->vaddr + s->memsz)
 			entry_ok = true;
 	}
 	if (!loads)
-		return refuse(p, "no loadable segment");
+		return refuse(name, "no loadable segment");
 	if (!entry_ok)
-		return refuse(p, "entry point not in an executable segment");
+		return refuse(name, "entry point not in an executable segment");
+	return eh->entry;
+}
 
+u64 elf_load(struct process *p, const u8 *image, u64 size)
+{
+	if (!elf_check(p->name, image, size))
+		return 0;
+	const struct ehdr *eh = (const void *)image;
+	const struct phdr *ph = (const void *)(image + eh->phoff);
 	for (int i = 0; i < eh->phnum; i++) {
 		const struct phdr *s = &ph[i];
 		if (s->type != PT_LOAD || s->memsz == 0)
@@ -103,9 +111,9 @@ u64 elf_load(struct process *p, const u8 *image, u64 size)
 		unsigned prot = VM_READ | ((s->flags & PF_W) ? VM_WRITE : 0) |
 				((s->flags & PF_X) ? VM_EXEC : 0);
 		if (!region_add(p, lo, hi - lo, R_ELF, prot))
-			return refuse(p, "no room for a segment region");
+			return refuse(p->name, "no room for a segment region");
 		if (region_populate(p, lo, hi - lo, prot) < 0)
-			return refuse(p, "out of memory");
+			return refuse(p->name, "out of memory");
 		/* Copy the file bytes page by page through the direct map. */
 		for (u64 done = 0; done < s->filesz;) {
 			u64 va = s->vaddr + done;

@@ -141,6 +141,10 @@ void region_release(struct process *p, struct region *r)
 struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
 				  u64 size, u8 priority, u32 parent, long *err)
 {
+	if (!elf_check(name, elf, size)) {   /* a refused image never becomes a process */
+		*err = -ORB_EINVAL;
+		return NULL;
+	}
 	int idx = -1;
 	for (int i = 0; i < MAX_PROCESSES && idx < 0; i++)
 		if (!table[i])

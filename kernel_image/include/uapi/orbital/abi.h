@@ -684,6 +684,10 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
 #define ORB_MSG_GET_PROVENANCE_RESPONSE    0x5007u /* permissions: spec §4.2, §5.7 */
 #define ORB_MSG_UPDATE_POLICY              0x5008u /* permissions: spec §4.2, §5.7 */
 #define ORB_MSG_UPDATE_POLICY_RESPONSE     0x5009u /* permissions: spec §4.2, §5.7 */
+#define ORB_MSG_AUDIT_SYSLOG               0x500Au /* permissions: the Axiom logs, for callers the policy allows 'axiom' (Orbital) */
+#define ORB_MSG_AUDIT_SYSLOG_RESPONSE      0x500Bu /* permissions: the Axiom logs, for callers the policy allows 'axiom' (Orbital) */
+#define ORB_MSG_AUDIT_COMMITS              0x500Cu /* permissions: the Axiom logs, for callers the policy allows 'axiom' (Orbital) */
+#define ORB_MSG_AUDIT_COMMITS_RESPONSE     0x500Du /* permissions: the Axiom logs, for callers the policy allows 'axiom' (Orbital) */
 #define ORB_MSG_AUTH                       0x6000u /* identity: spec §4.3, §5.7 */
 #define ORB_MSG_AUTH_RESPONSE              0x6001u /* identity: spec §4.3, §5.7 */
 #define ORB_MSG_VERIFY                     0x6002u /* identity: spec §4.3, §5.7 */
@@ -738,6 +742,10 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
  * ORB_MSG_QUERY_CAPS_RESPONSE: 12..4096 bytes: u32 pid, u32 count, bytes items
  * ORB_MSG_QUERY_HISTORY: 8 bytes: u32 pid, u32 limit
  * ORB_MSG_QUERY_HISTORY_RESPONSE: 8..4096 bytes: u32 count, bytes items
+ * ORB_MSG_AUDIT_SYSLOG: 12 bytes: u64 from_seq, u32 max
+ * ORB_MSG_AUDIT_SYSLOG_RESPONSE: 8..4096 bytes: u32 count, bytes items
+ * ORB_MSG_AUDIT_COMMITS: 8 bytes: u64 from_seq
+ * ORB_MSG_AUDIT_COMMITS_RESPONSE: 4..4096 bytes: bytes items
  * ORB_MSG_SUBSCRIBE: 4 bytes: u32 event_type
  * ORB_MSG_NOTIFICATION: 8..4096 bytes: u32 event_type, bytes data
  * ORB_MSG_ECHO: 8 bytes: u64 seq
