@@ -58,11 +58,13 @@ class Syscall:
 
 @dataclass(frozen=True)
 class ErrorCode:
-    """A positive error code; syscalls return its negation."""
+    """A positive error code; syscalls return its negation. `brief` is the short text
+    printers show (the doc when empty)."""
 
     name: str
     value: int
     doc: str
+    brief: str = ""
 
 
 @dataclass(frozen=True)

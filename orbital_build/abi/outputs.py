@@ -18,6 +18,7 @@ from . import (
     gen_docs,
     gen_kernel_table,
     gen_message_codecs,
+    gen_names,
     gen_python,
     gen_uapi_header,
     gen_user_stubs,
@@ -34,6 +35,7 @@ OUTPUTS: tuple[tuple[Path, Generator], ...] = (
     (Path("services/lib/include/orbital/syscalls.h"), gen_user_stubs.generate),
     (Path("services/lib/include/orbital/messages.h"), gen_message_codecs.generate),
     (Path("services/lib/include/orbital/axiomlog_records.h"), gen_axiom_decoders.generate),
+    (Path("services/lib/include/orbital/abi_names.h"), gen_names.generate),
     (Path("orbital_build/generated/abi.py"), gen_python.generate),
     (Path("docs/abi.md"), gen_docs.generate),
 )

@@ -84,6 +84,9 @@ def _numbered_tables(abi: Abi) -> None:
     for e in abi.errors:
         _name("error", e.name, UPPER)
         _range(f"error {e.name}", e.value, 1, MAX_ERROR)
+        if len(e.brief) > 40 or not e.brief.isprintable():
+            raise fail(f"error {e.name}: brief text must be one printable line of at most "
+                       f"40 characters, got {e.brief!r}")
     _unique("error", ((e.name, e.name) for e in abi.errors))
     _unique("error", ((e.name, e.value) for e in abi.errors))
     for o in abi.object_types:

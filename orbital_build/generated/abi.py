@@ -169,6 +169,7 @@ class Syscall(IntEnum):
     CAP_COPY = 0x37
     CAP_MOVE = 0x38
     NOTIFICATION_CREATE = 0x39
+    ENDPOINT_LIMIT = 0x3A
     ENDPOINT_SEND = 0x40  # SYS_SEND
     ENDPOINT_RECEIVE = 0x41  # SYS_RECEIVE
     ENDPOINT_CALL = 0x42  # SYS_CALL
@@ -2357,6 +2358,14 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "",
         "Creates a notification object; returns its handle."),
+    0x3A: SyscallInfo(
+        0x3A, "endpoint_limit",
+        (("rdi", "ep", "cptr"), ("rsi", "max_depth", "u32")),
+        "void",
+        (),
+        "ENDPOINT (owner)",
+        ("Caps how many messages may queue on an endpoint the caller owns (1-256; 0 = the default "
+         "256): a supervisor's limit on a child's IPC queue (spec §4.1).")),
     0x40: SyscallInfo(
         0x40, "endpoint_send",
         (("rdi", "ep", "cptr"), ("rsi", "info", "msginfo"), ("rdx", "mr0", "u64"),

@@ -73,6 +73,21 @@ static void queue_is_bounded_at_256(struct kt *t)
 	KT_EQ(t, orb_endpoint_destroy(ep), 0);                            /* drops the rest */
 }
 
+static void an_owner_can_limit_its_queue(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL);
+	long w = orb_cap_derive(ep, W, 0, 0);
+	KT_ERR(t, orb_endpoint_limit(ep, 257), ORB_EINVAL);
+	KT_ERR(t, orb_endpoint_limit(KT_CONSOLE_CAP, 3), ORB_EBADF);
+	KT_EQ(t, orb_endpoint_limit(ep, 3), 0);
+	for (int i = 0; i < 3; i++)
+		KT_EQ(t, orb_endpoint_send((orb_cptr_t)w, info(7, 0, 0), 0, 0, 0, 0), 0);
+	KT_ERR(t, orb_endpoint_send((orb_cptr_t)w, info(7, 0, 0), 0, 0, 0, 0), ORB_EAGAIN);
+	KT_EQ(t, orb_endpoint_limit(ep, 0), 0);   /* back to the default */
+	KT_EQ(t, orb_endpoint_send((orb_cptr_t)w, info(7, 0, 0), 0, 0, 0, 0), 0);
+	KT_EQ(t, orb_endpoint_destroy(ep), 0);
+}
+
 static void long_messages_go_through_the_ipc_buffer(struct kt *t)
 {
 	orb_cptr_t ep = kt_endpoint(NULL);
@@ -429,6 +444,7 @@ const struct kcase kt_ipc_cases[] = {
 	{ "receive_wait_times_out", receive_wait_times_out },
 	{ "messages_arrive_in_fifo_order", messages_arrive_in_fifo_order },
 	{ "queue_is_bounded_at_256", queue_is_bounded_at_256 },
+	{ "an_owner_can_limit_its_queue", an_owner_can_limit_its_queue },
 	{ "long_messages_go_through_the_ipc_buffer", long_messages_go_through_the_ipc_buffer },
 	{ "bad_msginfo_is_einval", bad_msginfo_is_einval },
 	{ "send_needs_write_and_receive_needs_read", send_needs_write_and_receive_needs_read },

@@ -31,7 +31,7 @@ long pm_spawn(const struct spawn_req *r, orb_msg_pm_spawn_response_t *out)
 	orb_msg_pm_spawn_t q = { .name = str(r->name), .image = str(r->image),
 				 .caps = { .ptr = r->caps, .len = 2 * r->ncaps },
 				 .max_memory = r->max_memory, .max_cpu_ms = r->max_cpu_ms,
-				 .max_caps = r->max_caps };
+				 .max_caps = r->max_caps, .max_ipc_queue = r->max_ipc_queue };
 	orb_msg_t reply;
 	long rc = request(pm_ep, ORB_MSG_PM_SPAWN, orb_msg_pm_spawn_encode(buf, sizeof(buf), &q),
 			  ORB_MSG_PM_SPAWN_RESPONSE, &reply);

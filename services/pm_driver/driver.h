@@ -30,7 +30,7 @@ struct spawn_req {
 	const uint8_t *caps;      /* (kind, rights) pairs */
 	uint32_t ncaps;
 	uint64_t max_memory, max_cpu_ms;
-	uint32_t max_caps;
+	uint32_t max_caps, max_ipc_queue;
 };
 /* PM_SPAWN: 0 and the response, or -E (MSG_ERROR: -EINVAL, reply.tag tells). */
 long pm_spawn(const struct spawn_req *r, orb_msg_pm_spawn_response_t *out);

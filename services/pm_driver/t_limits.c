@@ -2,20 +2,21 @@
 /*
  * Resource limits: a CPU hog with a 300 ms limit is warned three times and then killed
  * by the PM; a program limited to 6 capabilities is refused the 7th by the kernel, and
- * one limited to 1 MiB of memory a 2 MiB mapping (pm_hog prints what it sees). A limit
- * below what a program starts with fails the spawn.
+ * one limited to 1 MiB of memory a 2 MiB mapping, and one whose IPC queue is limited to 4
+ * messages the 5th (pm_hog prints what it sees). A limit below what a program starts
+ * with fails the spawn.
  */
 #include "driver.h"
 
 #define GROUP "limits"
 
 static void run(const char *name, uint64_t max_memory, uint64_t max_cpu_ms, uint32_t max_caps,
-		long max_ms)
+		uint32_t max_ipc_queue, long max_ms)
 {
 	static const uint8_t console[] = { ORB_CAPKIND_CONSOLE, ORB_RIGHT_WRITE };
 	struct spawn_req q = { .name = name, .image = "pm_hog", .caps = console, .ncaps = 1,
 			       .max_memory = max_memory, .max_cpu_ms = max_cpu_ms,
-			       .max_caps = max_caps };
+			       .max_caps = max_caps, .max_ipc_queue = max_ipc_queue };
 	orb_msg_pm_spawn_response_t r;
 	long rc = pm_spawn(&q, &r);
 	CHECK(rc == 0 && r.ok, "spawning %s: %ld", name, rc);
@@ -41,8 +42,9 @@ static void too_few_caps(void)
 
 void t_limits(void)
 {
-	run("pm_hog", 0, 300, 0, 15000);
-	run("caphog", 0, 0, 6, 15000);
-	run("memhog", 1 << 20, 0, 0, 15000);
+	run("pm_hog", 0, 300, 0, 0, 15000);
+	run("caphog", 0, 0, 6, 0, 15000);
+	run("memhog", 1 << 20, 0, 0, 0, 15000);
+	run("queuehog", 0, 0, 0, 4, 15000);
 	too_few_caps();
 }

@@ -5,7 +5,8 @@
  *
  *   pm_hog   burns CPU time, and expects the PM to kill it;
  *   caphog   creates 8 endpoints (8 more capabilities), printing each answer;
- *   memhog   asks the kernel for 2 MiB, then 64 KiB, and prints the answers.
+ *   memhog   asks the kernel for 2 MiB, then 64 KiB, and prints the answers;
+ *   queuehog sends to its own endpoint until the kernel refuses, and prints the count.
  *
  * It prints every RESOURCE_WARNING the PM sends it. pm_hog gives up after 10 s (exit 3);
  * the others exit 0 after 1 s without a message.
@@ -99,11 +100,28 @@ static void grab_capabilities(void)
 	}
 }
 
+static void fill_queue(void)
+{
+	long rc = 0;
+	int n = 0;
+	while (n < 300 && (rc = orb_send(ORB_SLOT_SELF, 0x7001, NULL, 0, NULL, 0)) == 0)
+		n++;
+	orb_printf("%s: %d messages queued, then %ld\n", name, n, rc);
+	orb_msg_t m;
+	while (orb_try_recv(ORB_SLOT_SELF, &m) == 0)   /* drain */
+		print_warning(&m);
+}
+
 int main(void)
 {
 	own_name();
 	if (strcmp(name, "memhog") == 0) {
 		grab_memory();
+		wait_warnings(1000 * 1000000ull, LIFETIME_NS);
+		return 0;
+	}
+	if (strcmp(name, "queuehog") == 0) {
+		fill_queue();
 		wait_warnings(1000 * 1000000ull, LIFETIME_NS);
 		return 0;
 	}

@@ -9,8 +9,8 @@
  *
  * Each limit found exceeded at a check is one violation: the child is sent
  * RESOURCE_WARNING {violation, count} on its endpoint while count <= PM_MAX_VIOLATIONS;
- * the next violation kills it. The IPC queue limit of the spec has no kernel counter to
- * read and is not enforced.
+ * the next violation kills it. The IPC queue limit is the kernel's: spawn.c sets it on the
+ * child's endpoint (endpoint_limit) and senders past it get EAGAIN.
  */
 #include <orbital.h>
 #include <orbital/messages.h>

@@ -35,6 +35,7 @@ struct request {
 	uint64_t max_memory;
 	uint64_t max_cpu_ms;
 	uint32_t max_caps;
+	uint32_t max_ipc_queue;
 };
 
 static bool name_ok(orb_str_t s)
@@ -161,6 +162,8 @@ static uint32_t spawn(const struct request *r, uint8_t *err)
 		return 0;
 	}
 	long rc = orb_ep_create(&c->ep);
+	if (rc >= 0 && r->max_ipc_queue)   /* the kernel holds the child's queue to it */
+		rc = orb_endpoint_limit(c->ep, r->max_ipc_queue);
 	long pid = rc < 0 ? rc : start(r, c->ep, &kernel_ns);
 	if (pid < 0) {
 		char why[24];
@@ -185,11 +188,12 @@ long pm_spawn(const orb_msg_t *m)
 {
 	orb_msg_pm_spawn_t q;
 	if (orb_msg_pm_spawn_decode(m->data, m->len, &q) < 0 || !name_ok(q.name) ||
-	    !name_ok(q.image) || !caps_ok(q.caps) || q.max_cpu_ms > UINT64_MAX / 1000000ull)
+	    !name_ok(q.image) || !caps_ok(q.caps) || q.max_cpu_ms > UINT64_MAX / 1000000ull ||
+	    q.max_ipc_queue > 256)
 		return -ORB_EINVAL;
 	struct request r = { .requester = m->sender, .ncaps = q.caps.len / 2,
 			     .max_memory = q.max_memory, .max_cpu_ms = q.max_cpu_ms,
-			     .max_caps = q.max_caps };
+			     .max_caps = q.max_caps, .max_ipc_queue = q.max_ipc_queue };
 	memcpy(r.caps, q.caps.ptr, q.caps.len);
 	orb_strcopy(r.name, sizeof(r.name), q.name.ptr, q.name.len);
 	orb_strcopy(r.image, sizeof(r.image), q.image.ptr, q.image.len);

@@ -69,7 +69,7 @@ static long refused(const char *cmd, const struct service_ref *ref, const orb_ms
 	}
 	if (e.code >= ORB_ERROR_ERRNO && e.code < ORB_ERROR_ERRNO + 4096) {
 		long err = (long)(e.code - ORB_ERROR_ERRNO);
-		orb_printf("%s: %s: %s (%s)\n", cmd, ref->name, errno_text(err), errno_name(err));
+		orb_printf("%s: %s: %s (%s)\n", cmd, ref->name, orb_errno_text(err), orb_errno_name(err));
 		return -err;
 	}
 	const char *why = e.code == ORB_ERROR_UNKNOWN_REQUEST ? "does not know this request" :
@@ -87,8 +87,8 @@ long sh_call(const char *cmd, enum sh_service s, uint32_t tag, const void *req, 
 	orb_cptr_t ep;
 	long rc = endpoint(s, &ep);
 	if (rc < 0) {
-		orb_printf("%s: %s is not reachable: %s (%s)\n", cmd, ref->name, errno_text(rc),
-			   errno_name(rc));
+		orb_printf("%s: %s is not reachable: %s (%s)\n", cmd, ref->name, orb_errno_text(rc),
+			   orb_errno_name(rc));
 		return rc;
 	}
 	reply->tag = 0;
@@ -101,8 +101,8 @@ long sh_call(const char *cmd, enum sh_service s, uint32_t tag, const void *req, 
 	if (rc == -ORB_EINVAL && reply->tag == ORB_MSG_ERROR)
 		return refused(cmd, ref, reply);
 	if (rc < 0) {
-		orb_printf("%s: no answer from %s: %s (%s)\n", cmd, ref->name, errno_text(rc),
-			   errno_name(rc));
+		orb_printf("%s: no answer from %s: %s (%s)\n", cmd, ref->name, orb_errno_text(rc),
+			   orb_errno_name(rc));
 		return rc;
 	}
 	if (reply->tag != want_tag) {

@@ -36,8 +36,8 @@ static bool axiom_setup(const char *cmd, orb_sys_info_t *si)
 {
 	long rc = orb_system_info(si, sizeof(*si));
 	if (rc < 0) {
-		orb_printf("%s: system_info failed: %s (%s)\n", cmd, errno_text(rc),
-			   errno_name(rc));
+		orb_printf("%s: system_info failed: %s (%s)\n", cmd, orb_errno_text(rc),
+			   orb_errno_name(rc));
 		return false;
 	}
 	return true;
@@ -84,7 +84,7 @@ static long audit_commits(uint64_t seq, uint8_t *buf, size_t cap)
 static void print_record(const orb_syslog_record_t *r)
 {
 	unsigned nargs;
-	const char *name = syscall_name(r->nr, &nargs);
+	const char *name = orb_syscall_name(r->nr, &nargs);
 	char unknown[16], t[24], args[4 * 20], result[24];
 	if (!name) {
 		snprintf(unknown, sizeof(unknown), "syscall_%#x", r->nr);
@@ -99,7 +99,7 @@ static void print_record(const orb_syslog_record_t *r)
 	if (!done)
 		snprintf(result, sizeof(result), "?");
 	else if (r->result < 0 && r->result >= -4095)
-		snprintf(result, sizeof(result), "-%s", errno_name(r->result));
+		snprintf(result, sizeof(result), "-%s", orb_errno_name(r->result));
 	else if (r->result < 0x10000)
 		snprintf(result, sizeof(result), "%ld", (long)r->result);
 	else

@@ -59,7 +59,7 @@ static void cmd_mem(int argc, char **argv)
 	orb_sys_info_t si;
 	long rc = orb_system_info(&si, sizeof(si));
 	if (rc < 0) {
-		orb_printf("mem: system_info failed: %s (%s)\n", errno_text(rc), errno_name(rc));
+		orb_printf("mem: system_info failed: %s (%s)\n", orb_errno_text(rc), orb_errno_name(rc));
 		return;
 	}
 	uint64_t used = si.frames_total - si.frames_free;
@@ -169,8 +169,8 @@ static void cmd_kill(int argc, char **argv)
 		return;
 	}
 	if (a.status < 0) {
-		orb_printf("kill: pid %u: %s (%s)\n", pid, errno_text(a.status),
-			   errno_name(a.status));
+		orb_printf("kill: pid %u: %s (%s)\n", pid, orb_errno_text(a.status),
+			   orb_errno_name(a.status));
 		return;
 	}
 	/* The PM answers a term once it has asked the process to stop: wait for the end. */

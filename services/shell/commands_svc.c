@@ -28,7 +28,7 @@ static long supervise(const char *cmd, uint32_t tag, const void *req, size_t len
 		return sh_bad_answer(cmd, SH_INIT);
 	if (a.status < 0) {
 		orb_printf("%s: %s: %s (%s)\n", cmd, what, a.status == -ORB_ENOENT ?
-			   "no such service" : errno_text(a.status), errno_name(a.status));
+			   "no such service" : orb_errno_text(a.status), orb_errno_name(a.status));
 		return a.status;
 	}
 	size_t n = a.count < SVC_MAX ? a.count : SVC_MAX;

@@ -180,7 +180,7 @@ long commit_print(const uint8_t *buf, size_t len)
 	struct line l = { .len = 0 };
 	char t[32];
 	add(&l, "%6lu %ss %-22s", (unsigned long)seq, time_str(stamp, t, sizeof(t)),
-	    commit_type_name(type));
+	    orb_commit_name(type));
 	if (has_cause)
 		add(&l, " caused_by=%lu", (unsigned long)cause);
 	struct reader p = { .p = payload, .len = plen };

@@ -20,13 +20,13 @@ int main(void)
 	}
 	long rc = uart_open(port, irq);
 	if (rc < 0) {
-		orb_printf("shell: cannot take COM1 input: %s (%s)\n", errno_text(rc),
-			   errno_name(rc));
+		orb_printf("shell: cannot take COM1 input: %s (%s)\n", orb_errno_text(rc),
+			   orb_errno_name(rc));
 		return 1;
 	}
 	rc = lifecycle_start();
 	if (rc < 0)
-		orb_printf("shell: cannot answer init: %s (%s)\n", errno_text(rc), errno_name(rc));
+		orb_printf("shell: cannot answer init: %s (%s)\n", orb_errno_text(rc), orb_errno_name(rc));
 	sh_wait_all_ready();
 	orb_printf("shell: pid %u on COM1; type 'help' for the commands\n", orb_pid());
 	for (;;) {   /* one command line per round */
@@ -36,8 +36,8 @@ int main(void)
 		if (n == LINE_CANCELLED)
 			continue;
 		if (n < 0) {
-			orb_printf("shell: COM1 input failed: %s (%s)\n", errno_text(n),
-				   errno_name(n));
+			orb_printf("shell: COM1 input failed: %s (%s)\n", orb_errno_text(n),
+				   orb_errno_name(n));
 			return 1;
 		}
 		commands_run(line);

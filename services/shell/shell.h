@@ -17,6 +17,7 @@
 #pragma once
 
 #include <orbital.h>
+#include <orbital/abi_names.h>
 #include <orbital/ipc.h>
 
 /* The shell's slots (images/default.toml): 0 its endpoint, 1 init's, 2 console, 3 COM1's
@@ -79,15 +80,11 @@ long lifecycle_start(void);
  * then comes after init's "all services ready" line. */
 bool sh_wait_all_ready(void);
 
-/* --- names.c: names for numbers -------------------------------------------------------- */
-const char *syscall_name(unsigned nr, unsigned *nargs);
-const char *errno_name(long e);          /* 5 -> "EAGAIN" */
-const char *errno_text(long e);          /* 5 -> "would block" */
+/* --- names.c: names for numbers (the ABI's own are in <orbital/abi_names.h>) ------------ */
 const char *spawn_error_name(unsigned e);
-const char *object_type_name(unsigned t);
+const char *object_type_name(unsigned t);   /* "?" when unknown */
 const char *svc_state_name(unsigned s);
 const char *proc_state_name(unsigned s);
-const char *commit_type_name(unsigned t);
 /* Rights as letters ("rw-"), into buf[4]. */
 const char *rights_str(uint8_t rights, char buf[4]);
 /* ns as "S.UUUUUU" (seconds, microseconds) into buf. */

@@ -171,6 +171,13 @@ def test_memory_limit_is_enforced_by_the_kernel(out: str) -> None:
     line(out, r"^memhog: mem_map of 64 KiB -> mapped \(0\)$")
 
 
+def test_ipc_queue_limit_is_enforced_by_the_kernel(out: str, pids: dict[str, int]) -> None:
+    # images: max_ipc_queue 4 (services/pm_driver/t_limits.c); a default queue holds 256
+    m = line(out, r"^queuehog: (\d+) messages queued, then (-?\d+)$")
+    assert (int(m[1]), int(m[2])) == (4, -abi.Errno.EAGAIN)
+    line(out, rf"^process: queuehog \(pid {pids['queuehog']}\) ended: exit, code 0$")
+
+
 def test_an_application_is_refused_by_permissions_and_by_the_kernel(out: str, run,
                                                                      pids) -> None:
     app, driver = pids["pm_noperm"], pids["system-pmtest"]

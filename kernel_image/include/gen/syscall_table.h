@@ -154,6 +154,13 @@ long sys_cap_move(orb_cptr_t slot, uint32_t to_pid);
 long sys_notification_create(void);
 
 /*
+ * 0x3A endpoint_limit: Caps how many messages may queue on an endpoint the caller owns (1-256; 0 =
+ * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
+ * (owner).
+ */
+long sys_endpoint_limit(orb_cptr_t ep, uint32_t max_depth);
+
+/*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
  */
@@ -289,6 +296,7 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x37, cap_copy, 1) \
     X(0x38, cap_move, 2) \
     X(0x39, notification_create, 0) \
+    X(0x3A, endpoint_limit, 2) \
     X(0x40, endpoint_send, 6) \
     X(0x41, endpoint_receive, 1) \
     X(0x42, endpoint_call, 6) \
@@ -481,6 +489,12 @@ static inline long syscall_invoke_notification_create(const uint64_t a[6], struc
     (void)a;
     (void)f;
     return sys_notification_create();
+}
+
+static inline long syscall_invoke_endpoint_limit(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_endpoint_limit((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
 
 static inline long syscall_invoke_endpoint_send(const uint64_t a[6], struct syscall_frame *f)

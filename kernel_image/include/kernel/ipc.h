@@ -32,7 +32,8 @@ struct endpoint {
 	struct waitq receivers;       /* W_RECV, FIFO */
 	struct waitq senders;         /* W_SEND callers, FIFO */
 	struct kmsg *qhead, *qtail;   /* buffered messages, FIFO */
-	u32 depth;                    /* buffered + blocked senders */
+	u32 depth;                    /* buffered messages (blocked senders count too) */
+	u32 limit;                    /* queue limit set by the owner, 0 = EP_MAX_DEPTH */
 	u32 high_water;
 	u64 seq;                      /* orders buffered messages against blocked senders */
 	u64 total_messages, total_bytes;

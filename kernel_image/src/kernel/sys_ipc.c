@@ -56,6 +56,18 @@ long sys_endpoint_destroy(orb_cptr_t h)
 	return 0;
 }
 
+long sys_endpoint_limit(orb_cptr_t h, uint32_t max_depth)
+{
+	long err;
+	struct endpoint *ep = lookup_ep(h, 0, true, NULL, &err);
+	if (!ep)
+		return err;
+	if (max_depth > EP_MAX_DEPTH)
+		return -ORB_EINVAL;
+	ep->limit = max_depth;
+	return 0;
+}
+
 long sys_endpoint_send(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
 		       uint64_t mr2, uint64_t mr3)
 {

@@ -107,6 +107,10 @@ SYSCALLS = (
             "target."),
     Syscall("notification_create", 0x39, _NONE, "cptr", _NONE, "",
             "Creates a notification object; returns its handle."),
+    Syscall("endpoint_limit", 0x3A, (A("ep", "cptr"), A("max_depth", "u32")), "void", _NONE,
+            "ENDPOINT (owner)",
+            "Caps how many messages may queue on an endpoint the caller owns (1-256; 0 = "
+            "the default 256): a supervisor's limit on a child's IPC queue (spec §4.1)."),
     # --- 0x40-0x4F IPC ------------------------------------------------------------------
     Syscall("endpoint_send", 0x40, (A("ep", "cptr"), A("info", "msginfo"), *_MRS), "void",
             _NONE, "ENDPOINT:W",

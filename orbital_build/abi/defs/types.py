@@ -5,20 +5,23 @@ from __future__ import annotations
 from ..model import Bitfield, Constant, ErrorCode, Field, ObjectType, Right, Struct
 from ..model import StructField as F
 
-ERRORS = (
-    ErrorCode("EPERM", 1, "permission denied: the capability check failed"),
-    ErrorCode("ENOENT", 2, "object not found"),
+ERRORS = (  # name, value, doc, brief (what printers show; the doc when omitted)
+    ErrorCode("EPERM", 1, "permission denied: the capability check failed",
+              "permission denied"),
+    ErrorCode("ENOENT", 2, "object not found", "not found"),
     ErrorCode("EINVAL", 3, "invalid argument"),
     ErrorCode("ENOSYS", 4, "not implemented"),
-    ErrorCode("EAGAIN", 5, "would block, try again (empty or full queue)"),
-    ErrorCode("ENOMEM", 6, "out of memory (frames, slots or kernel heap)"),
-    ErrorCode("EBADF", 7, "invalid capability handle or wrong object type"),
-    ErrorCode("EBUSY", 8, "resource busy"),
+    ErrorCode("EAGAIN", 5, "would block, try again (empty or full queue)", "would block"),
+    ErrorCode("ENOMEM", 6, "out of memory (frames, slots or kernel heap)", "out of memory"),
+    ErrorCode("EBADF", 7, "invalid capability handle or wrong object type", "bad capability"),
+    ErrorCode("EBUSY", 8, "resource busy", "busy"),
     ErrorCode("EEXIST", 9, "already exists"),
     ErrorCode("EOVERFLOW", 10, "buffer too small"),
-    ErrorCode("ETIMEDOUT", 11, "a receive or wait timed out (Orbital)"),
-    ErrorCode("EDEAD", 12, "the peer died or the endpoint was destroyed while blocked (Orbital)"),
-    ErrorCode("ESTALE", 13, "stale handle: its generation does not match the slot's (Orbital)"),
+    ErrorCode("ETIMEDOUT", 11, "a receive or wait timed out (Orbital)", "timed out"),
+    ErrorCode("EDEAD", 12, "the peer died or the endpoint was destroyed while blocked "
+              "(Orbital)", "the peer died"),
+    ErrorCode("ESTALE", 13, "stale handle: its generation does not match the slot's "
+              "(Orbital)", "stale handle"),
 )
 
 OBJECT_TYPES = (

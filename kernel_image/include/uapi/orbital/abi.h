@@ -610,6 +610,7 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
 #define ORB_SYS_CAP_COPY              0x37u
 #define ORB_SYS_CAP_MOVE              0x38u
 #define ORB_SYS_NOTIFICATION_CREATE   0x39u
+#define ORB_SYS_ENDPOINT_LIMIT        0x3Au
 #define ORB_SYS_ENDPOINT_SEND         0x40u /* SYS_SEND */
 #define ORB_SYS_ENDPOINT_RECEIVE      0x41u /* SYS_RECEIVE */
 #define ORB_SYS_ENDPOINT_CALL         0x42u /* SYS_CALL */

@@ -592,6 +592,27 @@ static inline long orb_notification_create(void)
 }
 
 /*
+ * 0x3A endpoint_limit: Caps how many messages may queue on an endpoint the caller owns (1-256; 0 =
+ * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
+ * (owner).
+ */
+static inline long orb_endpoint_limit(orb_cptr_t ep, uint32_t max_depth)
+{
+    register uint64_t rax __asm__("rax") = ORB_SYS_ENDPOINT_LIMIT;
+    register uint64_t rdi __asm__("rdi") = (uint64_t)ep;
+    register uint64_t rsi __asm__("rsi") = (uint64_t)max_depth;
+    register uint64_t rdx __asm__("rdx");
+    register uint64_t r10 __asm__("r10");
+    register uint64_t r8 __asm__("r8");
+    register uint64_t r9 __asm__("r9");
+    __asm__ volatile("syscall"
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "=r"(rdx), "=r"(r10), "=r"(r8), "=r"(r9)
+                     :
+                     : "rcx", "r11", "memory");
+    return (long)rax;
+}
+
+/*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
  */
