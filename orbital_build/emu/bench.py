@@ -1,8 +1,10 @@
 """`orbital-build bench`: instruction counts of kernel paths under the Unicorn model.
 
-Counts are of instructions the emulated CPU executed (one per `rep` iteration), from a
-user `syscall` to the next user instruction of the thread that runs next: they are
+Counts are of kernel instructions the emulated CPU executed (one per `rep` iteration),
+from a user `syscall` to the next user instruction of the thread that runs next (a round
+trip adds the answer's path, not the receiver's own work in user space): they are
 deterministic for a given build, so a change in the kernel shows as a change here.
+`--profile` splits the fast path's count by function.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class BenchCommand(Command):
                        help="print one JSON object with every count as the last line")
         p.add_argument("--no-build", action="store_true",
                        help="use build/emu-core and build/emu-ipc as they are")
+        p.add_argument("--profile", action="store_true",
+                       help="also print the fast path's instructions per function")
 
     def run(self, args: argparse.Namespace) -> int:
         t0 = time.monotonic()
@@ -45,6 +49,11 @@ class BenchCommand(Command):
         results: dict[str, int | float] = dict(scenarios.bench())
         for key, value in results.items():
             print(f"  {_LABELS.get(key, key):<52} {value:>9}")
+        if args.profile:
+            for title, rows in scenarios.fastpath_profile().items():
+                print(f"\n  {title}: {sum(n for _, n in rows)} instructions")
+                for name, n in rows:
+                    print(f"    {name:<50} {n:>9}")
         results["seconds"] = round(time.monotonic() - t0, 3)
         if args.json:
             print(json.dumps(results, sort_keys=True))

@@ -108,9 +108,10 @@ def run_to_call(m: Machine, case: Case) -> None:
 
 
 def null_syscall_roundtrip(m: Machine) -> int:
-    """Instructions from emu-core's `syscall` (nop) to the next user instruction."""
+    """Kernel instructions from emu-core's `syscall` (nop) to the next user instruction."""
     run_to(m, NULL_SYSCALL)
-    return m.count_instructions(NULL_SYSCALL.addr(m), NULL_SYSCALL_RET.addr(m), cr3=cr3_of(m))
+    path = m.executed(NULL_SYSCALL.addr(m), NULL_SYSCALL_RET.addr(m), cr3=cr3_of(m))
+    return sum(1 for a in path if not Machine.in_user(a))
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ class CallPath:
     client_cr3: int
     receiver_cr3: int
     receiver_rip: int
+
+    @property
+    def oneway_kernel(self) -> list[int]:
+        """The kernel's instructions of the one-way trip (all but the client's syscall)."""
+        return [a for a in self.oneway if not Machine.in_user(a)]
+
+    @property
+    def roundtrip_kernel(self) -> list[int]:
+        """The kernel's instructions of the round trip: the receiver's own work in user
+        space between the two syscalls is not the IPC path's."""
+        return [a for a in self.roundtrip if not Machine.in_user(a)]
 
 
 def measure_call(m: Machine, case: Case) -> CallPath:
@@ -141,16 +153,36 @@ def measure_call(m: Machine, case: Case) -> CallPath:
     return CallPath(oneway, oneway + rest, client_cr3, receiver_cr3, receiver_rip)
 
 
+def profile(m: Machine, addrs: list[int]) -> list[tuple[str, int]]:
+    """Instructions per function (kernel symbol, or service:function), in the order each
+    function first ran."""
+    counts: dict[str, int] = {}
+    for a in addrs:
+        name = m.addr_to_symbol(a).split("+", 1)[0]
+        counts[name] = counts.get(name, 0) + 1
+    return list(counts.items())
+
+
+def fastpath_profile() -> dict[str, list[tuple[str, int]]]:
+    """Where the fast path's kernel instructions go: per function, for the call one way
+    and for the reply_recv that answers it."""
+    ipc = Machine(IPC_IMAGE)
+    fast = measure_call(ipc, Case.FAST)
+    back = fast.roundtrip_kernel[len(fast.oneway_kernel):]
+    return {"endpoint_call fast path, one way": profile(ipc, fast.oneway_kernel),
+            "endpoint_reply_recv fast path, one way": profile(ipc, back)}
+
+
 def bench() -> dict[str, int]:
     """The instruction counts `orbital-build bench` reports."""
     core = Machine(CORE_IMAGE)
     out = {"null_syscall_roundtrip_instructions": null_syscall_roundtrip(core)}
     ipc = Machine(IPC_IMAGE)
     fast = measure_call(ipc, Case.FAST)
-    out["fastpath_call_oneway_instructions"] = len(fast.oneway)
-    out["fastpath_roundtrip_instructions"] = len(fast.roundtrip)
+    out["fastpath_call_oneway_instructions"] = len(fast.oneway_kernel)
+    out["fastpath_roundtrip_instructions"] = len(fast.roundtrip_kernel)
     big = measure_call(ipc, Case.BIG)
-    out["slowpath_call_8caps_instructions"] = len(big.oneway)
-    out["slowpath_call_8caps_roundtrip_instructions"] = len(big.roundtrip)
+    out["slowpath_call_8caps_instructions"] = len(big.oneway_kernel)
+    out["slowpath_call_8caps_roundtrip_instructions"] = len(big.roundtrip_kernel)
     out["kernel_text_bytes"] = core.image.text_size()
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -34,3 +35,26 @@ def test_bench_prints_deterministic_counts(emu_image: Callable[[str], BuiltImage
         assert first[key] == second[key], f"{key} is not deterministic"
     assert first["fastpath_call_oneway_instructions"] < first["fastpath_roundtrip_instructions"]
     assert first["fastpath_roundtrip_instructions"] < first["slowpath_call_8caps_instructions"]
+
+
+def test_profile_splits_the_fast_path_by_function(emu_image: Callable[[str], BuiltImage],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    emu_image("emu-ipc")
+    emu_image("emu-core")
+    assert run_cli("orbital-build", "test", [BenchCommand()],
+                   ["bench", "--json", "--no-build", "--profile"]) == 0
+    out = capsys.readouterr().out
+    report = json.loads(out.strip().splitlines()[-1])
+    tables = re.findall(r"^  (endpoint_\w+) fast path, one way: (\d+) instructions\n"
+                        r"((?:    \S+ +\d+\n)+)", out, re.MULTILINE)
+    assert [t[0] for t in tables] == ["endpoint_call", "endpoint_reply_recv"]
+    rows = {name: [(f, int(n)) for f, n in re.findall(r"^    (\S+) +(\d+)$", body, re.MULTILINE)]
+            for name, _, body in tables}
+    for name, total, _ in tables:
+        assert sum(n for _, n in rows[name]) == int(total)
+    call = dict(rows["endpoint_call"])
+    assert int(tables[0][1]) == report["fastpath_call_oneway_instructions"]
+    assert int(tables[0][1]) + int(tables[1][1]) == report["fastpath_roundtrip_instructions"]
+    assert call["fastpath_call"] > 0 and "syscall_entry_c" not in call   # no slow path
+    assert "fastpath_reply_recv" in dict(rows["endpoint_reply_recv"])
+    assert all(":" not in f for f, _ in rows["endpoint_call"])   # kernel functions only
