@@ -33,7 +33,7 @@ struct endpoint {
 	struct waitq senders;         /* W_SEND callers, FIFO */
 	struct kmsg *qhead, *qtail;   /* buffered messages, FIFO */
 	u32 depth;                    /* buffered messages (blocked senders count too) */
-	u32 limit;                    /* queue limit set by the owner, 0 = EP_MAX_DEPTH */
+	u32 limit;                    /* queue limit: EP_MAX_DEPTH unless the owner lowered it */
 	u32 high_water;
 	u64 seq;                      /* orders buffered messages against blocked senders */
 	u64 total_messages, total_bytes;

@@ -36,6 +36,7 @@ struct endpoint *endpoint_create(struct process *owner)
 		return NULL;
 	}
 	ep->id = next_eid++;
+	ep->limit = EP_MAX_DEPTH;
 	ep->owner = owner;
 	ep->owner_next = owner->endpoints;
 	owner->endpoints = ep;

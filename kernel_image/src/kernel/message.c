@@ -228,7 +228,7 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 		sched_wake(r, (i64)got);
 		return call ? SYSCALL_NORESULT : 0;
 	}
-	if (ep->senders.len + ep->depth >= (ep->limit ? ep->limit : EP_MAX_DEPTH))
+	if (ep->senders.len + ep->depth >= ep->limit)
 		return -ORB_EAGAIN;
 	if (call) {   /* block with the message in place */
 		t->send_badge = badge;

@@ -64,7 +64,7 @@ long sys_endpoint_limit(orb_cptr_t h, uint32_t max_depth)
 		return err;
 	if (max_depth > EP_MAX_DEPTH)
 		return -ORB_EINVAL;
-	ep->limit = max_depth;
+	ep->limit = max_depth ? max_depth : EP_MAX_DEPTH;
 	return 0;
 }
 
