@@ -1,4 +1,4 @@
-"""Emits services/lib/include/orbital/axiomlog_records.h: CommitLog decoders for services.
+"""Emits services/lib/include/gen/orbital/axiomlog_records.h: CommitLog decoders for services.
 
 Freestanding C11 for ring-3 programs that read the CommitLog with axiom_commits_read (an
 AXIOM:R capability): the commit kinds, an envelope parser and, per commit record, a struct

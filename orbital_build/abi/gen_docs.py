@@ -1,4 +1,4 @@
-"""Emits docs/abi.md: the ABI reference page (syscalls, errors, types, layouts, tags,
+"""Emits docs/gen/abi.md: the ABI reference page (syscalls, errors, types, layouts, tags,
 Axiom records and the commit envelope)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ GENERATOR = "gen_docs"
 _CODECS = ("A payload with a codec has a Python class (`<Name>Msg` in "
            "`orbital_build.generated.abi`) and a C codec for services, `orb_msg_<name>_t` "
            "with `orb_msg_<name>_encode()` / `_decode()` in "
-           "`services/lib/include/orbital/messages.h`.")
+           "`services/lib/include/gen/orbital/messages.h`.")
 _RECORDS = ("Records are the canonical encoding of their fields, with no header. The kernel "
             "writes them with `orb_enc_<group>_<record>()` from "
             "`kernel_image/include/gen/axiom_records.h`; Python reads them with the classes "

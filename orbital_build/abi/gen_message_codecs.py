@@ -1,4 +1,4 @@
-"""Emits services/lib/include/orbital/messages.h: C codecs for the IPC message payloads.
+"""Emits services/lib/include/gen/orbital/messages.h: C codecs for the IPC message payloads.
 
 Freestanding C11 for ring-3 services (-ffreestanding -mgeneral-regs-only, no libc): per
 message a struct `orb_msg_<name>_t`, `orb_msg_<name>_encode` and `orb_msg_<name>_decode`,

@@ -1,4 +1,4 @@
-"""Emits services/lib/include/orbital/abi_names.h: the names of the ABI's numbers.
+"""Emits services/lib/include/gen/orbital/abi_names.h: the names of the ABI's numbers.
 
 Static inline lookups for programs that print what they see (the shell): a syscall's
 name and argument-register count, an error's name and brief text, an object type's name,

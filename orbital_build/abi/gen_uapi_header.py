@@ -1,4 +1,4 @@
-"""Emits kernel_image/include/uapi/orbital/abi.h: the public ABI both sides include.
+"""Emits kernel_image/include/gen/uapi/orbital/abi.h: the public ABI both sides include.
 
 Freestanding C11: only <stddef.h> and <stdint.h>. Bit layouts become static inline
 accessors with explicit masks; structs carry _Static_asserts for size, alignment and every

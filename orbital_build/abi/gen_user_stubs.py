@@ -1,4 +1,4 @@
-"""Emits services/lib/include/orbital/syscalls.h: one static inline stub per syscall.
+"""Emits services/lib/include/gen/orbital/syscalls.h: one static inline stub per syscall.
 
 Each stub pins its operands to the ABI registers with GCC register variables, issues
 SYSCALL, and lists RCX, R11 and memory as clobbered. All six argument registers are asm
@@ -20,7 +20,8 @@ Orbital system-call stubs for user programs. orb_<name>() issues SYSCALL with it
 arguments in RDI RSI RDX R10 R8 R9 and returns RAX as a long: >= 0 is the result, negative
 is -ORB_E*. A syscall with output registers takes a final orb_<name>_out_t *out (may be
 NULL), filled whatever the result; its values mean something only when the result is
->= 0. Include paths: services/lib/include and kernel_image/include/uapi.
+>= 0. Include paths: services/lib/include, services/lib/include/gen and
+kernel_image/include/gen/uapi.
 """
 
 _PREAMBLE = """\

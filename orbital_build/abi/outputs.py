@@ -29,15 +29,15 @@ from .model import Abi
 Generator = Callable[[Abi], str]
 
 OUTPUTS: tuple[tuple[Path, Generator], ...] = (
-    (Path("kernel_image/include/uapi/orbital/abi.h"), gen_uapi_header.generate),
+    (Path("kernel_image/include/gen/uapi/orbital/abi.h"), gen_uapi_header.generate),
     (Path("kernel_image/include/gen/syscall_table.h"), gen_kernel_table.generate),
     (Path("kernel_image/include/gen/axiom_records.h"), gen_axiom_records.generate),
-    (Path("services/lib/include/orbital/syscalls.h"), gen_user_stubs.generate),
-    (Path("services/lib/include/orbital/messages.h"), gen_message_codecs.generate),
-    (Path("services/lib/include/orbital/axiomlog_records.h"), gen_axiom_decoders.generate),
-    (Path("services/lib/include/orbital/abi_names.h"), gen_names.generate),
+    (Path("services/lib/include/gen/orbital/syscalls.h"), gen_user_stubs.generate),
+    (Path("services/lib/include/gen/orbital/messages.h"), gen_message_codecs.generate),
+    (Path("services/lib/include/gen/orbital/axiomlog_records.h"), gen_axiom_decoders.generate),
+    (Path("services/lib/include/gen/orbital/abi_names.h"), gen_names.generate),
     (Path("orbital_build/generated/abi.py"), gen_python.generate),
-    (Path("docs/abi.md"), gen_docs.generate),
+    (Path("docs/gen/abi.md"), gen_docs.generate),
 )
 
 

@@ -1,8 +1,8 @@
 """Kernel paths measured on the machine-model images, shared by tests/emu and
 `orbital-build bench`.
 
-images/emu-core.toml runs services/emu_core (syscall probes at global labels);
-images/emu-ipc.toml runs services/emu_ipc (an IPC server and a client that makes one
+images/emu-core.toml runs tests/programs/emu_core (syscall probes at global labels);
+images/emu-ipc.toml runs tests/programs/emu_ipc (an IPC server and a client that makes one
 call per case, the case's tag in the msginfo). A `UserPoint` names a label in a program;
 the functions here run a booted machine to such points and measure the paths between.
 """
@@ -24,7 +24,7 @@ CLIENT = "emu-ipc-client"
 
 
 class Case(IntEnum):
-    """The client's calls, in order (services/emu_ipc/main.c, enum of T_*)."""
+    """The client's calls, in order (tests/programs/emu_ipc/main.c, enum of T_*)."""
 
     NORECV = 0xE100
     WARMUP = 0xE101

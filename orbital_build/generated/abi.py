@@ -1275,7 +1275,7 @@ class AuditCommitsMsg:
 
 @dataclass
 class AuditCommitsResponseMsg:
-    """Whole commit envelopes, back to back (docs/abi.md)."""
+    """Whole commit envelopes, back to back (docs/gen/abi.md)."""
 
     TAG: ClassVar[Tag] = Tag.AUDIT_COMMITS_RESPONSE
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUDIT_COMMITS_RESPONSE", (

@@ -13,16 +13,17 @@ COMMON_CFLAGS = [
 
 KERNEL_CFLAGS = COMMON_CFLAGS + [
     "-mcmodel=kernel", "-mno-red-zone", f'-DORB_VERSION="{__version__}"',
-    "-Ikernel_image/include", "-Ikernel_image/include/uapi",
+    "-Ikernel_image/include", "-Ikernel_image/include/gen/uapi",
 ]
 KERNEL_ASFLAGS = ["-D__ASSEMBLER__", "-g", "-Ikernel_image/include",
-                  "-Ikernel_image/include/uapi"]
+                  "-Ikernel_image/include/gen/uapi"]
 
 USER_CFLAGS = COMMON_CFLAGS + [
-    "-static", "-Iservices/lib/include", "-Ikernel_image/include/uapi",
+    "-static", "-Iservices/lib/include", "-Iservices/lib/include/gen",
+    "-Ikernel_image/include/gen/uapi",
 ]
 USER_ASFLAGS = ["-D__ASSEMBLER__", "-g", "-Iservices/lib/include",
-                "-Ikernel_image/include/uapi"]
+                "-Iservices/lib/include/gen", "-Ikernel_image/include/gen/uapi"]
 
 LDFLAGS = ["-nostdlib", "-static", "-no-pie", "-z", "max-page-size=0x1000",
            "-z", "noexecstack", "--build-id=none"]

@@ -1,6 +1,6 @@
 """`orbital-qemu bench`: boot the benchmark image and report what it measured.
 
-The guest (services/bench) times each path over many iterations in one boot and prints
+The guest (tests/programs/bench) times each path over many iterations in one boot and prints
 the medians in TSC cycles; this command adds the ratios to the null syscall, which are
 the meaningful numbers under TCG (absolute cycles are not)."""
 

@@ -2,7 +2,7 @@
 /*
  * One CommitLog entry as a line of text.
  *
- * axiom_commits_read copies whole envelopes in the canonical encoding (docs/abi.md,
+ * axiom_commits_read copies whole envelopes in the canonical encoding (docs/gen/abi.md,
  * "Axiom records"):
  *   seq u64 | timestamp u64 | prev u8[32] | type u8 | has_cause u8 |
  *   caused_by u64 (if has_cause) | payload_len u16 | payload | id u8[32]

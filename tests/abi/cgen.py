@@ -42,8 +42,9 @@ static inline void endl(void) { printf("\\n"); }
 
 def includes(root: Path) -> list[str]:
     return ["-I", str(root / "kernel_image" / "include"),
-            "-I", str(root / "kernel_image" / "include" / "uapi"),
-            "-I", str(root / "services" / "lib" / "include")]
+            "-I", str(root / "kernel_image" / "include" / "gen" / "uapi"),
+            "-I", str(root / "services" / "lib" / "include"),
+            "-I", str(root / "services" / "lib" / "include" / "gen")]
 
 
 def cc(gcc: str, *args: str | Path) -> None:

@@ -21,8 +21,9 @@ from orbital_build.abi.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 INCLUDES = ["-I", str(ROOT / "kernel_image" / "include"),
-            "-I", str(ROOT / "kernel_image" / "include" / "uapi"),
-            "-I", str(ROOT / "services" / "lib" / "include")]
+            "-I", str(ROOT / "kernel_image" / "include" / "gen" / "uapi"),
+            "-I", str(ROOT / "services" / "lib" / "include"),
+            "-I", str(ROOT / "services" / "lib" / "include" / "gen")]
 STRICT = ["-m64", "-Wall", "-Wextra", "-Wconversion", "-Wsign-conversion", "-Werror"]
 ABI = load_abi()
 
@@ -66,8 +67,9 @@ def test_mini_outputs_compile(gcc: str, tmp_path: Path, mini: Abi) -> None:
                    '#include <orbital/messages.h>\n#include "gen/axiom_records.h"\n',
                    encoding="utf-8")
     _cc(gcc, "-ffreestanding", "-fsyntax-only", "-std=gnu11", *STRICT,
-        "-I", tmp_path / "kernel_image/include", "-I", tmp_path / "kernel_image/include/uapi",
-        "-I", tmp_path / "services/lib/include", src)
+        "-I", tmp_path / "kernel_image/include", "-I", tmp_path / "kernel_image/include/gen/uapi",
+        "-I", tmp_path / "services/lib/include",
+        "-I", tmp_path / "services/lib/include/gen", src)
 
 
 # --- layouts and bit accessors: gcc's answers against Python's -------------------------------

@@ -161,7 +161,7 @@ PREV = bytes(range(32))
 
 
 def _manual(seq: int, ts: int, type_: int, payload: bytes, cause: int | None) -> bytes:
-    """The envelope built by hand from the layout in docs/abi.md."""
+    """The envelope built by hand from the layout in docs/gen/abi.md."""
     body = PREV + seq.to_bytes(8, "little") + ts.to_bytes(8, "little") + bytes([type_])
     ident = hashlib.sha256(body + payload +
                            (b"" if cause is None else cause.to_bytes(8, "little"))).digest()

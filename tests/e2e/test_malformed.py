@@ -1,4 +1,4 @@
-"""Hostile messages: system-fuzz (services/fuzz_client) against init, the Process Manager and
+"""Hostile messages: system-fuzz (tests/programs/fuzz_client) against init, the Process Manager and
 Permissions, and the service message codecs on the host.
 
 The shell of images/shell-test.toml spawns system-fuzz, a System-class program; it sends

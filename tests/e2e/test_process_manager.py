@@ -1,6 +1,6 @@
 """The Process Manager (services/process) in images/pm-test.toml: spawn, list, term and
 kill through it, resource limits, an Application refused by Permissions and then by the
-kernel, and malformed requests. The test driver (services/pm_driver) makes the requests
+kernel, and malformed requests. The test driver (tests/programs/pm_driver) makes the requests
 and checks the answers; these tests compare what it reports with what the PM, the
 programs it started, the kernel and the captured CommitLog say."""
 
@@ -153,7 +153,7 @@ def test_over_its_cpu_limit_three_warnings_then_killed(out: str, pids: dict[str,
 def test_capability_limit_is_enforced_by_the_kernel(out: str, pids: dict[str, int]) -> None:
     start = int(line(out, r"^caphog: (\d+) capabilities at start$")[1])
     answers = re.findall(r"^caphog: endpoint (\d) -> (\w+) \((-?\d+)\)$", out, re.MULTILINE)
-    room = 6 - start   # images: max_caps 6 (services/pm_driver/t_limits.c)
+    room = 6 - start   # images: max_caps 6 (tests/programs/pm_driver/t_limits.c)
     assert [a[1:] for a in answers] == [("created", "0")] * room + \
         [("refused", str(-abi.Errno.ENOMEM))] * (8 - room)
     assert "caphog: RESOURCE_WARNING" not in out   # never over: nothing to warn about
@@ -172,7 +172,7 @@ def test_memory_limit_is_enforced_by_the_kernel(out: str) -> None:
 
 
 def test_ipc_queue_limit_is_enforced_by_the_kernel(out: str, pids: dict[str, int]) -> None:
-    # images: max_ipc_queue 4 (services/pm_driver/t_limits.c); a default queue holds 256
+    # images: max_ipc_queue 4 (tests/programs/pm_driver/t_limits.c); a default queue holds 256
     m = line(out, r"^queuehog: (\d+) messages queued, then (-?\d+)$")
     assert (int(m[1]), int(m[2])) == (4, -abi.Errno.EAGAIN)
     line(out, rf"^process: queuehog \(pid {pids['queuehog']}\) ended: exit, code 0$")

@@ -187,7 +187,7 @@ def test_bad_handle_takes_slow_path_and_fails_precisely(ipc: Ipc, case: Case,
 
 
 def checksum(data: bytes) -> int:
-    """services/emu_ipc/main.c: checksum()."""
+    """tests/programs/emu_ipc/main.c: checksum()."""
     s = 0
     for b in data:
         s = (s * 31 + b) & 0xFFFFFFFFFFFFFFFF

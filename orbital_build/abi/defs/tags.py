@@ -140,7 +140,7 @@ MESSAGES = (
     Message("AUDIT_COMMITS", "AUDIT_COMMITS", (F("from_seq", "u64"),),
             "CommitLog envelopes from from_seq, as many as fit one message."),
     Message("AUDIT_COMMITS_RESPONSE", "AUDIT_COMMITS_RESPONSE", (F("items", "bytes"),),
-            "Whole commit envelopes, back to back (docs/abi.md)."),
+            "Whole commit envelopes, back to back (docs/gen/abi.md)."),
     # --- generic patterns and the test service ------------------------------------------
     Message("SUBSCRIBE", "SUBSCRIBE", (F("event_type", "u32"),),
             "Subscribe; cap 0 = the subscriber's notification endpoint (W)."),

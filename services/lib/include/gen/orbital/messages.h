@@ -1114,7 +1114,7 @@ static inline long orb_msg_audit_commits_decode(const uint8_t *buf, size_t len,
 
 /*
  * AUDIT_COMMITS_RESPONSE (ORB_MSG_AUDIT_COMMITS_RESPONSE, 0x500D): Whole commit envelopes, back to
- * back (docs/abi.md). Payload: bytes items.
+ * back (docs/gen/abi.md). Payload: bytes items.
  */
 typedef struct orb_msg_audit_commits_response {
     orb_bytes_t items; /* bytes */

@@ -5,7 +5,7 @@
  * reads the registers there. Each wrapper stores what came back in a struct emu_regs
  * { rax, rdi, rsi, rdx, r10, r8, r9 }.
  */
-#define SYS_ENDPOINT_CALL 0x42          /* docs/abi.md (orbital/abi.h is C only) */
+#define SYS_ENDPOINT_CALL 0x42          /* docs/gen/abi.md (orbital/abi.h is C only) */
 #define SYS_ENDPOINT_REPLY 0x43
 #define SYS_ENDPOINT_RECEIVE_WAIT 0x45
 #define SYS_ENDPOINT_REPLY_RECV 0x46

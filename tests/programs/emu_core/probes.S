@@ -4,7 +4,7 @@
  * registers around one `syscall` at a global label, so the test can stop there and at
  * the next instruction and compare. Nothing here checks anything itself.
  */
-#define SYS_NOP 0x00   /* docs/abi.md (orbital/abi.h is C only) */
+#define SYS_NOP 0x00   /* docs/gen/abi.md (orbital/abi.h is C only) */
 
 	.text
 

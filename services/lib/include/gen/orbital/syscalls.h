@@ -6,7 +6,7 @@
  * RDI RSI RDX R10 R8 R9 and returns RAX as a long: >= 0 is the result, negative is -ORB_E*. A
  * syscall with output registers takes a final orb_<name>_out_t *out (may be NULL), filled whatever
  * the result; its values mean something only when the result is >= 0. Include paths:
- * services/lib/include and kernel_image/include/uapi.
+ * services/lib/include, services/lib/include/gen and kernel_image/include/gen/uapi.
  */
 #pragma once
 
