@@ -77,5 +77,9 @@ struct notification *notification_next(u64 after);
 u64 endpoint_next_id(void);
 u64 notification_next_id(void);
 
+/* The endpoint behind the caller's handle h, checked as cap_lookup does, with `rights`;
+ * `owner` also requires the caller to own it (EPERM). *badge (if given) gets the cap's badge. */
+struct endpoint *endpoint_lookup(orb_cptr_t h, u8 rights, bool owner, u64 *badge, long *err);
+
 /* Validate a msginfo word: reserved bits clear, len ≤ 4096, ncaps ≤ 8. */
 bool msginfo_ok(u64 info);

@@ -12,6 +12,11 @@
 #define PRIORITY_NORMAL 64
 
 struct thread *current(void);
+/* The process of the current thread: the caller of a syscall. */
+static inline struct process *current_process(void)
+{
+	return current()->proc;
+}
 void sched_ready(struct thread *t);        /* make runnable (tail of its queue) */
 /* Take a thread off its run queue, wait queue and the deadline list; no wake-up. */
 void sched_detach(struct thread *t);

@@ -9,14 +9,19 @@
  * The first commit (genesis, seq 0) has prev = 32 zero bytes. Commits are kept in a ring
  * for axiom_commits_read and written, framed ("AXC1", length, envelope), to the debugcon
  * port so the host log is complete even when the ring wraps.
+ *
+ * Syscalls here: axiom_syslog_read, axiom_commits_read (both need an AXIOM capability
+ * with R).
  */
 #include <arch/arch.h>
 #include <gen/axiom_records.h>
+#include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <kernel/sha256.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
@@ -342,4 +347,22 @@ long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
 		n += e->len;
 	}
 	return (long)n;
+}
+
+/* ---- syscalls: axiom_syslog_read, axiom_commits_read (AXIOM:R) ---- */
+
+long sys_axiom_syslog_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t from_seq)
+{
+	long err;
+	if (!cap_lookup(current()->proc, cap, ORB_OBJ_AXIOM, ORB_RIGHT_READ, &err))
+		return err;
+	return axiom_read_syslog(buf, len, from_seq);
+}
+
+long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t from_seq)
+{
+	long err;
+	if (!cap_lookup(current()->proc, cap, ORB_OBJ_AXIOM, ORB_RIGHT_READ, &err))
+		return err;
+	return axiom_read_commits(buf, len, from_seq);
 }

@@ -5,8 +5,11 @@
  * capability to it first (one CapRemoved commit each), wakes its blocked receivers and
  * callers with EDEAD and drops the messages still queued, with any capabilities they
  * carried. The messages themselves move in message.c.
+ *
+ * Syscalls here: endpoint_create, endpoint_destroy, endpoint_limit.
  */
 #include <arch/arch.h>
+#include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
@@ -124,4 +127,57 @@ void ipc_notify_exit(struct process *p)
 	u64 mr[ORB_MSG_REGS] = { (u64)p->pid | ((u64)(u32)p->exit_code << 32), p->exit_reason, 0,
 				 p->exit_badge };
 	ipc_kernel_send(ep, ORB_MSG_CHILD_EXITED, mr, 9);
+}
+
+/* ---- syscalls: endpoint_create, endpoint_destroy, endpoint_limit ---- */
+
+long sys_endpoint_create(void)
+{
+	struct endpoint *ep = endpoint_create(current_process());
+	if (!ep)
+		return -ORB_ENOMEM;
+	long h = cap_create_obj(current_process(), ORB_OBJ_ENDPOINT, ep->id, ORB_RIGHTS_ALL, &ep->kobj, -1);
+	if (h < 0) {
+		endpoint_destroy(ep);
+		return h;
+	}
+	return (long)((ep->id << 32) | (u64)h);
+}
+
+/* The endpoint behind a handle, with `rights`; destroying also needs ownership. */
+struct endpoint *endpoint_lookup(orb_cptr_t h, u8 rights, bool owner, u64 *badge, long *err)
+{
+	struct cap *c = cap_lookup(current_process(), h, ORB_OBJ_ENDPOINT, rights, err);
+	if (!c)
+		return NULL;
+	struct endpoint *ep = container_of(c->obj, struct endpoint, kobj);
+	if (owner && ep->owner != current_process()) {
+		*err = -ORB_EPERM;
+		return NULL;
+	}
+	if (badge)
+		*badge = c->badge;
+	return ep;
+}
+
+long sys_endpoint_destroy(orb_cptr_t h)
+{
+	long err;
+	struct endpoint *ep = endpoint_lookup(h, 0, true, NULL, &err);
+	if (!ep)
+		return err;
+	endpoint_destroy(ep);
+	return 0;
+}
+
+long sys_endpoint_limit(orb_cptr_t h, uint32_t max_depth)
+{
+	long err;
+	struct endpoint *ep = endpoint_lookup(h, 0, true, NULL, &err);
+	if (!ep)
+		return err;
+	if (max_depth > EP_MAX_DEPTH)
+		return -ORB_EINVAL;
+	ep->limit = max_depth ? max_depth : EP_MAX_DEPTH;
+	return 0;
 }

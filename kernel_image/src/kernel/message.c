@@ -2,6 +2,11 @@
 /*
  * Messages: the slow path of send, call, receive and reply (fastpath.c has the fast one).
  *
+ * Syscalls here: endpoint_send, endpoint_call, endpoint_receive, endpoint_receive_wait,
+ * endpoint_reply, endpoint_reply_recv. syscall_dispatch tries fastpath_call /
+ * fastpath_reply_recv first for call and reply_recv; these handlers are what runs when a
+ * fast-path guard fails.
+ *
  * A message is a msginfo word (tag, length, capability count), up to four message
  * registers (payloads of at most 32 bytes), or the sender's IPC buffer for longer ones,
  * and up to eight capabilities. Transfer is all-or-nothing: every capability handle is
@@ -15,6 +20,7 @@
  *                       call: the caller blocks on ep->senders with its message in place.
  */
 #include <arch/arch.h>
+#include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
@@ -338,4 +344,59 @@ void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u
 	k->info = info;
 	memcpy(k->mr, mr, sizeof(k->mr));
 	kmsg_enqueue(ep, k);
+}
+
+/* ---- syscalls: send, call, receive, receive_wait, reply, reply_recv (the fast path for call and reply_recv is fastpath.c, tried first by syscall_dispatch) ---- */
+
+long sys_endpoint_send(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
+		       uint64_t mr2, uint64_t mr3)
+{
+	long err;
+	u64 badge;
+	struct endpoint *ep = endpoint_lookup(h, ORB_RIGHT_WRITE, false, &badge, &err);
+	return ep ? ipc_send(current(), ep, badge, info, false) : err;
+}
+
+long sys_endpoint_call(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
+		       uint64_t mr2, uint64_t mr3, struct syscall_frame *f)
+{
+	long err;
+	u64 badge;
+	struct endpoint *ep = endpoint_lookup(h, ORB_RIGHT_WRITE, false, &badge, &err);
+	return ep ? ipc_send(f->t, ep, badge, info, true) : err;
+}
+
+long sys_endpoint_receive(orb_cptr_t h, struct syscall_frame *f)
+{
+	long err;
+	struct endpoint *ep = endpoint_lookup(h, ORB_RIGHT_READ, false, NULL, &err);
+	return ep ? ipc_receive(f->t, ep, false, 0) : err;
+}
+
+long sys_endpoint_receive_wait(orb_cptr_t h, uint64_t timeout_ns, struct syscall_frame *f)
+{
+	long err;
+	struct endpoint *ep = endpoint_lookup(h, ORB_RIGHT_READ, false, NULL, &err);
+	return ep ? ipc_receive(f->t, ep, true, timeout_ns) : err;
+}
+
+long sys_endpoint_reply(uint64_t _unused, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
+			uint64_t mr2, uint64_t mr3)
+{
+	return ipc_reply(current(), info);
+}
+
+long sys_endpoint_reply_recv(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
+			     uint64_t mr2, uint64_t mr3, struct syscall_frame *f)
+{
+	long err;
+	struct endpoint *ep = endpoint_lookup(h, ORB_RIGHT_READ, false, NULL, &err);
+	if (!ep)
+		return err;
+	if (f->t->reply_to) {
+		long rc = ipc_reply(f->t, info);
+		if (rc < 0 && rc != -ORB_ENOENT)
+			return rc;   /* a malformed reply is the caller's error; a gone caller is not */
+	}
+	return ipc_receive(f->t, ep, true, 0);
 }

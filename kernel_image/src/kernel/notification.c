@@ -4,8 +4,12 @@
  * takes and clears the whole word, so events coalesce and nothing is allocated. An IRQ
  * line can be bound to one. A notification lives while a capability names it, and goes
  * with its owner.
+ *
+ * Syscalls here: notification_create, notification_signal, notification_poll,
+ * notification_wait.
  */
 #include <arch/arch.h>
+#include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
@@ -94,4 +98,60 @@ struct notification *notification_next(u64 after)
 u64 notification_next_id(void)
 {
 	return next_nid;
+}
+
+/* ---- syscalls: notification_create, signal, poll, wait ---- */
+
+long sys_notification_create(void)
+{
+	struct notification *n = notification_create(current_process());
+	if (!n)
+		return -ORB_ENOMEM;
+	return cap_create_obj(current_process(), ORB_OBJ_NOTIFICATION, n->id, ORB_RIGHTS_ALL, &n->kobj, -1);
+}
+
+static struct notification *lookup_ntfn(orb_cptr_t h, u8 rights, long *err)
+{
+	struct cap *c = cap_lookup(current_process(), h, ORB_OBJ_NOTIFICATION, rights, err);
+	return c ? container_of(c->obj, struct notification, kobj) : NULL;
+}
+
+long sys_notification_signal(orb_cptr_t h, uint64_t bits)
+{
+	long err;
+	struct notification *n = lookup_ntfn(h, ORB_RIGHT_WRITE, &err);
+	if (!n)
+		return err;
+	if (bits >> 63)
+		return -ORB_EINVAL;
+	notification_signal(n, bits);
+	return 0;
+}
+
+long sys_notification_poll(orb_cptr_t h)
+{
+	long err;
+	struct notification *n = lookup_ntfn(h, ORB_RIGHT_READ, &err);
+	if (!n)
+		return err;
+	u64 b = n->bits;
+	n->bits = 0;
+	return (long)b;
+}
+
+long sys_notification_wait(orb_cptr_t h, uint64_t timeout_ns)
+{
+	long err;
+	struct notification *n = lookup_ntfn(h, ORB_RIGHT_READ, &err);
+	if (!n)
+		return err;
+	if (n->bits) {
+		u64 b = n->bits;
+		n->bits = 0;
+		return (long)b;
+	}
+	struct thread *t = current();
+	waitq_push(&n->waiters, t);
+	sched_block(t, W_NOTIFY, &n->waiters, sched_deadline(timeout_ns));
+	return SYSCALL_NORESULT;
 }

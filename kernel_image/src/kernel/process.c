@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Processes and their memory regions.
+ * Processes.
  *
  * A process is created from an ELF image with one thread; it ends when its last thread
  * exits, when it faults, or when it is killed. Ending releases everything it holds —
  * threads, regions and frames, capabilities, endpoints — and wakes whoever was blocked on
  * it with an error. When init (pid 1) ends, the machine stops: success iff it exited 0.
  *
- * Regions record what the user half holds (ELF segments, stacks, IPC buffers, anonymous
- * mappings) so that overlap is refused and unmap/protect work on whole known ranges.
+ * Syscalls here: process_self, process_list, process_kill (process_spawn is in spawn.c,
+ * memory regions and mem_* in memory.c).
  */
 #include <arch/arch.h>
+#include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/elf.h>
@@ -20,6 +21,8 @@
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/usercopy.h>
 #include <memlayout.h>
 #include <mm/frame.h>
 #include <mm/slab.h>
@@ -56,86 +59,6 @@ u32 process_count(void)
 	for (u32 i = 0; i < MAX_PROCESSES; i++)
 		n += table[i] && table[i]->state == P_ALIVE;
 	return n;
-}
-
-struct region *region_add(struct process *p, vaddr_t base, u64 size, u8 kind, u8 prot)
-{
-	if (!size || (base | size) & (PAGE_SIZE - 1) || base < USER_BASE || size > USER_TOP ||
-	    base > USER_TOP - PAGE_SIZE - size)
-		return NULL;
-	if (region_overlaps(p, base, size))
-		return NULL;
-	struct region *free = NULL;
-	for (int i = 0; i < MAX_REGIONS && !free; i++)
-		if (p->regions[i].kind == R_FREE)
-			free = &p->regions[i];
-	if (free)
-		*free = (struct region){ .base = base, .size = size, .kind = kind, .max_prot = prot };
-	return free;
-}
-
-u64 region_object_id(const struct process *p, const struct region *r)
-{
-	return ((u64)p->pid << 48) | r->base;
-}
-
-struct region *region_overlaps(struct process *p, vaddr_t base, u64 size)
-{
-	for (int i = 0; i < MAX_REGIONS; i++) {
-		struct region *r = &p->regions[i];
-		if (r->kind != R_FREE && base < r->base + r->size && r->base < base + size)
-			return r;
-	}
-	return NULL;
-}
-
-struct region *region_find(struct process *p, vaddr_t base)
-{
-	for (int i = 0; i < MAX_REGIONS; i++)
-		if (p->regions[i].kind != R_FREE && p->regions[i].base == base)
-			return &p->regions[i];
-	return NULL;
-}
-
-int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot)
-{
-	if (p->limits.memory_bytes &&
-	    (p->vs.pages * PAGE_SIZE) + size > p->limits.memory_bytes)
-		return -ORB_ENOMEM;
-	for (u64 off = 0; off < size; off += PAGE_SIZE) {
-		paddr_t pa = frame_alloc(0);
-		if (!pa)
-			return -ORB_ENOMEM;
-		int rc = vm_map(&p->vs, base + off, pa, prot);
-		if (rc < 0) {
-			frame_free(pa, 0);
-			return rc;
-		}
-	}
-	region_logged(p, base, size, prot);
-	return 0;
-}
-
-void region_logged(struct process *p, vaddr_t base, u64 size, unsigned prot)
-{
-	struct region *r = region_find(p, base);
-	if (r)
-		r->logged = true;
-	axiom_memory_mapped(p->pid, base, size, prot);
-}
-
-void region_release(struct process *p, struct region *r)
-{
-	cap_remove_all_to(&r->kobj);
-	for (u64 off = 0; off < r->size; off += PAGE_SIZE) {
-		unsigned prot;
-		paddr_t pa = vm_unmap(&p->vs, r->base + off, &prot);
-		if (pa && !(prot & VM_SHARED))
-			frame_free(pa, 0);
-	}
-	if (r->logged && p->state == P_ALIVE)
-		axiom_memory_unmapped(p->pid, r->base, r->size);
-	r->kind = R_FREE;
 }
 
 struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
@@ -224,4 +147,52 @@ void process_exit(struct process *p, i32 code, enum exit_reason why)
 		axiom_shutdown();
 		arch_exit(code == 0);
 	}
+}
+
+/* ---- syscalls: process_self, process_list, process_kill (process_spawn: spawn.c) ---- */
+
+long sys_process_self(void)
+{
+	return current()->proc->pid;
+}
+
+long sys_process_list(uint64_t buf, size_t len)
+{
+	u32 n = process_count();
+	size_t fit = len / sizeof(orb_proc_entry_t);
+	for (u32 i = 0; i < n && i < fit; i++) {
+		struct process *p = process_at(i);
+		orb_proc_entry_t e = {
+			.pid = p->pid,
+			.parent = p->parent,
+			.state = (u8)p->state,
+			.priority = p->priority,
+			.nthreads = p->nthreads,
+			.cpu_ns = arch_cycles_to_ns(p->cpu_cycles),
+			.mem_pages = p->vs.pages,
+			.ncaps = p->cspace ? (u16)p->cspace->live : 0,
+		};
+		memcpy(e.name, p->name, sizeof(e.name));
+		int rc = copy_to_user(buf + i * sizeof(e), &e, sizeof(e));
+		if (rc < 0)
+			return rc;
+	}
+	return n;
+}
+
+long sys_process_kill(orb_cptr_t proc, uint32_t pid)
+{
+	struct process *me = current()->proc, *target = NULL;
+	long rc = cap_lookup_process(me, proc, ORB_RIGHT_WRITE, &target);
+	if (rc < 0)
+		return rc;
+	if (!target) {   /* the root capability: any process */
+		target = process_by_pid(pid);
+		if (!target)
+			return -ORB_ENOENT;
+	} else if (target->pid != pid) {
+		return -ORB_EPERM;   /* the capability names another process */
+	}
+	process_exit(target, -1, EXIT_KILLED);
+	return target == me ? SYSCALL_NORESULT : 0;
 }

@@ -5,11 +5,20 @@
  * -ORB_ENOSYS, never a crash. Axiom sees every call: the SysLog record is opened with the
  * caller taken from the running thread (never from an argument) and closed with the
  * result; commits made by the handler point back at that record.
+ *
+ * Each syscall's handler sys_<name> lives in the file of its object (docs: the "Where is
+ * it?" table in README.md); here are only the calls about the machine as a whole: nop,
+ * clock_get, system_info.
  */
+#include <arch/arch.h>
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/fastpath.h>
+#include <kernel/process.h>
+#include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/usercopy.h>
+#include <mm/frame.h>
 #include <orbital/abi.h>
 
 #define X(num, name, nargs) [num] = syscall_invoke_##name,
@@ -20,6 +29,8 @@ static syscall_invoke_t *const table[ORB_SYS_COUNT] = { ORB_SYSCALLS(X) };
 void syscall_dispatch(struct thread *t)
 {
 	u64 nr = uctx_result_reg(&t->ctx);
+	/* Each fast path leaves the kernel straight to the next thread when every guard holds;
+	 * it returns here only when one failed, with nothing changed. */
 	if (nr == ORB_SYS_ENDPOINT_CALL)
 		fastpath_call(t);
 	else if (nr == ORB_SYS_ENDPOINT_REPLY_RECV)
@@ -40,4 +51,37 @@ void syscall_entry_c(struct thread *t, u64 nr)
 		return;   /* blocked (result on wake-up) or gone */
 	uctx_set_result(&t->ctx, ret);
 	axiom_syscall_end(t, ret);
+}
+
+/* ---- syscalls of the machine as a whole: nop, clock_get, system_info ---- */
+
+long sys_nop(void)
+{
+	return 0;
+}
+
+long sys_clock_get(void)
+{
+	return (long)arch_now_ns();
+}
+
+long sys_system_info(uint64_t buf, size_t len)
+{
+	if (len < sizeof(orb_sys_info_t))
+		return -ORB_EOVERFLOW;
+	struct frame_stats fs;
+	frame_get_stats(&fs);
+	orb_sys_info_t info = {
+		.frames_total = fs.total + fs.reserved,
+		.frames_free = fs.free,
+		.frames_kernel = fs.reserved,
+		.uptime_ns = arch_now_ns(),
+		.nprocs = process_count(),
+		.tsc_hz = arch_tsc_hz(),
+	};
+	for (u32 i = 0; i < process_count(); i++)
+		info.nthreads += process_at(i)->nthreads;
+	axiom_fill_info(&info);
+	int rc = copy_to_user(buf, &info, sizeof(info));
+	return rc < 0 ? rc : (long)sizeof(info);
 }

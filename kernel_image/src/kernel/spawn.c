@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Process syscalls: spawn (spec §5.9 SYS_SPAWN with a fixed-layout argument) and kill.
+ * process_spawn (spec §5.9 SYS_SPAWN with a fixed-layout argument; kill is in process.c).
  * Spawning needs the root Process capability (object 0) with W; every initial capability
  * is derived from one the caller holds with GRANT, never with more rights.
  */
@@ -125,21 +125,4 @@ long sys_process_spawn(uint64_t spec_ptr, size_t len)
 		}
 	}
 	return child->pid;
-}
-
-long sys_process_kill(orb_cptr_t proc, uint32_t pid)
-{
-	struct process *me = current()->proc, *target = NULL;
-	long rc = cap_lookup_process(me, proc, ORB_RIGHT_WRITE, &target);
-	if (rc < 0)
-		return rc;
-	if (!target) {   /* the root capability: any process */
-		target = process_by_pid(pid);
-		if (!target)
-			return -ORB_ENOENT;
-	} else if (target->pid != pid) {
-		return -ORB_EPERM;   /* the capability names another process */
-	}
-	process_exit(target, -1, EXIT_KILLED);
-	return target == me ? SYSCALL_NORESULT : 0;
 }

@@ -1,15 +1,100 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Anonymous memory: mem_map / mem_unmap / mem_protect (spec §1.10, §5.1 #8).
- * A mapping is a region of whole pages, zero-filled, never both writable and executable;
- * unmap takes exactly a region mem_map made; protect may only take rights away.
+ * User memory regions and the syscalls on them: mem_map / mem_unmap / mem_protect
+ * (spec §1.10, §5.1 #8). A process's address space is a fixed table of regions (ELF
+ * segments, stacks, IPC buffers, anonymous mappings), none overlapping another. A mapping
+ * is a region of whole pages, zero-filled, never both writable and executable; unmap takes
+ * exactly a region mem_map made; protect may only take rights away.
  */
 #include <gen/syscall_table.h>
+#include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <memlayout.h>
+#include <mm/frame.h>
+
+struct region *region_add(struct process *p, vaddr_t base, u64 size, u8 kind, u8 prot)
+{
+	if (!size || (base | size) & (PAGE_SIZE - 1) || base < USER_BASE || size > USER_TOP ||
+	    base > USER_TOP - PAGE_SIZE - size)
+		return NULL;
+	if (region_overlaps(p, base, size))
+		return NULL;
+	struct region *free = NULL;
+	for (int i = 0; i < MAX_REGIONS && !free; i++)
+		if (p->regions[i].kind == R_FREE)
+			free = &p->regions[i];
+	if (free)
+		*free = (struct region){ .base = base, .size = size, .kind = kind, .max_prot = prot };
+	return free;
+}
+
+u64 region_object_id(const struct process *p, const struct region *r)
+{
+	return ((u64)p->pid << 48) | r->base;
+}
+
+struct region *region_overlaps(struct process *p, vaddr_t base, u64 size)
+{
+	for (int i = 0; i < MAX_REGIONS; i++) {
+		struct region *r = &p->regions[i];
+		if (r->kind != R_FREE && base < r->base + r->size && r->base < base + size)
+			return r;
+	}
+	return NULL;
+}
+
+struct region *region_find(struct process *p, vaddr_t base)
+{
+	for (int i = 0; i < MAX_REGIONS; i++)
+		if (p->regions[i].kind != R_FREE && p->regions[i].base == base)
+			return &p->regions[i];
+	return NULL;
+}
+
+int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot)
+{
+	if (p->limits.memory_bytes &&
+	    (p->vs.pages * PAGE_SIZE) + size > p->limits.memory_bytes)
+		return -ORB_ENOMEM;
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		paddr_t pa = frame_alloc(0);
+		if (!pa)
+			return -ORB_ENOMEM;
+		int rc = vm_map(&p->vs, base + off, pa, prot);
+		if (rc < 0) {
+			frame_free(pa, 0);
+			return rc;
+		}
+	}
+	region_logged(p, base, size, prot);
+	return 0;
+}
+
+void region_logged(struct process *p, vaddr_t base, u64 size, unsigned prot)
+{
+	struct region *r = region_find(p, base);
+	if (r)
+		r->logged = true;
+	axiom_memory_mapped(p->pid, base, size, prot);
+}
+
+void region_release(struct process *p, struct region *r)
+{
+	cap_remove_all_to(&r->kobj);
+	for (u64 off = 0; off < r->size; off += PAGE_SIZE) {
+		unsigned prot;
+		paddr_t pa = vm_unmap(&p->vs, r->base + off, &prot);
+		if (pa && !(prot & VM_SHARED))
+			frame_free(pa, 0);
+	}
+	if (r->logged && p->state == P_ALIVE)
+		axiom_memory_unmapped(p->pid, r->base, r->size);
+	r->kind = R_FREE;
+}
 
 #define MAP_MAX (1ull << 30)   /* one mapping: at most 1 GiB */
 
