@@ -13,7 +13,7 @@ from .layout import struct_layout
 from .model import Abi, Message
 from .msgtypes import INTS, WireType, parse
 from .names import c_item_size, c_message, c_tag, c_type
-from .render import c_banner, c_call, c_comment, c_defines, c_uint, section
+from .render import c_banner, c_call, c_comment, c_defines, c_uint, fill, section
 
 GENERATOR = "gen_message_codecs"
 
@@ -188,33 +188,75 @@ static inline int orb_wire_get_bool_list(const uint8_t *buf, size_t len, size_t 
 """
 
 
+_INT_STORE = """\
+    static inline void orb_wire_store_u$bits(uint8_t *p, $t v)
+    {
+    $store}
+
+    static inline $t orb_wire_load_u$bits(const uint8_t *p)
+    {
+    $load}
+
+    static inline int orb_wire_put_u$bits(uint8_t *buf, size_t cap, size_t *n, $t v)
+    {
+        if (cap - *n < $size)
+            return -1;
+        orb_wire_store_u$bits(buf + *n, v);
+        *n += $size;
+        return 0;
+    }
+
+    static inline int orb_wire_get_u$bits(const uint8_t *buf, size_t len, size_t *n, $t *v)
+    {
+        if (len - *n < $size)
+            return -1;
+        *v = orb_wire_load_u$bits(buf + *n);
+        *n += $size;
+        return 0;
+    }
+"""
+
+_BYTE_STORE, _BYTE_LOAD = "    p[0] = v;\n", "    return p[0];\n"
+
+_MULTI_STORE = """\
+        for (unsigned i = 0; i < $size; i++)
+            p[i] = (uint8_t)(v >> (8 * i));
+"""
+
+_MULTI_LOAD = """\
+        $t v = 0;
+
+        for (unsigned i = 0; i < $size; i++)
+            v |= ($t)(($t)p[i] << (8 * i));
+        return v;
+"""
+
+_SIGNED_GET = """\
+    static inline int orb_wire_get_i$bits(const uint8_t *buf, size_t len, size_t *n, int${bits}_t *v)
+    {
+        uint${bits}_t u;
+
+        if (orb_wire_get_u$bits(buf, len, n, &u))
+            return -1;
+        *v = (int${bits}_t)u;
+        return 0;
+    }
+"""
+
+
 def _ints() -> str:
     """Load/store and bounded get/put for every integer width."""
     out = []
     for bits in (8, 16, 32, 64):
         t, size = f"uint{bits}_t", bits // 8
         if bits == 8:
-            store, load = "    p[0] = v;\n", "    return p[0];\n"
+            store, load = _BYTE_STORE, _BYTE_LOAD
         else:
-            store = (f"    for (unsigned i = 0; i < {size}; i++)\n"
-                     f"        p[i] = (uint8_t)(v >> (8 * i));\n")
-            load = (f"    {t} v = 0;\n\n    for (unsigned i = 0; i < {size}; i++)\n"
-                    f"        v |= ({t})(({t})p[i] << (8 * i));\n    return v;\n")
-        out.append(
-            f"static inline void orb_wire_store_u{bits}(uint8_t *p, {t} v)\n{{\n{store}}}\n\n"
-            f"static inline {t} orb_wire_load_u{bits}(const uint8_t *p)\n{{\n{load}}}\n\n"
-            f"static inline int orb_wire_put_u{bits}(uint8_t *buf, size_t cap, size_t *n, "
-            f"{t} v)\n{{\n    if (cap - *n < {size})\n        return -1;\n"
-            f"    orb_wire_store_u{bits}(buf + *n, v);\n    *n += {size};\n    return 0;\n}}\n\n"
-            f"static inline int orb_wire_get_u{bits}(const uint8_t *buf, size_t len, "
-            f"size_t *n, {t} *v)\n{{\n    if (len - *n < {size})\n        return -1;\n"
-            f"    *v = orb_wire_load_u{bits}(buf + *n);\n    *n += {size};\n    return 0;\n}}\n")
+            store = fill(_MULTI_STORE, indent="    ", size=size)
+            load = fill(_MULTI_LOAD, indent="    ", size=size, t=t)
+        out.append(fill(_INT_STORE, bits=bits, t=t, size=size, store=store, load=load))
     for bits in (32, 64):
-        out.append(
-            f"static inline int orb_wire_get_i{bits}(const uint8_t *buf, size_t len, "
-            f"size_t *n, int{bits}_t *v)\n{{\n    uint{bits}_t u;\n\n"
-            f"    if (orb_wire_get_u{bits}(buf, len, n, &u))\n        return -1;\n"
-            f"    *v = (int{bits}_t)u;\n    return 0;\n}}\n")
+        out.append(fill(_SIGNED_GET, bits=bits))
     return "\n".join(out)
 
 
@@ -230,11 +272,40 @@ def _structs_used(abi: Abi) -> list[str]:
     return seen
 
 
+_STRUCT_CODEC = """\
+    static inline void orb_wire_store_$name(uint8_t *p, const $t *v)
+    {
+    $store}
+
+    static inline void orb_wire_load_$name(const uint8_t *p, $t *v)
+    {
+    $load}
+
+    static inline int orb_wire_put_$name(uint8_t *buf, size_t cap, size_t *n, const $t *v)
+    {
+        if (cap - *n < $size)
+            return -1;
+        orb_wire_store_$name(buf + *n, v);
+        *n += $size;
+        return 0;
+    }
+
+    static inline int orb_wire_get_$name(const uint8_t *buf, size_t len, size_t *n, $t *v)
+    {
+        if (len - *n < $size)
+            return -1;
+        orb_wire_load_$name(buf + *n, v);
+        *n += $size;
+        return 0;
+    }
+"""
+
+
 def _struct_codec(abi: Abi, name: str) -> str:
+    """Store/load of a structure member by member at its C offsets, and get/put."""
     st = abi.struct(name)
     assert st is not None
     lay = struct_layout(abi, st)
-    t = c_type(name)
     store, load = [], ["    orb_wire_zero((uint8_t *)v, sizeof(*v));\n"]
     for f in lay.fields:
         at = f"p + {f.offset}"
@@ -244,31 +315,22 @@ def _struct_codec(abi: Abi, name: str) -> str:
         bits = f.scalar.bits
         ucast = f"(uint{bits}_t)" if f.scalar.signed else ""
         scast = f"({f.scalar.c})" if f.scalar.signed else ""
+        member = f"v->{f.name}"
         if f.count and f.scalar.size == 1 and not f.scalar.signed:
-            store.append(f"    orb_wire_copy({at}, v->{f.name}, {f.count});\n")
-            load.append(f"    orb_wire_copy(v->{f.name}, {at}, {f.count});\n")
-        elif f.count:
-            step = f"{at} + {f.scalar.size} * i"
+            store.append(f"    orb_wire_copy({at}, {member}, {f.count});\n")
+            load.append(f"    orb_wire_copy({member}, {at}, {f.count});\n")
+            continue
+        if f.count:
             loop = f"    for (size_t i = 0; i < {f.count}; i++)\n        "
-            store.append(f"{loop}orb_wire_store_u{bits}({step}, {ucast}v->{f.name}[i]);\n")
-            load.append(f"{loop}v->{f.name}[i] = {scast}orb_wire_load_u{bits}({step});\n")
+            at, member = f"{at} + {f.scalar.size} * i", f"{member}[i]"
         else:
-            store.append(f"    orb_wire_store_u{bits}({at}, {ucast}v->{f.name});\n")
-            load.append(f"    v->{f.name} = {scast}orb_wire_load_u{bits}({at});\n")
-    size = lay.size
-    return (
-        c_comment(f"{name} in its {size}-byte C layout; reserved members are written as zero "
-                  f"and read as zero.") +
-        f"static inline void orb_wire_store_{name}(uint8_t *p, const {t} *v)\n{{\n" +
-        "".join(store) + "}\n\n" +
-        f"static inline void orb_wire_load_{name}(const uint8_t *p, {t} *v)\n{{\n" +
-        "".join(load) + "}\n\n" +
-        f"static inline int orb_wire_put_{name}(uint8_t *buf, size_t cap, size_t *n, "
-        f"const {t} *v)\n{{\n    if (cap - *n < {size})\n        return -1;\n"
-        f"    orb_wire_store_{name}(buf + *n, v);\n    *n += {size};\n    return 0;\n}}\n\n"
-        f"static inline int orb_wire_get_{name}(const uint8_t *buf, size_t len, size_t *n, "
-        f"{t} *v)\n{{\n    if (len - *n < {size})\n        return -1;\n"
-        f"    orb_wire_load_{name}(buf + *n, v);\n    *n += {size};\n    return 0;\n}}\n")
+            loop = "    "
+        store.append(f"{loop}orb_wire_store_u{bits}({at}, {ucast}{member});\n")
+        load.append(f"{loop}{member} = {scast}orb_wire_load_u{bits}({at});\n")
+    return (c_comment(f"{name} in its {lay.size}-byte C layout; reserved members are written "
+                      f"as zero and read as zero.") +
+            fill(_STRUCT_CODEC, name=name, t=c_type(name), size=lay.size,
+                 store="".join(store), load="".join(load)))
 
 
 def _ctype(t: WireType) -> str:
@@ -328,12 +390,54 @@ def _get(t: WireType, expr: str) -> str:
     return f"orb_wire_get_{t.kind}({args}, &{expr})"
 
 
+_CHECK = """\
+    if ($test)
+        return -$error;
+"""
+
+_ENCODE = """\
+    $signature
+    {
+        size_t n = 0;
+
+    $prologue$body    return (long)n;
+    }
+"""
+
+_DECODE = """\
+    $signature
+    {
+        size_t n = 0;
+
+        if (len > ORB_MAX_MSG_SIZE)
+            return -ORB_EINVAL;
+        orb_wire_zero((uint8_t *)m, sizeof(*m));
+    $prologue$body    return n == len ? 0 : -ORB_EINVAL;
+    }
+"""
+
+_LIST_AT = """\
+    $signature
+    {
+        if (i >= m->$field.count)
+            return -ORB_EINVAL;
+    $load    return 0;
+    }
+"""
+
+_LIST_PUT = """\
+    $signature
+    {
+    $store}
+"""
+
+
 def _check(call: str, error: str, cond: str = "") -> str:
-    test = f"{cond} && {call}" if cond else call
-    return f"    if ({test})\n        return -{error};\n"
+    return fill(_CHECK, indent="    ", test=f"{cond} && {call}" if cond else call, error=error)
 
 
 def _message(abi: Abi, msg: Message) -> str:
+    """The struct of a message, its encode and decode functions, and list accessors."""
     stem = c_message(msg.name)
     tag = abi.tag(msg.tag)
     assert tag is not None
@@ -374,29 +478,24 @@ def _message(abi: Abi, msg: Message) -> str:
     out.append(f"}} {stem}_t;\n")
     if sizes:
         out.append("\n" + c_defines(sizes))
-    out.append("\n" + c_call(f"static inline long {stem}_encode",
-                             ["uint8_t *buf", "size_t cap", f"const {stem}_t *m"], "") +
-               "\n{\n    size_t n = 0;\n\n")
-    if not msg.fields:
-        out.append("    (void)buf;\n    (void)cap;\n    (void)m;\n")
+    if msg.fields:
+        enc_pro = "    if (cap > ORB_MAX_MSG_SIZE)\n        cap = ORB_MAX_MSG_SIZE;\n"
+        dec_pro = ""
     else:
-        out.append("    if (cap > ORB_MAX_MSG_SIZE)\n        cap = ORB_MAX_MSG_SIZE;\n")
-    out += enc
-    out.append("    return (long)n;\n}\n")
-    out.append("\n" + c_call(f"static inline long {stem}_decode",
-                             ["const uint8_t *buf", "size_t len", f"{stem}_t *m"], "") +
-               "\n{\n    size_t n = 0;\n\n")
-    out.append("    if (len > ORB_MAX_MSG_SIZE)\n        return -ORB_EINVAL;\n"
-               "    orb_wire_zero((uint8_t *)m, sizeof(*m));\n")
-    if not msg.fields:
-        out.append("    (void)buf;\n")
-    out += dec
-    out.append("    return n == len ? 0 : -ORB_EINVAL;\n}\n")
+        enc_pro = "    (void)buf;\n    (void)cap;\n    (void)m;\n"
+        dec_pro = "    (void)buf;\n"
+    out.append("\n" + fill(_ENCODE, prologue=enc_pro, body="".join(enc), signature=c_call(
+        f"static inline long {stem}_encode", ["uint8_t *buf", "size_t cap", f"const {stem}_t *m"],
+        "")))
+    out.append("\n" + fill(_DECODE, prologue=dec_pro, body="".join(dec), signature=c_call(
+        f"static inline long {stem}_decode", ["const uint8_t *buf", "size_t len", f"{stem}_t *m"],
+        "")))
     out += extra
     return "".join(out)
 
 
 def _list_access(msg: Message, field: str, item: WireType) -> str:
+    """`_at` (read item i) and `_put` (write item i) for a list field."""
     stem = c_message(msg.name)
     size = _item_size(item)
     ctype = _ctype(item)
@@ -413,17 +512,16 @@ def _list_access(msg: Message, field: str, item: WireType) -> str:
         load = f"    *out = {scast}orb_wire_load_u{bits}(m->{field}.ptr + {at});\n"
         store = f"    orb_wire_store_u{bits}(items + {at}, {ucast}v);\n"
         vparam = f"{ctype} v"
+    at_sig = c_call(f"static inline long {stem}_{field}_at",
+                    [f"const {stem}_t *m", "uint32_t i", f"{ctype} *out"], "")
+    put_sig = c_call(f"static inline void {stem}_{field}_put",
+                     ["uint8_t *items", "uint32_t i", vparam], "")
     return ("\n" + c_comment(f"Item i of {msg.name}.{field} into *out: 0, or -ORB_EINVAL if "
                              f"i >= count.") +
-            c_call(f"static inline long {stem}_{field}_at",
-                   [f"const {stem}_t *m", "uint32_t i", f"{ctype} *out"], "") +
-            f"\n{{\n    if (i >= m->{field}.count)\n        return -ORB_EINVAL;\n" + load +
-            "    return 0;\n}\n\n" +
+            fill(_LIST_AT, signature=at_sig, field=field, load=load) + "\n" +
             c_comment(f"Writes item i of {msg.name}.{field} into items "
                       f"({c_item_size(msg.name, field)} bytes per item).") +
-            c_call(f"static inline void {stem}_{field}_put",
-                   ["uint8_t *items", "uint32_t i", vparam], "") +
-            "\n{\n" + store + "}\n")
+            fill(_LIST_PUT, signature=put_sig, store=store))
 
 
 def generate(abi: Abi) -> str:

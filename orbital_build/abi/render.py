@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import textwrap
+from string import Template
 
 WIDTH = 100
 SPDX_C = "/* SPDX-License-Identifier: Apache-2.0 */"
+
+
+def fill(template: str, indent: str = "", **values: object) -> str:
+    """A template of the output with `$name` placeholders, filled in. The template is
+    written as the output looks, indented like its surroundings in the generator: the
+    common indentation is removed, then `indent` is put before every non-empty line (for
+    a fragment that goes inside a block). A generator so reads like what it emits."""
+    text = Template(textwrap.dedent(template)).substitute(
+        {k: str(v) for k, v in values.items()})
+    return textwrap.indent(text, indent) if indent else text
 
 
 def banner(generator: str) -> tuple[str, str]:
