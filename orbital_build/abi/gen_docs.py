@@ -21,6 +21,11 @@ _RECORDS = ("Records are the canonical encoding of their fields, with no header.
             "`kernel_image/include/gen/axiom_records.h`; Python reads them with the classes "
             "of `orbital_build.generated.abi`.")
 
+_ERRORS = ("Each syscall returns only the errors listed for it, under the conditions given; "
+           "`tests/emu/test_syscall_errors.py` and the syscall fuzzer hold the kernel to "
+           "this list. Where a call has several problems, the order of the checks decides "
+           "which error it reports.")
+
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
@@ -39,14 +44,29 @@ def generate(abi: Abi) -> str:
 
     out += ["## Syscalls", "",
             (f"Arguments go in {', '.join(r.upper() for r in ARG_REGS)}, in order. A result "
-             "of `void` is 0 on success; every call may also return −error."), ""]
+             "of `void` is 0 on success. A call returns −error only for the errors it "
+             "lists (conditions under [Errors by syscall](#errors-by-syscall)); an unknown "
+             "number returns −ORB_ENOSYS."), ""]
     rows = []
     for sc in sorted(abi.syscalls, key=lambda s: s.number):
         args = ", ".join(f"{a.ctype} {a.name}" for a in sc.args) or "—"
         result = sc.result + "".join(f"; {o.reg.upper()} = {o.ctype} {o.name}" for o in sc.outs)
         doc = sc.doc + (f" ({sc.spec_name})" if sc.spec_name else "")
-        rows.append([hexnum(sc.number, 2), f"`{sc.name}`", args, result, sc.rights or "—", doc])
-    out += _table(["No.", "Name", "Arguments", "Result", "Rights", "Description"], rows)
+        errors = ", ".join(sc.error_codes) or "none"
+        rows.append([hexnum(sc.number, 2), f"`{sc.name}`", args, result, sc.rights or "—",
+                     errors, doc])
+    out += _table(["No.", "Name", "Arguments", "Result", "Rights", "Errors", "Description"],
+                  rows)
+
+    out += ["", "## Errors by syscall", "", _ERRORS, ""]
+    rows = []
+    for sc in sorted(abi.syscalls, key=lambda s: s.number):
+        cases = sc.errors or ()
+        if not cases:
+            rows.append([f"`{sc.name}`", "—", "cannot fail"])
+        for i, e in enumerate(cases):
+            rows.append([f"`{sc.name}`" if i == 0 else "", f"`ORB_{e.code}`", e.when])
+    out += _table(["Syscall", "Error", "When"], rows)
 
     out += ["", "## Error codes", "", "Syscalls return the negated code in RAX.", ""]
     out += _table(["Value", "Name", "Meaning"],

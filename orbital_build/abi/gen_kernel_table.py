@@ -9,7 +9,7 @@ types so that a dispatch table needs no per-syscall code.
 from __future__ import annotations
 
 from .model import Abi, Syscall
-from .render import c_banner, c_call, c_comment, hexnum
+from .render import c_banner, c_call, c_comment, c_syscall_comment, hexnum
 from .scalars import kernel_param, scalar
 
 GENERATOR = "gen_kernel_table"
@@ -56,13 +56,7 @@ def _params(abi: Abi, sc: Syscall) -> list[str]:
 
 def _prototype(abi: Abi, sc: Syscall) -> str:
     params = _params(abi, sc) or ["void"]
-    head = f"{hexnum(sc.number, 2)} {sc.name}"
-    if sc.spec_name:
-        head += f" ({sc.spec_name})"
-    head += f": {sc.doc}"
-    if sc.rights:
-        head += f" Rights: {sc.rights}."
-    return c_comment(head) + c_call(f"long sys_{sc.name}", params, ";") + "\n"
+    return c_syscall_comment(sc) + c_call(f"long sys_{sc.name}", params, ";") + "\n"
 
 
 def _invoke(abi: Abi, sc: Syscall) -> str:

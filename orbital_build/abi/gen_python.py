@@ -305,14 +305,29 @@ def _syscall(sc: Syscall) -> list[str]:
     out.append(f"        {_s(sc.result)},")
     out += _items("        (", outs, "),", "         ")
     out.append(f"        {_s(sc.rights)},")
-    chunks = wrap(sc.doc, WIDTH - 12)
-    if len(chunks) == 1:
-        out.append(f"        {_s(chunks[0])}),")
-    else:
-        out.append(f"        ({_s(chunks[0] + ' ')}")
-        out += [f"         {_s(c + ' ')}" for c in chunks[1:-1]]
-        out.append(f"         {_s(chunks[-1])})),")
+    out += _text(sc.doc, "        ", ",")
+    if not sc.errors:
+        out.append("        ()),")
+        return out
+    out.append("        (")
+    for e in sc.errors:
+        out += _text(e.when, f"            (Errno.{e.code}, ", "),")
+    out.append("        )),")
     return out
+
+
+def _text(text: str, head: str, tail: str) -> list[str]:
+    """`head` + `text` as a string literal + `tail`; split into adjacent literals inside
+    parentheses when that does not fit the line."""
+    one = f"{head}{_s(text)}{tail}"
+    if len(one) <= WIDTH:
+        return [one]
+    indent = " " * (len(head) + 1)
+    chunks = wrap(text, WIDTH - len(indent) - 4)
+    if len(chunks) == 1:
+        return [f"{head}({_s(chunks[0])}){tail}"]
+    return ([f"{head}({_s(chunks[0] + ' ')}"] + [f"{indent}{_s(c + ' ')}" for c in chunks[1:-1]]
+            + [f"{indent}{_s(chunks[-1])}){tail}"])
 
 
 def generate(abi: Abi) -> str:
@@ -388,11 +403,19 @@ def generate(abi: Abi) -> str:
         out += _STATE_HASH.split("\n")[:-1]
     out += ["", "", "@dataclass(frozen=True)", "class SyscallInfo:",
             '    """One syscall: args and outs are (register, name, ctype); result is a ctype,',
-            '    "void" (0 on success) or "noreturn"."""', "",
+            '    "void" (0 on success) or "noreturn"; errors are (code, condition) pairs, every',
+            '    error the syscall may return."""', "",
             "    number: int", "    name: str", "    args: tuple[tuple[str, str, str], ...]",
             "    result: str", "    outs: tuple[tuple[str, str, str], ...]", "    rights: str",
-            "    doc: str", "", "", "SYSCALLS: dict[int, SyscallInfo] = {"]
+            "    doc: str", "    errors: tuple[tuple[Errno, str], ...]", "",
+            "    @property", "    def error_codes(self) -> frozenset[Errno]:",
+            '        """The error codes the syscall may return."""',
+            "        return frozenset(code for code, _ in self.errors)",
+            "", "", "SYSCALLS: dict[int, SyscallInfo] = {"]
     for sc in syscalls:
         out += _syscall(sc)
     out.append("}")
+    out += ["", "", "# Syscall number -> the error codes it may return (an unknown number: ENOSYS).",
+            "SYSCALL_ERRORS: dict[int, frozenset[Errno]] = {",
+            "    n: info.error_codes for n, info in SYSCALLS.items()}"]
     return "\n".join(out) + "\n"

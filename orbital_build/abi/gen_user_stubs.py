@@ -9,8 +9,8 @@ they survive. Reserved arguments are not parameters: the stub passes 0.
 from __future__ import annotations
 
 from .model import ARG_REGS, RESULT_NORETURN, Abi, Syscall
-from .names import c_syscall
-from .render import c_banner, c_call, c_comment, hexnum
+from .names import c_error, c_syscall
+from .render import WIDTH, c_banner, c_call, c_comment, c_syscall_comment
 from .scalars import scalar, user_param
 
 GENERATOR = "gen_user_stubs"
@@ -60,13 +60,7 @@ def _stub(abi: Abi, sc: Syscall) -> str:
         params.append(f"orb_{sc.name}_out_t *out")
     noreturn = sc.result == RESULT_NORETURN
     ret = "__attribute__((noreturn)) void" if noreturn else "long"
-    head = f"{hexnum(sc.number, 2)} {sc.name}"
-    if sc.spec_name:
-        head += f" ({sc.spec_name})"
-    head += f": {sc.doc}"
-    if sc.rights:
-        head += f" Rights: {sc.rights}."
-    body = [c_comment(head),
+    body = [c_syscall_comment(sc),
             c_call(f"static inline {ret} orb_{sc.name}", params or ["void"], "\n{\n"),
             f'    register uint64_t rax __asm__("rax") = {c_syscall(sc.name)};\n']
     for i, reg in enumerate(ARG_REGS):
@@ -100,6 +94,37 @@ def _stub(abi: Abi, sc: Syscall) -> str:
     return "".join(body)
 
 
+_DECLARED = """\
+1 when syscall nr may return -code: its definition lists code among its errors (an
+unknown number may return only -ORB_ENOSYS). For tests and fuzzers that hold the kernel
+to the declared errors.
+"""
+
+
+def _declared(syscalls: list[Syscall]) -> str:
+    """orb_syscall_error_declared(): one case per syscall that can fail, the infallible
+    ones together."""
+    out = [c_comment(_DECLARED),
+           "static inline int orb_syscall_error_declared(uint64_t nr, long code)\n{\n",
+           "    switch (nr) {\n"]
+    for sc in syscalls:
+        if not sc.error_codes:
+            continue
+        out.append(f"    case {c_syscall(sc.name)}:\n")
+        tests = [f"code == {c_error(c)}" for c in sc.error_codes]
+        line = "        return " + " || ".join(tests) + ";"
+        while len(line) > WIDTH:
+            cut = line.rfind(" || ", 0, WIDTH - 3)
+            out.append(line[:cut + 3] + "\n")
+            line = "               " + line[cut + 4:]
+        out.append(line + "\n")
+    infallible = [f"    case {c_syscall(sc.name)}:\n" for sc in syscalls if not sc.error_codes]
+    if infallible:
+        out += [*infallible, "        return 0;\n"]
+    out.append(f"    default:\n        return code == {c_error('ENOSYS')};\n    }}\n}}\n")
+    return "".join(out)
+
+
 def generate(abi: Abi) -> str:
     syscalls = sorted(abi.syscalls, key=lambda s: s.number)
     parts = [c_banner(GENERATOR), c_comment(_INTRO),
@@ -109,4 +134,5 @@ def generate(abi: Abi) -> str:
             parts.append("\n" + _out_struct(abi, sc))
     for sc in syscalls:
         parts.append("\n" + _stub(abi, sc))
+    parts.append("\n" + _declared(syscalls))
     return "".join(parts)

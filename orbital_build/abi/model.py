@@ -42,9 +42,21 @@ class Out:
 
 
 @dataclass(frozen=True)
+class ErrorCase:
+    """An error a syscall may return: `code` names an ErrorCode, `when` is the condition
+    that makes the syscall return its negation (one line, e.g. "ep is not a current handle
+    to an endpoint")."""
+
+    code: str
+    when: str
+
+
+@dataclass(frozen=True)
 class Syscall:
     """One system call: number, typed arguments, result (a ctype, `void` or `noreturn`),
-    extra output registers, the rights it checks (free text) and a one-line doc."""
+    extra output registers, the rights it checks (free text), a one-line doc, and every
+    error it may return with its condition. `errors` must be given: None is refused by
+    validation, () declares a call that cannot fail."""
 
     name: str
     number: int
@@ -54,6 +66,12 @@ class Syscall:
     rights: str
     doc: str
     spec_name: str | None = None
+    errors: tuple[ErrorCase, ...] | None = None
+
+    @property
+    def error_codes(self) -> tuple[str, ...]:
+        """The names of the declared error codes, each once, in declaration order."""
+        return tuple(dict.fromkeys(e.code for e in self.errors or ()))
 
 
 @dataclass(frozen=True)

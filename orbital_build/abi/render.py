@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from string import Template
 
+from .model import Syscall
+
 WIDTH = 100
 SPDX_C = "/* SPDX-License-Identifier: Apache-2.0 */"
 
@@ -57,6 +59,36 @@ def c_comment(text: str, indent: str = "") -> str:
     lines += [f"{indent} * {ln}".rstrip() for ln in wrap(text, WIDTH - len(indent) - 3)]
     lines.append(f"{indent} */")
     return "\n".join(lines) + "\n"
+
+
+def c_list_comment(text: str, title: str, rows: list[tuple[str, str]]) -> str:
+    """`text`, then `title` and one row per (key, value) with the values aligned and
+    wrapped under each other, as a C block comment (one line when there are no rows and
+    it fits)."""
+    if not rows:
+        return c_comment(text)
+    lines = ["/*", *[f" * {ln}".rstrip() for ln in wrap(text, WIDTH - 3)], f" * {title}"]
+    kw = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        body = wrap(value, WIDTH - 3 - 2 - kw - 2) or [""]
+        lines.append(f" *   {key:<{kw}}  {body[0]}".rstrip())
+        lines += [f" *   {'':<{kw}}  {ln}".rstrip() for ln in body[1:]]
+    lines.append(" */")
+    return "\n".join(lines) + "\n"
+
+
+def c_syscall_comment(sc: Syscall) -> str:
+    """The comment above a syscall's stub or handler: number, name, spec name, doc,
+    rights, and each error it may return with its condition."""
+    head = f"{hexnum(sc.number, 2)} {sc.name}"
+    if sc.spec_name:
+        head += f" ({sc.spec_name})"
+    head += f": {sc.doc}"
+    if sc.rights:
+        head += f" Rights: {sc.rights}."
+    if not sc.errors:
+        return c_comment(head + " Errors: none.")
+    return c_list_comment(head, "Errors:", [(f"-ORB_{e.code}", e.when) for e in sc.errors])
 
 
 def py_comment(text: str, indent: str = "") -> list[str]:

@@ -199,6 +199,29 @@ def _syscall(abi: Abi, sc: Syscall) -> None:
                        f"output {seen[o.reg]}")
         seen[o.reg] = o.name
         _register_ctype(abi, f"{what}: output {o.name}", o.ctype)
+    _syscall_errors(abi, sc)
+
+
+def _syscall_errors(abi: Abi, sc: Syscall) -> None:
+    """Every syscall lists the errors it may return, each with its condition: the list
+    is what docs, stubs and the tests that call every syscall hold the kernel to."""
+    what = f"syscall {sc.name}"
+    if sc.errors is None:
+        raise fail(f"{what}: declares no errors; list each error it may return with its "
+                   f"condition, or errors=() if it cannot fail")
+    if sc.result == RESULT_NORETURN and sc.errors:
+        raise fail(f"{what}: a noreturn syscall cannot return an error")
+    codes = {e.name for e in abi.errors}
+    seen: set[tuple[str, str]] = set()
+    for e in sc.errors:
+        if e.code not in codes:
+            raise fail(f"{what}: error {e.code}: unknown error code")
+        if not e.when.strip() or not e.when.isprintable():
+            raise fail(f"{what}: error {e.code}: the condition must be one printable line, "
+                       f"got {e.when!r}")
+        if (e.code, e.when) in seen:
+            raise fail(f"{what}: error {e.code}: condition {e.when!r} listed twice")
+        seen.add((e.code, e.when))
 
 
 def _c_codec(what: str, t: WireType) -> None:
@@ -309,6 +332,8 @@ def validate(abi: Abi) -> Abi:
         _struct(abi, st)
     for sc in abi.syscalls:
         _syscall(abi, sc)
+    if abi.syscalls and "ENOSYS" not in {e.name for e in abi.errors}:
+        raise fail("syscalls need the error code ENOSYS (what an unknown number returns)")
     _unique("syscall", ((s.name, s.name) for s in abi.syscalls))
     _unique("syscall", ((s.name, s.number) for s in abi.syscalls))
     for msg in abi.messages:

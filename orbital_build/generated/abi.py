@@ -2139,7 +2139,8 @@ def state_hash(records: Iterable[Any]) -> bytes:
 @dataclass(frozen=True)
 class SyscallInfo:
     """One syscall: args and outs are (register, name, ctype); result is a ctype,
-    "void" (0 on success) or "noreturn"."""
+    "void" (0 on success) or "noreturn"; errors are (code, condition) pairs, every
+    error the syscall may return."""
 
     number: int
     name: str
@@ -2148,6 +2149,12 @@ class SyscallInfo:
     outs: tuple[tuple[str, str, str], ...]
     rights: str
     doc: str
+    errors: tuple[tuple[Errno, str], ...]
+
+    @property
+    def error_codes(self) -> frozenset[Errno]:
+        """The error codes the syscall may return."""
+        return frozenset(code for code, _ in self.errors)
 
 
 SYSCALLS: dict[int, SyscallInfo] = {
@@ -2157,28 +2164,36 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "void",
         (),
         "",
-        "Does nothing; returns 0."),
+        "Does nothing; returns 0.",
+        ()),
     0x01: SyscallInfo(
         0x01, "debug_write",
         (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
         "void",
         (),
         "",
-        "Writes len bytes to the kernel serial log."),
+        "Writes len bytes to the kernel serial log.",
+        (
+            (Errno.EINVAL, "len is over 4096"),
+            (Errno.EINVAL, ("[buf, buf + len) is not all user space, or its first 256 bytes are "
+                            "not readable (later chunks cut the write short)")),
+        )),
     0x02: SyscallInfo(
         0x02, "clock_get",
         (),
         "u64",
         (),
         "",
-        "Nanoseconds since boot, the full u64 (spec §5.1 #12)."),
+        "Nanoseconds since boot, the full u64 (spec §5.1 #12).",
+        ()),
     0x03: SyscallInfo(
         0x03, "process_self",
         (),
         "u32",
         (),
         "",
-        "The caller's PID."),
+        "The caller's PID.",
+        ()),
     0x04: SyscallInfo(
         0x04, "cap_list",
         (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
@@ -2186,21 +2201,31 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "",
         ("Fills buf with cap_info records, one per occupied slot, as many as fit; returns the "
-         "number of occupied slots.")),
+         "number of occupied slots."),
+        (
+            (Errno.EINVAL, "a record that fits in len does not fit in writable user memory at buf"),
+        )),
     0x05: SyscallInfo(
         0x05, "process_list",
         (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
         "u32",
         (),
         "",
-        "Fills buf with proc_entry records, as many as fit; returns the number of processes."),
+        "Fills buf with proc_entry records, as many as fit; returns the number of processes.",
+        (
+            (Errno.EINVAL, "a record that fits in len does not fit in writable user memory at buf"),
+        )),
     0x08: SyscallInfo(
         0x08, "system_info",
         (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
         "usize",
         (),
         "",
-        "Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller."),
+        "Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller.",
+        (
+            (Errno.EOVERFLOW, "len is smaller than a sys_info record"),
+            (Errno.EINVAL, "buf is not writable user memory for the record"),
+        )),
     0x10: SyscallInfo(
         0x10, "thread_create",
         (("rdi", "entry", "ptr"), ("rsi", "stack", "ptr"), ("rdx", "arg", "u64"),
@@ -2208,36 +2233,52 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "u64",
         (),
         "",
-        "Starts a thread in the caller's process at entry(arg) on stack; returns its TID."),
+        "Starts a thread in the caller's process at entry(arg) on stack; returns its TID.",
+        (
+            (Errno.EINVAL, "priority is over 255"),
+            (Errno.EPERM, "priority is more urgent (lower) than the caller's"),
+            (Errno.EINVAL, "entry is not in executable user memory of the process"),
+            (Errno.EINVAL, "stack is not 0 and not a user-space address"),
+            (Errno.ENOMEM, ("the process has 64 threads, or no memory is left for the thread, its "
+                            "IPC buffer or its stack")),
+        )),
     0x11: SyscallInfo(
         0x11, "exit",
         (("rdi", "code", "i32"),),
         "noreturn",
         (),
         "",
-        "Ends the whole process with code."),
+        "Ends the whole process with code.",
+        ()),
     0x12: SyscallInfo(
         0x12, "yield",
         (),
         "void",
         (),
         "",
-        "Gives up the rest of the time slice."),
+        "Gives up the rest of the time slice.",
+        ()),
     0x13: SyscallInfo(
         0x13, "sleep",
         (("rdi", "ns", "u64"),),
         "void",
         (),
         "",
-        "Blocks for at least ns nanoseconds (one u64, spec §5.1 #12)."),
+        "Blocks for at least ns nanoseconds (one u64, spec §5.1 #12).",
+        ()),
     0x14: SyscallInfo(
         0x14, "thread_join",
         (("rdi", "tid", "u64"),),
         "void",
         (("rdx", "code", "i32"),),
         "",
-        ("Waits for thread tid of the caller's process to exit; its exit code comes back in RDX so "
-         "that it cannot be mistaken for an error.")),
+        ("Waits for thread tid of the caller's process to exit; its exit code comes back in RDX "
+         "so that it cannot be mistaken for an error."),
+        (
+            (Errno.ENOENT, "the caller's process has no thread tid (never, or already joined)"),
+            (Errno.EINVAL, "tid is the calling thread"),
+            (Errno.EBUSY, "another thread is already joining tid"),
+        )),
     0x15: SyscallInfo(
         0x15, "process_spawn",
         (("rdi", "spec", "ptr"), ("rsi", "len", "usize")),
@@ -2245,21 +2286,69 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "PROCESS:W (object 0)",
         ("Creates a process from a spawn spec in the canonical encoding (spec §5.9); returns its "
-         "PID.")),
+         "PID."),
+        (
+            (Errno.EINVAL, ("len is not the size of a spawn_spec, or spec is not readable user "
+                            "memory")),
+            (Errno.EBADF, ("spec.proc names no capability (slot 256 or above, or an empty slot), "
+                           "or one to something other than a process")),
+            (Errno.ESTALE, "spec.proc is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "spec.proc lacks the W right"),
+            (Errno.EPERM, "spec.proc has expired"),
+            (Errno.EPERM, ("spec.proc is a Process capability for one process, not the root one "
+                           "(object 0)")),
+            (Errno.EINVAL, ("spec.name or spec.image is empty where needed, unterminated or not "
+                            "printable ASCII, or ncaps is over 16")),
+            (Errno.EPERM, "spec.priority is more urgent than the caller's"),
+            (Errno.EINVAL, "caps_addr is not readable user memory for ncaps records"),
+            (Errno.EBADF, ("a spawn_cap's src names no capability (slot 256 or above, or an empty "
+                           "slot)")),
+            (Errno.ESTALE, ("a spawn_cap's src is stale: its slot was emptied since the handle "
+                            "was made")),
+            (Errno.EPERM, "a spawn_cap's src lacks the GRANT right"),
+            (Errno.EPERM, "a spawn_cap's src has expired"),
+            (Errno.EPERM, "a spawn_cap asks for rights its src does not have"),
+            (Errno.EINVAL, "a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256"),
+            (Errno.EBADF, ("spec.exit_notify names no capability (slot 256 or above, or an empty "
+                           "slot), or one to something other than an endpoint")),
+            (Errno.ESTALE, ("spec.exit_notify is stale: its slot was emptied since the handle was "
+                            "made")),
+            (Errno.EPERM, "spec.exit_notify lacks the W right"),
+            (Errno.EPERM, "spec.exit_notify has expired"),
+            (Errno.ENOENT, "spec.image names no program in the boot archive"),
+            (Errno.EINVAL, "the inline image is empty, over 4 MiB or not in user memory"),
+            (Errno.EINVAL, "the ELF image is refused, or its segments cannot be loaded"),
+            (Errno.ENOMEM, ("no memory, process slot or thread is left for the child or a copy of "
+                            "its image")),
+            (Errno.ENOMEM, ("the child's CSpace cannot take an initial capability (full, "
+                            "max_caps, or derivation depth 32)")),
+            (Errno.EEXIST, "two spawn_caps name the same dst slot"),
+        )),
     0x16: SyscallInfo(
         0x16, "process_kill",
         (("rdi", "proc", "cptr"), ("rsi", "pid", "u32")),
         "void",
         (),
         "PROCESS:W",
-        "Kills process pid; proc is a Process cap for pid or the root one (spec §5.9)."),
+        "Kills process pid; proc is a Process cap for pid or the root one (spec §5.9).",
+        (
+            (Errno.EBADF, ("proc names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a process")),
+            (Errno.ESTALE, "proc is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "proc lacks the W right"),
+            (Errno.EPERM, "proc has expired"),
+            (Errno.ENOENT, "proc is the root capability and no process pid is alive"),
+            (Errno.ENOENT, "the process proc names is gone"),
+            (Errno.EPERM, "proc names a process other than pid"),
+        )),
     0x17: SyscallInfo(
         0x17, "thread_exit",
         (("rdi", "code", "i32"),),
         "noreturn",
         (),
         "",
-        "Ends the calling thread; the process ends with its last thread."),
+        "Ends the calling thread; the process ends with its last thread.",
+        ()),
     0x20: SyscallInfo(
         0x20, "mem_map",
         (("rdi", "vaddr", "u64"), ("rsi", "size", "usize"), ("rdx", "prot", "u32"),
@@ -2268,21 +2357,47 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdx", "mem_cap", "cptr"),),
         "PROCESS:W (unless proc is ORB_CAP_NONE)",
         ("Maps size bytes of fresh memory at vaddr with prot (ORB_PROT_*) in proc's address space "
-         "(ORB_CAP_NONE = own); returns the address, the new Memory cap in RDX (spec §5.1 #8).")),
+         "(ORB_CAP_NONE = own); returns the address, the new Memory cap in RDX (spec §5.1 #8)."),
+        (
+            (Errno.EINVAL, ("size is 0, over 1 GiB or not page-aligned, vaddr is not "
+                            "page-aligned, or prot is 0, has unknown bits or is W and X")),
+            (Errno.EBADF, ("proc names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a process")),
+            (Errno.ESTALE, "proc is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "proc lacks the W right"),
+            (Errno.EPERM, "proc has expired"),
+            (Errno.ENOENT, "the process proc names is gone"),
+            (Errno.EINVAL, ("vaddr is 0 and no free range of size is left, or [vaddr, vaddr + "
+                            "size) is outside the mapping area")),
+            (Errno.EEXIST, "the range overlaps a region of the address space"),
+            (Errno.ENOMEM, ("no region slot, frame or page table is left, or the process's memory "
+                            "limit would be passed")),
+        )),
     0x21: SyscallInfo(
         0x21, "mem_unmap",
         (("rdi", "vaddr", "u64"), ("rsi", "size", "usize")),
         "void",
         (),
         "",
-        "Unmaps [vaddr, vaddr + size) of the caller's address space."),
+        "Unmaps [vaddr, vaddr + size) of the caller's address space.",
+        (
+            (Errno.ENOENT, "no region starts at vaddr"),
+            (Errno.EINVAL, "the region at vaddr was not made by mem_map, or its size is not size"),
+        )),
     0x22: SyscallInfo(
         0x22, "mem_protect",
         (("rdi", "vaddr", "u64"), ("rsi", "size", "usize"), ("rdx", "prot", "u32")),
         "void",
         (),
         "",
-        "Changes the protection of [vaddr, vaddr + size) to prot."),
+        "Changes the protection of [vaddr, vaddr + size) to prot.",
+        (
+            (Errno.EINVAL, ("size is 0, vaddr or size is not page-aligned, or prot is 0, has "
+                            "unknown bits or is W and X")),
+            (Errno.ENOENT, "no region contains vaddr"),
+            (Errno.EINVAL, "that region was not made by mem_map, or the range runs past its end"),
+            (Errno.EPERM, "prot adds a right the region was not mapped with"),
+        )),
     0x30: SyscallInfo(
         0x30, "cap_grant",
         (("rdi", "slot", "cptr"), ("rsi", "to_pid", "u32"), ("rdx", "rights", "u8")),
@@ -2290,7 +2405,17 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "any:G",
         ("Copies the cap into process to_pid with rights attenuated to rights; returns the handle "
-         "in the target.")),
+         "in the target."),
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "slot lacks the GRANT right"),
+            (Errno.EPERM, "slot has expired"),
+            (Errno.EINVAL, "rights has bits that are no right"),
+            (Errno.ENOENT, "no process to_pid is alive"),
+            (Errno.ENOMEM, ("the target's CSpace is full or at its max_caps, or the derivation is "
+                            "32 deep")),
+        )),
     0x31: SyscallInfo(
         0x31, "cap_revoke",
         (("rdi", "slot", "cptr"),),
@@ -2298,21 +2423,36 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "any:G",
         ("Removes capabilities derived from this one (not the cap itself), at most 64 per call: "
-         "returns 0 when none is left, else how many this call removed (call again).")),
+         "returns 0 when none is left, else how many this call removed (call again)."),
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "slot lacks the GRANT right"),
+            (Errno.EPERM, "slot has expired"),
+        )),
     0x32: SyscallInfo(
         0x32, "cap_delete",
         (("rdi", "slot", "cptr"),),
         "void",
         (),
         "",
-        "Empties the slot."),
+        "Empties the slot.",
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+        )),
     0x33: SyscallInfo(
         0x33, "cap_inspect",
         (("rdi", "slot", "cptr"), ("rsi", "buf", "ptr")),
         "void",
         (),
         "",
-        "Writes the slot's cap_info record to buf."),
+        "Writes the slot's cap_info record to buf.",
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EINVAL, "buf is not writable user memory for a cap_info record"),
+        )),
     0x34: SyscallInfo(
         0x34, "cap_derive",
         (("rdi", "slot", "cptr"), ("rsi", "rights", "u8"), ("rdx", "badge", "u64"),
@@ -2320,15 +2460,29 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "cptr",
         (),
         "",
-        ("Makes a copy in the caller's space with fewer rights, a badge and an expiry (0 = never); "
-         "returns its handle.")),
+        ("Makes a copy in the caller's space with fewer rights, a badge and an expiry (0 = "
+         "never); returns its handle."),
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "slot has expired"),
+            (Errno.EINVAL, "rights has bits that are no right"),
+            (Errno.EPERM, "rights has a right the capability lacks"),
+            (Errno.EPERM, "badge is not 0 and differs from the badge already set"),
+            (Errno.ENOMEM, ("the caller's CSpace is full or at its max_caps, or the derivation is "
+                            "32 deep")),
+        )),
     0x35: SyscallInfo(
         0x35, "endpoint_create",
         (),
         "u64",
         (),
         "",
-        "Creates an endpoint; returns (endpoint id << 32) | handle."),
+        "Creates an endpoint; returns (endpoint id << 32) | handle.",
+        (
+            (Errno.ENOMEM, ("the kernel's endpoint table is full, or the caller's CSpace is full "
+                            "or at its max_caps")),
+        )),
     0x36: SyscallInfo(
         0x36, "endpoint_destroy",
         (("rdi", "ep", "cptr"),),
@@ -2336,28 +2490,56 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "ENDPOINT (owner)",
         ("Destroys an endpoint the caller owns; queued messages are dropped and blocked threads "
-         "get -EDEAD.")),
+         "get -EDEAD."),
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EPERM, "the caller's process does not own the endpoint"),
+        )),
     0x37: SyscallInfo(
         0x37, "cap_copy",
         (("rdi", "slot", "cptr"),),
         "cptr",
         (),
         "",
-        "Copies the cap, same rights, into a free slot of the caller; returns its handle."),
+        "Copies the cap, same rights, into a free slot of the caller; returns its handle.",
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "slot has expired"),
+            (Errno.ENOMEM, ("the caller's CSpace is full or at its max_caps, or the derivation is "
+                            "32 deep")),
+        )),
     0x38: SyscallInfo(
         0x38, "cap_move",
         (("rdi", "slot", "cptr"), ("rsi", "to_pid", "u32")),
         "cptr",
         (),
         "any:G",
-        "Moves the cap to process to_pid, emptying the slot; returns the handle in the target."),
+        "Moves the cap to process to_pid, emptying the slot; returns the handle in the target.",
+        (
+            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "slot lacks the GRANT right"),
+            (Errno.EPERM, "slot has expired"),
+            (Errno.ENOENT, "no process to_pid is alive"),
+            (Errno.EINVAL, "to_pid is the caller's own process"),
+            (Errno.ENOMEM, ("the target's CSpace is full or at its max_caps (the capability stays "
+                            "where it was)")),
+        )),
     0x39: SyscallInfo(
         0x39, "notification_create",
         (),
         "cptr",
         (),
         "",
-        "Creates a notification object; returns its handle."),
+        "Creates a notification object; returns its handle.",
+        (
+            (Errno.ENOMEM, ("the kernel's notification table is full, or the caller's CSpace is "
+                            "full or at its max_caps")),
+        )),
     0x3A: SyscallInfo(
         0x3A, "endpoint_limit",
         (("rdi", "ep", "cptr"), ("rsi", "max_depth", "u32")),
@@ -2365,7 +2547,15 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "ENDPOINT (owner)",
         ("Caps how many messages may queue on an endpoint the caller owns (1-256; 0 = the default "
-         "256): a supervisor's limit on a child's IPC queue (spec §4.1).")),
+         "256): a supervisor's limit on a child's IPC queue (spec §4.1)."),
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EPERM, "the caller's process does not own the endpoint"),
+            (Errno.EINVAL, "max_depth is over 256"),
+        )),
     0x40: SyscallInfo(
         0x40, "endpoint_send",
         (("rdi", "ep", "cptr"), ("rsi", "info", "msginfo"), ("rdx", "mr0", "u64"),
@@ -2373,7 +2563,22 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "void",
         (),
         "ENDPOINT:W",
-        "Queues a message; never blocks (-EAGAIN when the queue is full)."),
+        "Queues a message; never blocks (-EAGAIN when the queue is full).",
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep lacks the W right"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EINVAL, "info has reserved bits set, len over 4096 or ncaps over 8"),
+            (Errno.EBADF, "a handle in the IPC buffer's send_caps names no capability"),
+            (Errno.ESTALE, "a handle in send_caps is stale"),
+            (Errno.EPERM, "a capability in send_caps lacks GRANT or has expired"),
+            (Errno.EINVAL, "send_caps names the same capability twice"),
+            (Errno.EAGAIN, ("no receiver waits and the endpoint's queue is at its limit, or the "
+                            "kernel's message pool is empty")),
+            (Errno.ENOMEM, "no frame is left for a long payload or the capabilities"),
+        )),
     0x41: SyscallInfo(
         0x41, "endpoint_receive",
         (("rdi", "ep", "cptr"),),
@@ -2381,7 +2586,15 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdi", "badge", "u64"), ("rsi", "sender", "u64"), ("rdx", "mr0", "u64"),
          ("r10", "mr1", "u64"), ("r8", "mr2", "u64"), ("r9", "mr3", "u64")),
         "ENDPOINT:R",
-        "Takes the next message without blocking (-EAGAIN if none); returns its msginfo."),
+        "Takes the next message without blocking (-EAGAIN if none); returns its msginfo.",
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep lacks the R right"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EAGAIN, "no message is queued"),
+        )),
     0x42: SyscallInfo(
         0x42, "endpoint_call",
         (("rdi", "ep", "cptr"), ("rsi", "info", "msginfo"), ("rdx", "mr0", "u64"),
@@ -2390,7 +2603,22 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdi", "badge", "u64"), ("rsi", "sender", "u64"), ("rdx", "mr0", "u64"),
          ("r10", "mr1", "u64"), ("r8", "mr2", "u64"), ("r9", "mr3", "u64")),
         "ENDPOINT:W",
-        "Sends with a one-shot reply cap and blocks for the reply; returns the reply's msginfo."),
+        "Sends with a one-shot reply cap and blocks for the reply; returns the reply's msginfo.",
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep lacks the W right"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EINVAL, "info has reserved bits set, len over 4096 or ncaps over 8"),
+            (Errno.EBADF, "a handle in the IPC buffer's send_caps names no capability"),
+            (Errno.ESTALE, "a handle in send_caps is stale"),
+            (Errno.EPERM, "a capability in send_caps lacks GRANT or has expired"),
+            (Errno.EINVAL, "send_caps names the same capability twice"),
+            (Errno.EAGAIN, "no receiver waits and the endpoint's queue is at its limit"),
+            (Errno.EDEAD, "the endpoint was destroyed while the call waited in its queue"),
+            (Errno.EDEAD, "the receiver died, or took another call, before replying"),
+        )),
     0x43: SyscallInfo(
         0x43, "endpoint_reply",
         (("rdi", "_unused", "u64"), ("rsi", "info", "msginfo"), ("rdx", "mr0", "u64"),
@@ -2398,7 +2626,16 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "void",
         (),
         "",
-        "Replies on the one-shot reply cap the thread's last receive gave it."),
+        "Replies on the one-shot reply cap the thread's last receive gave it.",
+        (
+            (Errno.ENOENT, ("the thread holds no reply capability (no call received, already "
+                            "replied, or the caller is gone)")),
+            (Errno.EINVAL, "info has reserved bits set, len over 4096 or ncaps over 8"),
+            (Errno.EBADF, "a handle in the IPC buffer's send_caps names no capability"),
+            (Errno.ESTALE, "a handle in send_caps is stale"),
+            (Errno.EPERM, "a capability in send_caps lacks GRANT or has expired"),
+            (Errno.EINVAL, "send_caps names the same capability twice"),
+        )),
     0x45: SyscallInfo(
         0x45, "endpoint_receive_wait",
         (("rdi", "ep", "cptr"), ("rsi", "timeout_ns", "u64")),
@@ -2406,7 +2643,16 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdi", "badge", "u64"), ("rsi", "sender", "u64"), ("rdx", "mr0", "u64"),
          ("r10", "mr1", "u64"), ("r8", "mr2", "u64"), ("r9", "mr3", "u64")),
         "ENDPOINT:R",
-        "Blocks until a message arrives (-ETIMEDOUT after timeout_ns; 0 = forever)."),
+        "Blocks until a message arrives (-ETIMEDOUT after timeout_ns; 0 = forever).",
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep lacks the R right"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.ETIMEDOUT, "timeout_ns passed with no message"),
+            (Errno.EDEAD, "the endpoint was destroyed while the thread waited"),
+        )),
     0x46: SyscallInfo(
         0x46, "endpoint_reply_recv",
         (("rdi", "ep", "cptr"), ("rsi", "info", "msginfo"), ("rdx", "mr0", "u64"),
@@ -2415,99 +2661,213 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdi", "badge", "u64"), ("rsi", "sender", "u64"), ("rdx", "mr0", "u64"),
          ("r10", "mr1", "u64"), ("r8", "mr2", "u64"), ("r9", "mr3", "u64")),
         "ENDPOINT:R",
-        "Replies to the last caller, then blocks receiving on ep (the server loop)."),
+        "Replies to the last caller, then blocks receiving on ep (the server loop).",
+        (
+            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than an endpoint")),
+            (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ep lacks the R right"),
+            (Errno.EPERM, "ep has expired"),
+            (Errno.EINVAL, ("a reply is owed and info has reserved bits set, len over 4096 or "
+                            "ncaps over 8")),
+            (Errno.EBADF, "a reply is owed and a handle in send_caps names no capability"),
+            (Errno.ESTALE, "a reply is owed and a handle in send_caps is stale"),
+            (Errno.EPERM, ("a reply is owed and a capability in send_caps lacks GRANT or has "
+                           "expired")),
+            (Errno.EINVAL, "a reply is owed and send_caps names the same capability twice"),
+            (Errno.EDEAD, "the endpoint was destroyed while the thread waited"),
+        )),
     0x47: SyscallInfo(
         0x47, "notification_signal",
         (("rdi", "ntfn", "cptr"), ("rsi", "bits", "u64")),
         "void",
         (),
         "NOTIFICATION:W",
-        "ORs bits into the notification word and wakes a waiter; bit 63 is reserved."),
+        "ORs bits into the notification word and wakes a waiter; bit 63 is reserved.",
+        (
+            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a notification")),
+            (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ntfn lacks the W right"),
+            (Errno.EPERM, "ntfn has expired"),
+            (Errno.EINVAL, "bits has bit 63 set"),
+        )),
     0x48: SyscallInfo(
         0x48, "notification_wait",
         (("rdi", "ntfn", "cptr"), ("rsi", "timeout_ns", "u64")),
         "u64",
         (),
         "NOTIFICATION:R",
-        ("Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT after timeout_ns; 0 "
-         "= forever).")),
+        ("Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT after timeout_ns; "
+         "0 = forever)."),
+        (
+            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a notification")),
+            (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ntfn lacks the R right"),
+            (Errno.EPERM, "ntfn has expired"),
+            (Errno.ETIMEDOUT, "timeout_ns passed with no bit set"),
+            (Errno.EDEAD, "the notification was destroyed while the thread waited"),
+        )),
     0x49: SyscallInfo(
         0x49, "notification_poll",
         (("rdi", "ntfn", "cptr"),),
         "u64",
         (),
         "NOTIFICATION:R",
-        "Returns and clears the word without blocking (0 if no bits are set)."),
+        "Returns and clears the word without blocking (0 if no bits are set).",
+        (
+            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a notification")),
+            (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ntfn lacks the R right"),
+            (Errno.EPERM, "ntfn has expired"),
+        )),
     0x50: SyscallInfo(
         0x50, "irq_register",
         (("rdi", "irq", "u32"), ("rsi", "ntfn", "cptr"), ("rdx", "irq_cap", "cptr")),
         "void",
         (),
         "IRQ:W, NOTIFICATION:W",
-        "Signals ntfn each time IRQ line irq fires; irq_cap names the line (spec §5.1 #10)."),
+        "Signals ntfn each time IRQ line irq fires; irq_cap names the line (spec §5.1 #10).",
+        (
+            (Errno.EBADF, ("irq_cap names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an IRQ line")),
+            (Errno.ESTALE, "irq_cap is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "irq_cap lacks the W right"),
+            (Errno.EPERM, "irq_cap has expired"),
+            (Errno.EPERM, "irq_cap names a line other than irq"),
+            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a notification")),
+            (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ntfn lacks the W right"),
+            (Errno.EPERM, "ntfn has expired"),
+            (Errno.EINVAL, "irq is not a line of the I/O APIC (0-23)"),
+            (Errno.EBUSY, "irq is already registered, or ntfn already has a line"),
+        )),
     0x51: SyscallInfo(
         0x51, "irq_ack",
         (("rdi", "irq", "u32"),),
         "void",
         (),
         "(registered owner)",
-        "Acknowledges irq so that it can fire again."),
+        "Acknowledges irq so that it can fire again.",
+        (
+            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EPERM, "another process registered irq"),
+        )),
     0x52: SyscallInfo(
         0x52, "irq_mask",
         (("rdi", "irq", "u32"),),
         "void",
         (),
         "(registered owner)",
-        "Masks irq."),
+        "Masks irq.",
+        (
+            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EPERM, "another process registered irq"),
+        )),
     0x53: SyscallInfo(
         0x53, "irq_unmask",
         (("rdi", "irq", "u32"),),
         "void",
         (),
         "(registered owner)",
-        "Unmasks irq."),
+        "Unmasks irq.",
+        (
+            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EPERM, "another process registered irq"),
+        )),
     0x60: SyscallInfo(
         0x60, "io_in8",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32")),
         "u8",
         (),
         "IOPORT:R",
-        "Reads a byte from port base + offset."),
+        "Reads a byte from port base + offset.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the R right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0x61: SyscallInfo(
         0x61, "io_in16",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32")),
         "u16",
         (),
         "IOPORT:R",
-        "Reads a word from port base + offset."),
+        "Reads a word from port base + offset.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the R right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0x62: SyscallInfo(
         0x62, "io_in32",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32")),
         "u32",
         (),
         "IOPORT:R",
-        "Reads a dword from port base + offset."),
+        "Reads a dword from port base + offset.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the R right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0x63: SyscallInfo(
         0x63, "io_out8",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32"), ("rdx", "value", "u32")),
         "void",
         (),
         "IOPORT:W",
-        "Writes the low byte of value to the port."),
+        "Writes the low byte of value to the port.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the W right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0x64: SyscallInfo(
         0x64, "io_out16",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32"), ("rdx", "value", "u32")),
         "void",
         (),
         "IOPORT:W",
-        "Writes the low word of value to the port."),
+        "Writes the low word of value to the port.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the W right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0x65: SyscallInfo(
         0x65, "io_out32",
         (("rdi", "port", "cptr"), ("rsi", "offset", "u32"), ("rdx", "value", "u32")),
         "void",
         (),
         "IOPORT:W",
-        "Writes value to the port."),
+        "Writes value to the port.",
+        (
+            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than an I/O port range")),
+            (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "port lacks the W right"),
+            (Errno.EPERM, "port has expired"),
+            (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
     0xF0: SyscallInfo(
         0xF0, "axiom_syslog_read",
         (("rdi", "cap", "cptr"), ("rsi", "buf", "ptr"), ("rdx", "len", "usize"),
@@ -2516,7 +2876,15 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "AXIOM:R",
         ("Copies whole SysLog records from sequence number from_seq into buf; returns the bytes "
-         "written.")),
+         "written."),
+        (
+            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than the Axiom logs")),
+            (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "cap lacks the R right"),
+            (Errno.EPERM, "cap has expired"),
+            (Errno.EINVAL, "buf is not writable user memory for the records that fit in len"),
+        )),
     0xF1: SyscallInfo(
         0xF1, "axiom_commits_read",
         (("rdi", "cap", "cptr"), ("rsi", "buf", "ptr"), ("rdx", "len", "usize"),
@@ -2525,5 +2893,18 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (),
         "AXIOM:R",
         ("Copies whole CommitLog entries from sequence number from_seq into buf in the canonical "
-         "encoding; returns the bytes written.")),
+         "encoding; returns the bytes written."),
+        (
+            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than the Axiom logs")),
+            (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "cap lacks the R right"),
+            (Errno.EPERM, "cap has expired"),
+            (Errno.EINVAL, "buf is not writable user memory for the entries that fit in len"),
+        )),
 }
+
+
+# Syscall number -> the error codes it may return (an unknown number: ENOSYS).
+SYSCALL_ERRORS: dict[int, frozenset[Errno]] = {
+    n: info.error_codes for n, info in SYSCALLS.items()}

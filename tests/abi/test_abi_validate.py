@@ -14,6 +14,7 @@ from orbital_build.abi.model import (
     Arg,
     Bitfield,
     Constant,
+    ErrorCase,
     ErrorCode,
     Field,
     Message,
@@ -160,6 +161,26 @@ CASES: list[tuple[str, Mutation, str]] = [
      lambda a: _syscall(a, result="noreturn", outs=(Out("rdx", "v", "u64"),)),
      "syscall ping: a noreturn syscall cannot have output registers"),
     ("missing doc", lambda a: _syscall(a, doc=" "), "syscall ping: needs a doc line"),
+    # syscall errors
+    ("errors not declared", lambda a: _syscall(a, errors=None),
+     ("syscall ping: declares no errors; list each error it may return with its condition, "
+      "or errors=() if it cannot fail")),
+    ("unknown error code", lambda a: _syscall(a, errors=(ErrorCase("ENOPE", "never"),)),
+     "syscall ping: error ENOPE: unknown error code"),
+    ("error without a condition", lambda a: _syscall(a, errors=(ErrorCase("EINVAL", " "),)),
+     "syscall ping: error EINVAL: the condition must be one printable line, got ' '"),
+    ("error condition over two lines",
+     lambda a: _syscall(a, errors=(ErrorCase("EINVAL", "bad\nlen"),)),
+     "syscall ping: error EINVAL: the condition must be one printable line, got 'bad\\nlen'"),
+    ("error condition listed twice",
+     lambda a: _syscall(a, errors=(ErrorCase("EINVAL", "bad"), ErrorCase("EINVAL", "bad"))),
+     "syscall ping: error EINVAL: condition 'bad' listed twice"),
+    ("noreturn with errors",
+     lambda a: _syscall(a, result="noreturn", errors=(ErrorCase("EINVAL", "bad"),)),
+     "syscall ping: a noreturn syscall cannot return an error"),
+    ("syscalls without ENOSYS",
+     lambda a: replace(a, errors=tuple(e for e in a.errors if e.name != "ENOSYS")),
+     "syscalls need the error code ENOSYS (what an unknown number returns)"),
     # bitfields
     ("overlapping bitfield", lambda a: _bitfield(a, fields=(Field("a", 0, 8), Field("b", 4, 8))),
      "bitfield flags: field b overlaps field a at bit 4"),
@@ -294,6 +315,24 @@ CASES: list[tuple[str, Mutation, str]] = [
 
 def test_mini_fixture_is_valid(mini: Abi) -> None:
     assert validate(mini) is mini
+
+
+def test_an_infallible_syscall_declares_an_empty_list(mini: Abi) -> None:
+    validate(_syscall(mini, errors=()))
+
+
+def test_every_real_syscall_declares_its_errors() -> None:
+    """The list the emulator tests and the fuzzer hold the kernel to: every syscall has
+    one, and only calls that truly cannot fail have an empty one."""
+    abi = load_abi()
+    listed = {sc.name: sc.error_codes for sc in abi.syscalls}
+    print("\n".join(f"{n}: {', '.join(c) or '(cannot fail)'}" for n, c in listed.items()))
+    infallible = {n for n, codes in listed.items() if not codes}
+    assert infallible == {"nop", "clock_get", "process_self", "exit", "yield", "sleep",
+                          "thread_exit"}
+    for sc in abi.syscalls:
+        if any(a.ctype == "cptr" and not a.reserved for a in sc.args):
+            assert {"EBADF", "ESTALE"} <= set(sc.error_codes), sc.name
 
 
 def test_real_definitions_are_valid() -> None:

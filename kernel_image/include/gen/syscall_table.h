@@ -26,86 +26,194 @@ struct syscall_frame;
 /* The type every dispatch table entry has. */
 typedef long syscall_invoke_t(const uint64_t a[6], struct syscall_frame *f);
 
-/* 0x00 nop (NOP): Does nothing; returns 0. */
+/* 0x00 nop (NOP): Does nothing; returns 0. Errors: none. */
 long sys_nop(void);
 
-/* 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log. */
+/*
+ * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log.
+ * Errors:
+ *   -ORB_EINVAL  len is over 4096
+ *   -ORB_EINVAL  [buf, buf + len) is not all user space, or its first 256 bytes are not readable
+ *                (later chunks cut the write short)
+ */
 long sys_debug_write(uint64_t buf, size_t len);
 
-/* 0x02 clock_get (SYS_GET_TIME): Nanoseconds since boot, the full u64 (spec §5.1 #12). */
+/*
+ * 0x02 clock_get (SYS_GET_TIME): Nanoseconds since boot, the full u64 (spec §5.1 #12). Errors:
+ * none.
+ */
 long sys_clock_get(void);
 
-/* 0x03 process_self (SYS_GET_PID): The caller's PID. */
+/* 0x03 process_self (SYS_GET_PID): The caller's PID. Errors: none. */
 long sys_process_self(void);
 
 /*
  * 0x04 cap_list (SYS_LIST_CAPS): Fills buf with cap_info records, one per occupied slot, as many as
  * fit; returns the number of occupied slots.
+ * Errors:
+ *   -ORB_EINVAL  a record that fits in len does not fit in writable user memory at buf
  */
 long sys_cap_list(uint64_t buf, size_t len);
 
 /*
  * 0x05 process_list (SYS_LIST_PROCS): Fills buf with proc_entry records, as many as fit; returns
  * the number of processes.
+ * Errors:
+ *   -ORB_EINVAL  a record that fits in len does not fit in writable user memory at buf
  */
 long sys_process_list(uint64_t buf, size_t len);
 
-/* 0x08 system_info: Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller. */
+/*
+ * 0x08 system_info: Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller.
+ * Errors:
+ *   -ORB_EOVERFLOW  len is smaller than a sys_info record
+ *   -ORB_EINVAL     buf is not writable user memory for the record
+ */
 long sys_system_info(uint64_t buf, size_t len);
 
 /*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
+ * Errors:
+ *   -ORB_EINVAL  priority is over 255
+ *   -ORB_EPERM   priority is more urgent (lower) than the caller's
+ *   -ORB_EINVAL  entry is not in executable user memory of the process
+ *   -ORB_EINVAL  stack is not 0 and not a user-space address
+ *   -ORB_ENOMEM  the process has 64 threads, or no memory is left for the thread, its IPC buffer or
+ *                its stack
  */
 long sys_thread_create(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority);
 
-/* 0x11 exit (SYS_EXIT): Ends the whole process with code. */
+/* 0x11 exit (SYS_EXIT): Ends the whole process with code. Errors: none. */
 long sys_exit(int32_t code);
 
-/* 0x12 yield (SYS_YIELD): Gives up the rest of the time slice. */
+/* 0x12 yield (SYS_YIELD): Gives up the rest of the time slice. Errors: none. */
 long sys_yield(void);
 
-/* 0x13 sleep (SYS_SLEEP): Blocks for at least ns nanoseconds (one u64, spec §5.1 #12). */
+/*
+ * 0x13 sleep (SYS_SLEEP): Blocks for at least ns nanoseconds (one u64, spec §5.1 #12). Errors:
+ * none.
+ */
 long sys_sleep(uint64_t ns);
 
 /*
  * 0x14 thread_join (SYS_THREAD_JOIN): Waits for thread tid of the caller's process to exit; its
  * exit code comes back in RDX so that it cannot be mistaken for an error.
+ * Errors:
+ *   -ORB_ENOENT  the caller's process has no thread tid (never, or already joined)
+ *   -ORB_EINVAL  tid is the calling thread
+ *   -ORB_EBUSY   another thread is already joining tid
  */
 long sys_thread_join(uint64_t tid, struct syscall_frame *f);
 
 /*
  * 0x15 process_spawn (SYS_SPAWN): Creates a process from a spawn spec in the canonical encoding
  * (spec §5.9); returns its PID. Rights: PROCESS:W (object 0).
+ * Errors:
+ *   -ORB_EINVAL  len is not the size of a spawn_spec, or spec is not readable user memory
+ *   -ORB_EBADF   spec.proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  spec.proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   spec.proc lacks the W right
+ *   -ORB_EPERM   spec.proc has expired
+ *   -ORB_EPERM   spec.proc is a Process capability for one process, not the root one (object 0)
+ *   -ORB_EINVAL  spec.name or spec.image is empty where needed, unterminated or not printable
+ *                ASCII, or ncaps is over 16
+ *   -ORB_EPERM   spec.priority is more urgent than the caller's
+ *   -ORB_EINVAL  caps_addr is not readable user memory for ncaps records
+ *   -ORB_EBADF   a spawn_cap's src names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  a spawn_cap's src is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   a spawn_cap's src lacks the GRANT right
+ *   -ORB_EPERM   a spawn_cap's src has expired
+ *   -ORB_EPERM   a spawn_cap asks for rights its src does not have
+ *   -ORB_EINVAL  a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256
+ *   -ORB_EBADF   spec.exit_notify names no capability (slot 256 or above, or an empty slot), or one
+ *                to something other than an endpoint
+ *   -ORB_ESTALE  spec.exit_notify is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   spec.exit_notify lacks the W right
+ *   -ORB_EPERM   spec.exit_notify has expired
+ *   -ORB_ENOENT  spec.image names no program in the boot archive
+ *   -ORB_EINVAL  the inline image is empty, over 4 MiB or not in user memory
+ *   -ORB_EINVAL  the ELF image is refused, or its segments cannot be loaded
+ *   -ORB_ENOMEM  no memory, process slot or thread is left for the child or a copy of its image
+ *   -ORB_ENOMEM  the child's CSpace cannot take an initial capability (full, max_caps, or
+ *                derivation depth 32)
+ *   -ORB_EEXIST  two spawn_caps name the same dst slot
  */
 long sys_process_spawn(uint64_t spec, size_t len);
 
 /*
  * 0x16 process_kill (SYS_KILL): Kills process pid; proc is a Process cap for pid or the root one
  * (spec §5.9). Rights: PROCESS:W.
+ * Errors:
+ *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   proc lacks the W right
+ *   -ORB_EPERM   proc has expired
+ *   -ORB_ENOENT  proc is the root capability and no process pid is alive
+ *   -ORB_ENOENT  the process proc names is gone
+ *   -ORB_EPERM   proc names a process other than pid
  */
 long sys_process_kill(orb_cptr_t proc, uint32_t pid);
 
-/* 0x17 thread_exit: Ends the calling thread; the process ends with its last thread. */
+/*
+ * 0x17 thread_exit: Ends the calling thread; the process ends with its last thread. Errors: none.
+ */
 long sys_thread_exit(int32_t code);
 
 /*
  * 0x20 mem_map (SYS_MMAP): Maps size bytes of fresh memory at vaddr with prot (ORB_PROT_*) in
  * proc's address space (ORB_CAP_NONE = own); returns the address, the new Memory cap in RDX (spec
  * §5.1 #8). Rights: PROCESS:W (unless proc is ORB_CAP_NONE).
+ * Errors:
+ *   -ORB_EINVAL  size is 0, over 1 GiB or not page-aligned, vaddr is not page-aligned, or prot is
+ *                0, has unknown bits or is W and X
+ *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   proc lacks the W right
+ *   -ORB_EPERM   proc has expired
+ *   -ORB_ENOENT  the process proc names is gone
+ *   -ORB_EINVAL  vaddr is 0 and no free range of size is left, or [vaddr, vaddr + size) is outside
+ *                the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot, frame or page table is left, or the process's memory limit would
+ *                be passed
  */
 long sys_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
                  struct syscall_frame *f);
 
-/* 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space. */
+/*
+ * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space.
+ * Errors:
+ *   -ORB_ENOENT  no region starts at vaddr
+ *   -ORB_EINVAL  the region at vaddr was not made by mem_map, or its size is not size
+ */
 long sys_mem_unmap(uint64_t vaddr, size_t size);
 
-/* 0x22 mem_protect (SYS_MPROTECT): Changes the protection of [vaddr, vaddr + size) to prot. */
+/*
+ * 0x22 mem_protect (SYS_MPROTECT): Changes the protection of [vaddr, vaddr + size) to prot.
+ * Errors:
+ *   -ORB_EINVAL  size is 0, vaddr or size is not page-aligned, or prot is 0, has unknown bits or is
+ *                W and X
+ *   -ORB_ENOENT  no region contains vaddr
+ *   -ORB_EINVAL  that region was not made by mem_map, or the range runs past its end
+ *   -ORB_EPERM   prot adds a right the region was not mapped with
+ */
 long sys_mem_protect(uint64_t vaddr, size_t size, uint32_t prot);
 
 /*
  * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into process to_pid with rights attenuated to
  * rights; returns the handle in the target. Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_EINVAL  rights has bits that are no right
+ *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 long sys_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights);
 
@@ -113,56 +221,128 @@ long sys_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights);
  * 0x31 cap_revoke (SYS_CAP_REVOKE): Removes capabilities derived from this one (not the cap
  * itself), at most 64 per call: returns 0 when none is left, else how many this call removed (call
  * again). Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
  */
 long sys_cap_revoke(orb_cptr_t slot);
 
-/* 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot. */
+/*
+ * 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ */
 long sys_cap_delete(orb_cptr_t slot);
 
-/* 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf. */
+/*
+ * 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EINVAL  buf is not writable user memory for a cap_info record
+ */
 long sys_cap_inspect(orb_cptr_t slot, uint64_t buf);
 
 /*
  * 0x34 cap_derive (SYS_CAP_DERIVE): Makes a copy in the caller's space with fewer rights, a badge
  * and an expiry (0 = never); returns its handle.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_EINVAL  rights has bits that are no right
+ *   -ORB_EPERM   rights has a right the capability lacks
+ *   -ORB_EPERM   badge is not 0 and differs from the badge already set
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 long sys_cap_derive(orb_cptr_t slot, uint8_t rights, uint64_t badge, uint64_t expires_at);
 
 /*
  * 0x35 endpoint_create (SYS_EP_CREATE): Creates an endpoint; returns (endpoint id << 32) | handle.
+ * Errors:
+ *   -ORB_ENOMEM  the kernel's endpoint table is full, or the caller's CSpace is full or at its
+ *                max_caps
  */
 long sys_endpoint_create(void);
 
 /*
  * 0x36 endpoint_destroy (SYS_EP_DESTROY): Destroys an endpoint the caller owns; queued messages are
  * dropped and blocked threads get -EDEAD. Rights: ENDPOINT (owner).
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EPERM   the caller's process does not own the endpoint
  */
 long sys_endpoint_destroy(orb_cptr_t ep);
 
 /*
  * 0x37 cap_copy: Copies the cap, same rights, into a free slot of the caller; returns its handle.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 long sys_cap_copy(orb_cptr_t slot);
 
 /*
  * 0x38 cap_move: Moves the cap to process to_pid, emptying the slot; returns the handle in the
  * target. Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_EINVAL  to_pid is the caller's own process
+ *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps (the capability stays where it was)
  */
 long sys_cap_move(orb_cptr_t slot, uint32_t to_pid);
 
-/* 0x39 notification_create: Creates a notification object; returns its handle. */
+/*
+ * 0x39 notification_create: Creates a notification object; returns its handle.
+ * Errors:
+ *   -ORB_ENOMEM  the kernel's notification table is full, or the caller's CSpace is full or at its
+ *                max_caps
+ */
 long sys_notification_create(void);
 
 /*
  * 0x3A endpoint_limit: Caps how many messages may queue on an endpoint the caller owns (1-256; 0 =
  * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
  * (owner).
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EPERM   the caller's process does not own the endpoint
+ *   -ORB_EINVAL  max_depth is over 256
  */
 long sys_endpoint_limit(orb_cptr_t ep, uint32_t max_depth);
 
 /*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the W right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
+ *   -ORB_EAGAIN  no receiver waits and the endpoint's queue is at its limit, or the kernel's
+ *                message pool is empty
+ *   -ORB_ENOMEM  no frame is left for a long payload or the capabilities
  */
 long sys_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2,
                        uint64_t mr3);
@@ -170,12 +350,33 @@ long sys_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t
 /*
  * 0x41 endpoint_receive (SYS_RECEIVE): Takes the next message without blocking (-EAGAIN if none);
  * returns its msginfo. Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the R right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EAGAIN  no message is queued
  */
 long sys_endpoint_receive(orb_cptr_t ep, struct syscall_frame *f);
 
 /*
  * 0x42 endpoint_call (SYS_CALL): Sends with a one-shot reply cap and blocks for the reply; returns
  * the reply's msginfo. Rights: ENDPOINT:W.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the W right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
+ *   -ORB_EAGAIN  no receiver waits and the endpoint's queue is at its limit
+ *   -ORB_EDEAD   the endpoint was destroyed while the call waited in its queue
+ *   -ORB_EDEAD   the receiver died, or took another call, before replying
  */
 long sys_endpoint_call(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2,
                        uint64_t mr3, struct syscall_frame *f);
@@ -183,6 +384,14 @@ long sys_endpoint_call(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t
 /*
  * 0x43 endpoint_reply (SYS_REPLY): Replies on the one-shot reply cap the thread's last receive gave
  * it.
+ * Errors:
+ *   -ORB_ENOENT  the thread holds no reply capability (no call received, already replied, or the
+ *                caller is gone)
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
  */
 long sys_endpoint_reply(uint64_t _unused, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
                         uint64_t mr2, uint64_t mr3);
@@ -190,12 +399,32 @@ long sys_endpoint_reply(uint64_t _unused, orb_msginfo_t info, uint64_t mr0, uint
 /*
  * 0x45 endpoint_receive_wait (SYS_RECV_WAIT): Blocks until a message arrives (-ETIMEDOUT after
  * timeout_ns; 0 = forever). Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF      ep names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than an endpoint
+ *   -ORB_ESTALE     ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      ep lacks the R right
+ *   -ORB_EPERM      ep has expired
+ *   -ORB_ETIMEDOUT  timeout_ns passed with no message
+ *   -ORB_EDEAD      the endpoint was destroyed while the thread waited
  */
 long sys_endpoint_receive_wait(orb_cptr_t ep, uint64_t timeout_ns, struct syscall_frame *f);
 
 /*
  * 0x46 endpoint_reply_recv: Replies to the last caller, then blocks receiving on ep (the server
  * loop). Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the R right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  a reply is owed and info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a reply is owed and a handle in send_caps names no capability
+ *   -ORB_ESTALE  a reply is owed and a handle in send_caps is stale
+ *   -ORB_EPERM   a reply is owed and a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  a reply is owed and send_caps names the same capability twice
+ *   -ORB_EDEAD   the endpoint was destroyed while the thread waited
  */
 long sys_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
                              uint64_t mr2, uint64_t mr3, struct syscall_frame *f);
@@ -203,66 +432,182 @@ long sys_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, ui
 /*
  * 0x47 notification_signal: ORs bits into the notification word and wakes a waiter; bit 63 is
  * reserved. Rights: NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  bits has bit 63 set
  */
 long sys_notification_signal(orb_cptr_t ntfn, uint64_t bits);
 
 /*
  * 0x48 notification_wait: Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT
  * after timeout_ns; 0 = forever). Rights: NOTIFICATION:R.
+ * Errors:
+ *   -ORB_EBADF      ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than a notification
+ *   -ORB_ESTALE     ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      ntfn lacks the R right
+ *   -ORB_EPERM      ntfn has expired
+ *   -ORB_ETIMEDOUT  timeout_ns passed with no bit set
+ *   -ORB_EDEAD      the notification was destroyed while the thread waited
  */
 long sys_notification_wait(orb_cptr_t ntfn, uint64_t timeout_ns);
 
 /*
  * 0x49 notification_poll: Returns and clears the word without blocking (0 if no bits are set).
  * Rights: NOTIFICATION:R.
+ * Errors:
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the R right
+ *   -ORB_EPERM   ntfn has expired
  */
 long sys_notification_poll(orb_cptr_t ntfn);
 
 /*
  * 0x50 irq_register (SYS_IRQ_REGISTER): Signals ntfn each time IRQ line irq fires; irq_cap names
  * the line (spec §5.1 #10). Rights: IRQ:W, NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   irq_cap names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an IRQ line
+ *   -ORB_ESTALE  irq_cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   irq_cap lacks the W right
+ *   -ORB_EPERM   irq_cap has expired
+ *   -ORB_EPERM   irq_cap names a line other than irq
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  irq is not a line of the I/O APIC (0-23)
+ *   -ORB_EBUSY   irq is already registered, or ntfn already has a line
  */
 long sys_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t irq_cap);
 
 /*
  * 0x51 irq_ack (SYS_IRQ_ACK): Acknowledges irq so that it can fire again. Rights: (registered
  * owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
  */
 long sys_irq_ack(uint32_t irq);
 
-/* 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner). */
+/*
+ * 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
+ */
 long sys_irq_mask(uint32_t irq);
 
-/* 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner). */
+/*
+ * 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
+ */
 long sys_irq_unmask(uint32_t irq);
 
-/* 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_in8(orb_cptr_t port, uint32_t offset);
 
-/* 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_in16(orb_cptr_t port, uint32_t offset);
 
-/* 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_in32(orb_cptr_t port, uint32_t offset);
 
-/* 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W. */
+/*
+ * 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_out8(orb_cptr_t port, uint32_t offset, uint32_t value);
 
-/* 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W. */
+/*
+ * 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value);
 
-/* 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W. */
+/*
+ * 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 long sys_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value);
 
 /*
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
+ * Errors:
+ *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than the Axiom logs
+ *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   cap lacks the R right
+ *   -ORB_EPERM   cap has expired
+ *   -ORB_EINVAL  buf is not writable user memory for the records that fit in len
  */
 long sys_axiom_syslog_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t from_seq);
 
 /*
  * 0xF1 axiom_commits_read: Copies whole CommitLog entries from sequence number from_seq into buf in
  * the canonical encoding; returns the bytes written. Rights: AXIOM:R.
+ * Errors:
+ *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than the Axiom logs
+ *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   cap lacks the R right
+ *   -ORB_EPERM   cap has expired
+ *   -ORB_EINVAL  buf is not writable user memory for the entries that fit in len
  */
 long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t from_seq);
 

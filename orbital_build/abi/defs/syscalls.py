@@ -2,14 +2,47 @@
 
 The kernel implements each entry as `sys_<name>`, user space calls `orb_<name>`. Rights
 are the capability checks the kernel makes, written `<object type>:<rights>`; "" = none.
+`errors` lists every error a call may return and when (validation refuses a syscall
+without the list; `errors=()` is a call that cannot fail). Read them off the handler and
+everything it calls, including results written when a blocked call is woken; the
+Unicorn tests and the syscall fuzzer fail on any error a call returns but does not list.
 """
 
 from __future__ import annotations
 
 from ..model import Arg as A
+from ..model import ErrorCase as E
 from ..model import Out, Syscall
 
 _NONE = ()
+
+
+def _slot(arg: str, obj: str = "") -> tuple[E, ...]:
+    """Finding the capability a handle names (cap_lookup_slot, and the first checks of
+    cap_lookup with `obj`, the object type in words, when the type matters)."""
+    other = f", or one to something other than {obj}" if obj else ""
+    return (E("EBADF", f"{arg} names no capability (slot 256 or above, or an empty "
+                       f"slot){other}"),
+            E("ESTALE", f"{arg} is stale: its slot was emptied since the handle was made"))
+
+
+def _cap(arg: str, obj: str = "", right: str = "") -> tuple[E, ...]:
+    """Looking a handle up with spec §1.7's checks (cap_lookup): slot, generation, type,
+    the right named, expiry."""
+    cases = _slot(arg, obj)
+    if right:
+        cases += (E("EPERM", f"{arg} lacks the {right} right"),)
+    return cases + (E("EPERM", f"{arg} has expired"),)
+
+
+# The capabilities a message carries (caps_check): all are checked before any moves.
+_SEND_CAPS = (
+    E("EBADF", "a handle in the IPC buffer's send_caps names no capability"),
+    E("ESTALE", "a handle in send_caps is stale"),
+    E("EPERM", "a capability in send_caps lacks GRANT or has expired"),
+    E("EINVAL", "send_caps names the same capability twice"),
+)
+_MSGINFO = E("EINVAL", "info has reserved bits set, len over 4096 or ncaps over 8")
 
 # IPC register convention: RDI endpoint, RSI msginfo, RDX R10 R8 R9 = mr0..mr3.
 _MRS = (A("mr0", "u64"), A("mr1", "u64"), A("mr2", "u64"), A("mr3", "u64"))
@@ -22,137 +55,279 @@ def _io(number: int, name: str, result: str, rights: str, doc: str, spec: str,
     args: tuple[A, ...] = (A("port", "cptr"), A("offset", "u32"))
     if value:
         args += (A("value", "u32"),)
-    return Syscall(name, number, args, result, _NONE, rights, doc, spec)
+    right = "W" if value else "R"
+    errors = _cap("port", "an I/O port range", right) + (
+        E("EINVAL", "offset, with the access width, reaches past the capability's range"),)
+    return Syscall(name, number, args, result, _NONE, rights, doc, spec, errors=errors)
+
+
+def _irq_control(number: int, name: str, doc: str, spec: str) -> Syscall:
+    return Syscall(name, number, (A("irq", "u32"),), "void", _NONE, "(registered owner)", doc,
+                   spec, errors=(E("EINVAL", "irq is not a line (0-23) bound by irq_register"),
+                                 E("EPERM", "another process registered irq")))
 
 
 SYSCALLS = (
     # --- 0x00-0x0F misc ---------------------------------------------------------------
-    Syscall("nop", 0x00, _NONE, "void", _NONE, "", "Does nothing; returns 0.", "NOP"),
+    Syscall("nop", 0x00, _NONE, "void", _NONE, "", "Does nothing; returns 0.", "NOP",
+            errors=()),
     Syscall("debug_write", 0x01, (A("buf", "ptr", const=True), A("len", "usize")), "void",
-            _NONE, "", "Writes len bytes to the kernel serial log.", "SYS_DEBUG"),
+            _NONE, "", "Writes len bytes to the kernel serial log.", "SYS_DEBUG",
+            errors=(E("EINVAL", "len is over 4096"),
+                    E("EINVAL", "[buf, buf + len) is not all user space, or its first 256 "
+                                "bytes are not readable (later chunks cut the write short)"))),
     Syscall("clock_get", 0x02, _NONE, "u64", _NONE, "",
-            "Nanoseconds since boot, the full u64 (spec §5.1 #12).", "SYS_GET_TIME"),
-    Syscall("process_self", 0x03, _NONE, "u32", _NONE, "", "The caller's PID.", "SYS_GET_PID"),
+            "Nanoseconds since boot, the full u64 (spec §5.1 #12).", "SYS_GET_TIME", errors=()),
+    Syscall("process_self", 0x03, _NONE, "u32", _NONE, "", "The caller's PID.", "SYS_GET_PID",
+            errors=()),
     Syscall("cap_list", 0x04, (A("buf", "ptr"), A("len", "usize")), "u32", _NONE, "",
             "Fills buf with cap_info records, one per occupied slot, as many as fit; "
-            "returns the number of occupied slots.", "SYS_LIST_CAPS"),
+            "returns the number of occupied slots.", "SYS_LIST_CAPS",
+            errors=(E("EINVAL", "a record that fits in len does not fit in writable user "
+                                "memory at buf"),)),
     Syscall("process_list", 0x05, (A("buf", "ptr"), A("len", "usize")), "u32", _NONE, "",
             "Fills buf with proc_entry records, as many as fit; returns the number of "
-            "processes.", "SYS_LIST_PROCS"),
+            "processes.", "SYS_LIST_PROCS",
+            errors=(E("EINVAL", "a record that fits in len does not fit in writable user "
+                                "memory at buf"),)),
     Syscall("system_info", 0x08, (A("buf", "ptr"), A("len", "usize")), "usize", _NONE, "",
-            "Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller."),
+            "Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller.",
+            errors=(E("EOVERFLOW", "len is smaller than a sys_info record"),
+                    E("EINVAL", "buf is not writable user memory for the record"))),
     # --- 0x10-0x1F threads and processes --------------------------------------------------
     Syscall("thread_create", 0x10, (A("entry", "ptr"), A("stack", "ptr"), A("arg", "u64"),
                                     A("priority", "u32")), "u64", _NONE, "",
             "Starts a thread in the caller's process at entry(arg) on stack; returns its "
-            "TID.", "SYS_THREAD_CREATE"),
+            "TID.", "SYS_THREAD_CREATE",
+            errors=(E("EINVAL", "priority is over 255"),
+                    E("EPERM", "priority is more urgent (lower) than the caller's"),
+                    E("EINVAL", "entry is not in executable user memory of the process"),
+                    E("EINVAL", "stack is not 0 and not a user-space address"),
+                    E("ENOMEM", "the process has 64 threads, or no memory is left for the "
+                                "thread, its IPC buffer or its stack"))),
     Syscall("exit", 0x11, (A("code", "i32"),), "noreturn", _NONE, "",
-            "Ends the whole process with code.", "SYS_EXIT"),
+            "Ends the whole process with code.", "SYS_EXIT", errors=()),
     Syscall("yield", 0x12, _NONE, "void", _NONE, "", "Gives up the rest of the time slice.",
-            "SYS_YIELD"),
+            "SYS_YIELD", errors=()),
     Syscall("sleep", 0x13, (A("ns", "u64"),), "void", _NONE, "",
-            "Blocks for at least ns nanoseconds (one u64, spec §5.1 #12).", "SYS_SLEEP"),
+            "Blocks for at least ns nanoseconds (one u64, spec §5.1 #12).", "SYS_SLEEP",
+            errors=()),
     Syscall("thread_join", 0x14, (A("tid", "u64"),), "void", (Out("rdx", "code", "i32"),), "",
             "Waits for thread tid of the caller's process to exit; its exit code comes back "
-            "in RDX so that it cannot be mistaken for an error.", "SYS_THREAD_JOIN"),
+            "in RDX so that it cannot be mistaken for an error.", "SYS_THREAD_JOIN",
+            errors=(E("ENOENT", "the caller's process has no thread tid (never, or already "
+                                "joined)"),
+                    E("EINVAL", "tid is the calling thread"),
+                    E("EBUSY", "another thread is already joining tid"))),
     Syscall("process_spawn", 0x15, (A("spec", "ptr", const=True), A("len", "usize")), "u32",
             _NONE, "PROCESS:W (object 0)",
             "Creates a process from a spawn spec in the canonical encoding (spec §5.9); "
-            "returns its PID.", "SYS_SPAWN"),
+            "returns its PID.", "SYS_SPAWN",
+            errors=(E("EINVAL", "len is not the size of a spawn_spec, or spec is not readable "
+                                "user memory"),
+                    *_cap("spec.proc", "a process", "W"),
+                    E("EPERM", "spec.proc is a Process capability for one process, not the "
+                               "root one (object 0)"),
+                    E("EINVAL", "spec.name or spec.image is empty where needed, unterminated "
+                                "or not printable ASCII, or ncaps is over 16"),
+                    E("EPERM", "spec.priority is more urgent than the caller's"),
+                    E("EINVAL", "caps_addr is not readable user memory for ncaps records"),
+                    *_cap("a spawn_cap's src", right="GRANT"),
+                    E("EPERM", "a spawn_cap asks for rights its src does not have"),
+                    E("EINVAL", "a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below "
+                                "256"),
+                    *_cap("spec.exit_notify", "an endpoint", "W"),
+                    E("ENOENT", "spec.image names no program in the boot archive"),
+                    E("EINVAL", "the inline image is empty, over 4 MiB or not in user memory"),
+                    E("EINVAL", "the ELF image is refused, or its segments cannot be loaded"),
+                    E("ENOMEM", "no memory, process slot or thread is left for the child or "
+                                "a copy of its image"),
+                    E("ENOMEM", "the child's CSpace cannot take an initial capability (full, "
+                                "max_caps, or derivation depth 32)"),
+                    E("EEXIST", "two spawn_caps name the same dst slot"))),
     Syscall("process_kill", 0x16, (A("proc", "cptr"), A("pid", "u32")), "void", _NONE,
             "PROCESS:W",
             "Kills process pid; proc is a Process cap for pid or the root one (spec §5.9).",
-            "SYS_KILL"),
+            "SYS_KILL",
+            errors=(*_cap("proc", "a process", "W"),
+                    E("ENOENT", "proc is the root capability and no process pid is alive"),
+                    E("ENOENT", "the process proc names is gone"),
+                    E("EPERM", "proc names a process other than pid"))),
     Syscall("thread_exit", 0x17, (A("code", "i32"),), "noreturn", _NONE, "",
-            "Ends the calling thread; the process ends with its last thread."),
+            "Ends the calling thread; the process ends with its last thread.", errors=()),
     # --- 0x20-0x2F memory ---------------------------------------------------------------
     Syscall("mem_map", 0x20, (A("vaddr", "u64"), A("size", "usize"), A("prot", "u32"),
                               A("proc", "cptr")), "u64", (Out("rdx", "mem_cap", "cptr"),),
             "PROCESS:W (unless proc is ORB_CAP_NONE)",
             "Maps size bytes of fresh memory at vaddr with prot (ORB_PROT_*) in proc's "
             "address space (ORB_CAP_NONE = own); returns the address, the new Memory cap "
-            "in RDX (spec §5.1 #8).", "SYS_MMAP"),
+            "in RDX (spec §5.1 #8).", "SYS_MMAP",
+            errors=(E("EINVAL", "size is 0, over 1 GiB or not page-aligned, vaddr is not "
+                                "page-aligned, or prot is 0, has unknown bits or is W and X"),
+                    *_cap("proc", "a process", "W"),
+                    E("ENOENT", "the process proc names is gone"),
+                    E("EINVAL", "vaddr is 0 and no free range of size is left, or [vaddr, "
+                                "vaddr + size) is outside the mapping area"),
+                    E("EEXIST", "the range overlaps a region of the address space"),
+                    E("ENOMEM", "no region slot, frame or page table is left, or the "
+                                "process's memory limit would be passed"))),
     Syscall("mem_unmap", 0x21, (A("vaddr", "u64"), A("size", "usize")), "void", _NONE, "",
-            "Unmaps [vaddr, vaddr + size) of the caller's address space.", "SYS_MUNMAP"),
+            "Unmaps [vaddr, vaddr + size) of the caller's address space.", "SYS_MUNMAP",
+            errors=(E("ENOENT", "no region starts at vaddr"),
+                    E("EINVAL", "the region at vaddr was not made by mem_map, or its size is "
+                                "not size"))),
     Syscall("mem_protect", 0x22, (A("vaddr", "u64"), A("size", "usize"), A("prot", "u32")),
             "void", _NONE, "", "Changes the protection of [vaddr, vaddr + size) to prot.",
-            "SYS_MPROTECT"),
+            "SYS_MPROTECT",
+            errors=(E("EINVAL", "size is 0, vaddr or size is not page-aligned, or prot is 0, "
+                                "has unknown bits or is W and X"),
+                    E("ENOENT", "no region contains vaddr"),
+                    E("EINVAL", "that region was not made by mem_map, or the range runs past "
+                                "its end"),
+                    E("EPERM", "prot adds a right the region was not mapped with"))),
     # --- 0x30-0x3F capabilities ---------------------------------------------------------
     Syscall("cap_grant", 0x30, (A("slot", "cptr"), A("to_pid", "u32"), A("rights", "u8")),
             "cptr", _NONE, "any:G",
             "Copies the cap into process to_pid with rights attenuated to rights; returns "
-            "the handle in the target.", "SYS_CAP_GRANT"),
+            "the handle in the target.", "SYS_CAP_GRANT",
+            errors=(*_cap("slot", right="GRANT"),
+                    E("EINVAL", "rights has bits that are no right"),
+                    E("ENOENT", "no process to_pid is alive"),
+                    E("ENOMEM", "the target's CSpace is full or at its max_caps, or the "
+                                "derivation is 32 deep"))),
     Syscall("cap_revoke", 0x31, (A("slot", "cptr"),), "u32", _NONE, "any:G",
             "Removes capabilities derived from this one (not the cap itself), at most 64 per "
             "call: returns 0 when none is left, else how many this call removed (call "
-            "again).", "SYS_CAP_REVOKE"),
+            "again).", "SYS_CAP_REVOKE", errors=_cap("slot", right="GRANT")),
     Syscall("cap_delete", 0x32, (A("slot", "cptr"),), "void", _NONE, "",
-            "Empties the slot.", "SYS_CAP_DELETE"),
+            "Empties the slot.", "SYS_CAP_DELETE", errors=_slot("slot")),
     Syscall("cap_inspect", 0x33, (A("slot", "cptr"), A("buf", "ptr")), "void", _NONE, "",
-            "Writes the slot's cap_info record to buf.", "SYS_CAP_INSPECT"),
+            "Writes the slot's cap_info record to buf.", "SYS_CAP_INSPECT",
+            errors=(*_slot("slot"), E("EINVAL", "buf is not writable user memory for a "
+                                                "cap_info record"))),
     Syscall("cap_derive", 0x34, (A("slot", "cptr"), A("rights", "u8"), A("badge", "u64"),
                                  A("expires_at", "u64")), "cptr", _NONE, "",
             "Makes a copy in the caller's space with fewer rights, a badge and an expiry "
-            "(0 = never); returns its handle.", "SYS_CAP_DERIVE"),
+            "(0 = never); returns its handle.", "SYS_CAP_DERIVE",
+            errors=(*_cap("slot"),
+                    E("EINVAL", "rights has bits that are no right"),
+                    E("EPERM", "rights has a right the capability lacks"),
+                    E("EPERM", "badge is not 0 and differs from the badge already set"),
+                    E("ENOMEM", "the caller's CSpace is full or at its max_caps, or the "
+                                "derivation is 32 deep"))),
     Syscall("endpoint_create", 0x35, _NONE, "u64", _NONE, "",
-            "Creates an endpoint; returns (endpoint id << 32) | handle.", "SYS_EP_CREATE"),
+            "Creates an endpoint; returns (endpoint id << 32) | handle.", "SYS_EP_CREATE",
+            errors=(E("ENOMEM", "the kernel's endpoint table is full, or the caller's CSpace "
+                                "is full or at its max_caps"),)),
     Syscall("endpoint_destroy", 0x36, (A("ep", "cptr"),), "void", _NONE, "ENDPOINT (owner)",
             "Destroys an endpoint the caller owns; queued messages are dropped and blocked "
-            "threads get -EDEAD.", "SYS_EP_DESTROY"),
+            "threads get -EDEAD.", "SYS_EP_DESTROY",
+            errors=(*_cap("ep", "an endpoint"),
+                    E("EPERM", "the caller's process does not own the endpoint"))),
     Syscall("cap_copy", 0x37, (A("slot", "cptr"),), "cptr", _NONE, "",
             "Copies the cap, same rights, into a free slot of the caller; returns its "
-            "handle."),
+            "handle.",
+            errors=(*_cap("slot"),
+                    E("ENOMEM", "the caller's CSpace is full or at its max_caps, or the "
+                                "derivation is 32 deep"))),
     Syscall("cap_move", 0x38, (A("slot", "cptr"), A("to_pid", "u32")), "cptr", _NONE, "any:G",
             "Moves the cap to process to_pid, emptying the slot; returns the handle in the "
-            "target."),
+            "target.",
+            errors=(*_cap("slot", right="GRANT"),
+                    E("ENOENT", "no process to_pid is alive"),
+                    E("EINVAL", "to_pid is the caller's own process"),
+                    E("ENOMEM", "the target's CSpace is full or at its max_caps (the "
+                                "capability stays where it was)"))),
     Syscall("notification_create", 0x39, _NONE, "cptr", _NONE, "",
-            "Creates a notification object; returns its handle."),
+            "Creates a notification object; returns its handle.",
+            errors=(E("ENOMEM", "the kernel's notification table is full, or the caller's "
+                                "CSpace is full or at its max_caps"),)),
     Syscall("endpoint_limit", 0x3A, (A("ep", "cptr"), A("max_depth", "u32")), "void", _NONE,
             "ENDPOINT (owner)",
             "Caps how many messages may queue on an endpoint the caller owns (1-256; 0 = "
-            "the default 256): a supervisor's limit on a child's IPC queue (spec §4.1)."),
+            "the default 256): a supervisor's limit on a child's IPC queue (spec §4.1).",
+            errors=(*_cap("ep", "an endpoint"),
+                    E("EPERM", "the caller's process does not own the endpoint"),
+                    E("EINVAL", "max_depth is over 256"))),
     # --- 0x40-0x4F IPC ------------------------------------------------------------------
     Syscall("endpoint_send", 0x40, (A("ep", "cptr"), A("info", "msginfo"), *_MRS), "void",
             _NONE, "ENDPOINT:W",
-            "Queues a message; never blocks (-EAGAIN when the queue is full).", "SYS_SEND"),
+            "Queues a message; never blocks (-EAGAIN when the queue is full).", "SYS_SEND",
+            errors=(*_cap("ep", "an endpoint", "W"), _MSGINFO, *_SEND_CAPS,
+                    E("EAGAIN", "no receiver waits and the endpoint's queue is at its limit, "
+                                "or the kernel's message pool is empty"),
+                    E("ENOMEM", "no frame is left for a long payload or the capabilities"))),
     Syscall("endpoint_receive", 0x41, (A("ep", "cptr"),), "msginfo", _MSG_OUTS, "ENDPOINT:R",
             "Takes the next message without blocking (-EAGAIN if none); returns its "
-            "msginfo.", "SYS_RECEIVE"),
+            "msginfo.", "SYS_RECEIVE",
+            errors=(*_cap("ep", "an endpoint", "R"),
+                    E("EAGAIN", "no message is queued"))),
     Syscall("endpoint_call", 0x42, (A("ep", "cptr"), A("info", "msginfo"), *_MRS), "msginfo",
             _MSG_OUTS, "ENDPOINT:W",
             "Sends with a one-shot reply cap and blocks for the reply; returns the reply's "
-            "msginfo.", "SYS_CALL"),
+            "msginfo.", "SYS_CALL",
+            errors=(*_cap("ep", "an endpoint", "W"), _MSGINFO, *_SEND_CAPS,
+                    E("EAGAIN", "no receiver waits and the endpoint's queue is at its limit"),
+                    E("EDEAD", "the endpoint was destroyed while the call waited in its "
+                               "queue"),
+                    E("EDEAD", "the receiver died, or took another call, before replying"))),
     Syscall("endpoint_reply", 0x43, (A("_unused", "u64"), A("info", "msginfo"), *_MRS),
             "void", _NONE, "",
             "Replies on the one-shot reply cap the thread's last receive gave it.",
-            "SYS_REPLY"),
+            "SYS_REPLY",
+            errors=(E("ENOENT", "the thread holds no reply capability (no call received, "
+                                "already replied, or the caller is gone)"),
+                    _MSGINFO, *_SEND_CAPS)),
     Syscall("endpoint_receive_wait", 0x45, (A("ep", "cptr"), A("timeout_ns", "u64")),
             "msginfo", _MSG_OUTS, "ENDPOINT:R",
             "Blocks until a message arrives (-ETIMEDOUT after timeout_ns; 0 = forever).",
-            "SYS_RECV_WAIT"),
+            "SYS_RECV_WAIT",
+            errors=(*_cap("ep", "an endpoint", "R"),
+                    E("ETIMEDOUT", "timeout_ns passed with no message"),
+                    E("EDEAD", "the endpoint was destroyed while the thread waited"))),
     Syscall("endpoint_reply_recv", 0x46, (A("ep", "cptr"), A("info", "msginfo"), *_MRS),
             "msginfo", _MSG_OUTS, "ENDPOINT:R",
-            "Replies to the last caller, then blocks receiving on ep (the server loop)."),
+            "Replies to the last caller, then blocks receiving on ep (the server loop).",
+            errors=(*_cap("ep", "an endpoint", "R"),
+                    E("EINVAL", "a reply is owed and info has reserved bits set, len over "
+                                "4096 or ncaps over 8"),
+                    E("EBADF", "a reply is owed and a handle in send_caps names no "
+                               "capability"),
+                    E("ESTALE", "a reply is owed and a handle in send_caps is stale"),
+                    E("EPERM", "a reply is owed and a capability in send_caps lacks GRANT or "
+                               "has expired"),
+                    E("EINVAL", "a reply is owed and send_caps names the same capability "
+                                "twice"),
+                    E("EDEAD", "the endpoint was destroyed while the thread waited"))),
     Syscall("notification_signal", 0x47, (A("ntfn", "cptr"), A("bits", "u64")), "void",
             _NONE, "NOTIFICATION:W",
-            "ORs bits into the notification word and wakes a waiter; bit 63 is reserved."),
+            "ORs bits into the notification word and wakes a waiter; bit 63 is reserved.",
+            errors=(*_cap("ntfn", "a notification", "W"),
+                    E("EINVAL", "bits has bit 63 set"))),
     Syscall("notification_wait", 0x48, (A("ntfn", "cptr"), A("timeout_ns", "u64")), "u64",
             _NONE, "NOTIFICATION:R",
             "Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT after "
-            "timeout_ns; 0 = forever)."),
+            "timeout_ns; 0 = forever).",
+            errors=(*_cap("ntfn", "a notification", "R"),
+                    E("ETIMEDOUT", "timeout_ns passed with no bit set"),
+                    E("EDEAD", "the notification was destroyed while the thread waited"))),
     Syscall("notification_poll", 0x49, (A("ntfn", "cptr"),), "u64", _NONE, "NOTIFICATION:R",
-            "Returns and clears the word without blocking (0 if no bits are set)."),
+            "Returns and clears the word without blocking (0 if no bits are set).",
+            errors=_cap("ntfn", "a notification", "R")),
     # --- 0x50-0x5F interrupts -----------------------------------------------------------
     Syscall("irq_register", 0x50, (A("irq", "u32"), A("ntfn", "cptr"), A("irq_cap", "cptr")),
             "void", _NONE, "IRQ:W, NOTIFICATION:W",
             "Signals ntfn each time IRQ line irq fires; irq_cap names the line (spec §5.1 #10).",
-            "SYS_IRQ_REGISTER"),
-    Syscall("irq_ack", 0x51, (A("irq", "u32"),), "void", _NONE, "(registered owner)",
-            "Acknowledges irq so that it can fire again.", "SYS_IRQ_ACK"),
-    Syscall("irq_mask", 0x52, (A("irq", "u32"),), "void", _NONE, "(registered owner)",
-            "Masks irq.", "SYS_IRQ_MASK"),
-    Syscall("irq_unmask", 0x53, (A("irq", "u32"),), "void", _NONE, "(registered owner)",
-            "Unmasks irq.", "SYS_IRQ_UNMASK"),
+            "SYS_IRQ_REGISTER",
+            errors=(*_cap("irq_cap", "an IRQ line", "W"),
+                    E("EPERM", "irq_cap names a line other than irq"),
+                    *_cap("ntfn", "a notification", "W"),
+                    E("EINVAL", "irq is not a line of the I/O APIC (0-23)"),
+                    E("EBUSY", "irq is already registered, or ntfn already has a line"))),
+    _irq_control(0x51, "irq_ack", "Acknowledges irq so that it can fire again.",
+                 "SYS_IRQ_ACK"),
+    _irq_control(0x52, "irq_mask", "Masks irq.", "SYS_IRQ_MASK"),
+    _irq_control(0x53, "irq_unmask", "Unmasks irq.", "SYS_IRQ_UNMASK"),
     # --- 0x60-0x6F port I/O -------------------------------------------------------------
     _io(0x60, "io_in8", "u8", "IOPORT:R", "Reads a byte from port base + offset.",
         "SYS_IO_IN8", False),
@@ -171,10 +346,16 @@ SYSCALLS = (
                                         A("from_seq", "u64")), "usize", _NONE,
             "AXIOM:R",
             "Copies whole SysLog records from sequence number from_seq into buf; returns "
-            "the bytes written.", "SYS_AXIOM_QUERY"),
+            "the bytes written.", "SYS_AXIOM_QUERY",
+            errors=(*_cap("cap", "the Axiom logs", "R"),
+                    E("EINVAL", "buf is not writable user memory for the records that fit "
+                                "in len"))),
     Syscall("axiom_commits_read", 0xF1, (A("cap", "cptr"), A("buf", "ptr"),
                                          A("len", "usize"), A("from_seq", "u64")), "usize",
             _NONE, "AXIOM:R",
             "Copies whole CommitLog entries from sequence number from_seq into buf in the "
-            "canonical encoding; returns the bytes written."),
+            "canonical encoding; returns the bytes written.",
+            errors=(*_cap("cap", "the Axiom logs", "R"),
+                    E("EINVAL", "buf is not writable user memory for the entries that fit "
+                                "in len"))),
 )

@@ -65,7 +65,7 @@ typedef struct {
     uint64_t mr3;    /* R9 */
 } orb_endpoint_reply_recv_out_t;
 
-/* 0x00 nop (NOP): Does nothing; returns 0. */
+/* 0x00 nop (NOP): Does nothing; returns 0. Errors: none. */
 static inline long orb_nop(void)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_NOP;
@@ -82,7 +82,13 @@ static inline long orb_nop(void)
     return (long)rax;
 }
 
-/* 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log. */
+/*
+ * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log.
+ * Errors:
+ *   -ORB_EINVAL  len is over 4096
+ *   -ORB_EINVAL  [buf, buf + len) is not all user space, or its first 256 bytes are not readable
+ *                (later chunks cut the write short)
+ */
 static inline long orb_debug_write(const void *buf, size_t len)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_DEBUG_WRITE;
@@ -99,7 +105,10 @@ static inline long orb_debug_write(const void *buf, size_t len)
     return (long)rax;
 }
 
-/* 0x02 clock_get (SYS_GET_TIME): Nanoseconds since boot, the full u64 (spec §5.1 #12). */
+/*
+ * 0x02 clock_get (SYS_GET_TIME): Nanoseconds since boot, the full u64 (spec §5.1 #12). Errors:
+ * none.
+ */
 static inline long orb_clock_get(void)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_CLOCK_GET;
@@ -116,7 +125,7 @@ static inline long orb_clock_get(void)
     return (long)rax;
 }
 
-/* 0x03 process_self (SYS_GET_PID): The caller's PID. */
+/* 0x03 process_self (SYS_GET_PID): The caller's PID. Errors: none. */
 static inline long orb_process_self(void)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_PROCESS_SELF;
@@ -136,6 +145,8 @@ static inline long orb_process_self(void)
 /*
  * 0x04 cap_list (SYS_LIST_CAPS): Fills buf with cap_info records, one per occupied slot, as many as
  * fit; returns the number of occupied slots.
+ * Errors:
+ *   -ORB_EINVAL  a record that fits in len does not fit in writable user memory at buf
  */
 static inline long orb_cap_list(void *buf, size_t len)
 {
@@ -156,6 +167,8 @@ static inline long orb_cap_list(void *buf, size_t len)
 /*
  * 0x05 process_list (SYS_LIST_PROCS): Fills buf with proc_entry records, as many as fit; returns
  * the number of processes.
+ * Errors:
+ *   -ORB_EINVAL  a record that fits in len does not fit in writable user memory at buf
  */
 static inline long orb_process_list(void *buf, size_t len)
 {
@@ -173,7 +186,12 @@ static inline long orb_process_list(void *buf, size_t len)
     return (long)rax;
 }
 
-/* 0x08 system_info: Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller. */
+/*
+ * 0x08 system_info: Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller.
+ * Errors:
+ *   -ORB_EOVERFLOW  len is smaller than a sys_info record
+ *   -ORB_EINVAL     buf is not writable user memory for the record
+ */
 static inline long orb_system_info(void *buf, size_t len)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_SYSTEM_INFO;
@@ -193,6 +211,13 @@ static inline long orb_system_info(void *buf, size_t len)
 /*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
+ * Errors:
+ *   -ORB_EINVAL  priority is over 255
+ *   -ORB_EPERM   priority is more urgent (lower) than the caller's
+ *   -ORB_EINVAL  entry is not in executable user memory of the process
+ *   -ORB_EINVAL  stack is not 0 and not a user-space address
+ *   -ORB_ENOMEM  the process has 64 threads, or no memory is left for the thread, its IPC buffer or
+ *                its stack
  */
 static inline long orb_thread_create(void *entry, void *stack, uint64_t arg, uint32_t priority)
 {
@@ -210,7 +235,7 @@ static inline long orb_thread_create(void *entry, void *stack, uint64_t arg, uin
     return (long)rax;
 }
 
-/* 0x11 exit (SYS_EXIT): Ends the whole process with code. */
+/* 0x11 exit (SYS_EXIT): Ends the whole process with code. Errors: none. */
 static inline __attribute__((noreturn)) void orb_exit(int32_t code)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_EXIT;
@@ -227,7 +252,7 @@ static inline __attribute__((noreturn)) void orb_exit(int32_t code)
     __builtin_trap(); /* the kernel never returns here */
 }
 
-/* 0x12 yield (SYS_YIELD): Gives up the rest of the time slice. */
+/* 0x12 yield (SYS_YIELD): Gives up the rest of the time slice. Errors: none. */
 static inline long orb_yield(void)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_YIELD;
@@ -244,7 +269,10 @@ static inline long orb_yield(void)
     return (long)rax;
 }
 
-/* 0x13 sleep (SYS_SLEEP): Blocks for at least ns nanoseconds (one u64, spec §5.1 #12). */
+/*
+ * 0x13 sleep (SYS_SLEEP): Blocks for at least ns nanoseconds (one u64, spec §5.1 #12). Errors:
+ * none.
+ */
 static inline long orb_sleep(uint64_t ns)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_SLEEP;
@@ -264,6 +292,10 @@ static inline long orb_sleep(uint64_t ns)
 /*
  * 0x14 thread_join (SYS_THREAD_JOIN): Waits for thread tid of the caller's process to exit; its
  * exit code comes back in RDX so that it cannot be mistaken for an error.
+ * Errors:
+ *   -ORB_ENOENT  the caller's process has no thread tid (never, or already joined)
+ *   -ORB_EINVAL  tid is the calling thread
+ *   -ORB_EBUSY   another thread is already joining tid
  */
 static inline long orb_thread_join(uint64_t tid, orb_thread_join_out_t *out)
 {
@@ -287,6 +319,36 @@ static inline long orb_thread_join(uint64_t tid, orb_thread_join_out_t *out)
 /*
  * 0x15 process_spawn (SYS_SPAWN): Creates a process from a spawn spec in the canonical encoding
  * (spec §5.9); returns its PID. Rights: PROCESS:W (object 0).
+ * Errors:
+ *   -ORB_EINVAL  len is not the size of a spawn_spec, or spec is not readable user memory
+ *   -ORB_EBADF   spec.proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  spec.proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   spec.proc lacks the W right
+ *   -ORB_EPERM   spec.proc has expired
+ *   -ORB_EPERM   spec.proc is a Process capability for one process, not the root one (object 0)
+ *   -ORB_EINVAL  spec.name or spec.image is empty where needed, unterminated or not printable
+ *                ASCII, or ncaps is over 16
+ *   -ORB_EPERM   spec.priority is more urgent than the caller's
+ *   -ORB_EINVAL  caps_addr is not readable user memory for ncaps records
+ *   -ORB_EBADF   a spawn_cap's src names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  a spawn_cap's src is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   a spawn_cap's src lacks the GRANT right
+ *   -ORB_EPERM   a spawn_cap's src has expired
+ *   -ORB_EPERM   a spawn_cap asks for rights its src does not have
+ *   -ORB_EINVAL  a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256
+ *   -ORB_EBADF   spec.exit_notify names no capability (slot 256 or above, or an empty slot), or one
+ *                to something other than an endpoint
+ *   -ORB_ESTALE  spec.exit_notify is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   spec.exit_notify lacks the W right
+ *   -ORB_EPERM   spec.exit_notify has expired
+ *   -ORB_ENOENT  spec.image names no program in the boot archive
+ *   -ORB_EINVAL  the inline image is empty, over 4 MiB or not in user memory
+ *   -ORB_EINVAL  the ELF image is refused, or its segments cannot be loaded
+ *   -ORB_ENOMEM  no memory, process slot or thread is left for the child or a copy of its image
+ *   -ORB_ENOMEM  the child's CSpace cannot take an initial capability (full, max_caps, or
+ *                derivation depth 32)
+ *   -ORB_EEXIST  two spawn_caps name the same dst slot
  */
 static inline long orb_process_spawn(const void *spec, size_t len)
 {
@@ -307,6 +369,15 @@ static inline long orb_process_spawn(const void *spec, size_t len)
 /*
  * 0x16 process_kill (SYS_KILL): Kills process pid; proc is a Process cap for pid or the root one
  * (spec §5.9). Rights: PROCESS:W.
+ * Errors:
+ *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   proc lacks the W right
+ *   -ORB_EPERM   proc has expired
+ *   -ORB_ENOENT  proc is the root capability and no process pid is alive
+ *   -ORB_ENOENT  the process proc names is gone
+ *   -ORB_EPERM   proc names a process other than pid
  */
 static inline long orb_process_kill(orb_cptr_t proc, uint32_t pid)
 {
@@ -324,7 +395,9 @@ static inline long orb_process_kill(orb_cptr_t proc, uint32_t pid)
     return (long)rax;
 }
 
-/* 0x17 thread_exit: Ends the calling thread; the process ends with its last thread. */
+/*
+ * 0x17 thread_exit: Ends the calling thread; the process ends with its last thread. Errors: none.
+ */
 static inline __attribute__((noreturn)) void orb_thread_exit(int32_t code)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_THREAD_EXIT;
@@ -345,6 +418,20 @@ static inline __attribute__((noreturn)) void orb_thread_exit(int32_t code)
  * 0x20 mem_map (SYS_MMAP): Maps size bytes of fresh memory at vaddr with prot (ORB_PROT_*) in
  * proc's address space (ORB_CAP_NONE = own); returns the address, the new Memory cap in RDX (spec
  * §5.1 #8). Rights: PROCESS:W (unless proc is ORB_CAP_NONE).
+ * Errors:
+ *   -ORB_EINVAL  size is 0, over 1 GiB or not page-aligned, vaddr is not page-aligned, or prot is
+ *                0, has unknown bits or is W and X
+ *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a process
+ *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   proc lacks the W right
+ *   -ORB_EPERM   proc has expired
+ *   -ORB_ENOENT  the process proc names is gone
+ *   -ORB_EINVAL  vaddr is 0 and no free range of size is left, or [vaddr, vaddr + size) is outside
+ *                the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot, frame or page table is left, or the process's memory limit would
+ *                be passed
  */
 static inline long orb_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
                                orb_mem_map_out_t *out)
@@ -366,7 +453,12 @@ static inline long orb_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_c
     return (long)rax;
 }
 
-/* 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space. */
+/*
+ * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space.
+ * Errors:
+ *   -ORB_ENOENT  no region starts at vaddr
+ *   -ORB_EINVAL  the region at vaddr was not made by mem_map, or its size is not size
+ */
 static inline long orb_mem_unmap(uint64_t vaddr, size_t size)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_MEM_UNMAP;
@@ -383,7 +475,15 @@ static inline long orb_mem_unmap(uint64_t vaddr, size_t size)
     return (long)rax;
 }
 
-/* 0x22 mem_protect (SYS_MPROTECT): Changes the protection of [vaddr, vaddr + size) to prot. */
+/*
+ * 0x22 mem_protect (SYS_MPROTECT): Changes the protection of [vaddr, vaddr + size) to prot.
+ * Errors:
+ *   -ORB_EINVAL  size is 0, vaddr or size is not page-aligned, or prot is 0, has unknown bits or is
+ *                W and X
+ *   -ORB_ENOENT  no region contains vaddr
+ *   -ORB_EINVAL  that region was not made by mem_map, or the range runs past its end
+ *   -ORB_EPERM   prot adds a right the region was not mapped with
+ */
 static inline long orb_mem_protect(uint64_t vaddr, size_t size, uint32_t prot)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_MEM_PROTECT;
@@ -403,6 +503,14 @@ static inline long orb_mem_protect(uint64_t vaddr, size_t size, uint32_t prot)
 /*
  * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into process to_pid with rights attenuated to
  * rights; returns the handle in the target. Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_EINVAL  rights has bits that are no right
+ *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 static inline long orb_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights)
 {
@@ -424,6 +532,11 @@ static inline long orb_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t right
  * 0x31 cap_revoke (SYS_CAP_REVOKE): Removes capabilities derived from this one (not the cap
  * itself), at most 64 per call: returns 0 when none is left, else how many this call removed (call
  * again). Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
  */
 static inline long orb_cap_revoke(orb_cptr_t slot)
 {
@@ -441,7 +554,12 @@ static inline long orb_cap_revoke(orb_cptr_t slot)
     return (long)rax;
 }
 
-/* 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot. */
+/*
+ * 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ */
 static inline long orb_cap_delete(orb_cptr_t slot)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_CAP_DELETE;
@@ -458,7 +576,13 @@ static inline long orb_cap_delete(orb_cptr_t slot)
     return (long)rax;
 }
 
-/* 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf. */
+/*
+ * 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EINVAL  buf is not writable user memory for a cap_info record
+ */
 static inline long orb_cap_inspect(orb_cptr_t slot, void *buf)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_CAP_INSPECT;
@@ -478,6 +602,14 @@ static inline long orb_cap_inspect(orb_cptr_t slot, void *buf)
 /*
  * 0x34 cap_derive (SYS_CAP_DERIVE): Makes a copy in the caller's space with fewer rights, a badge
  * and an expiry (0 = never); returns its handle.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_EINVAL  rights has bits that are no right
+ *   -ORB_EPERM   rights has a right the capability lacks
+ *   -ORB_EPERM   badge is not 0 and differs from the badge already set
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 static inline long orb_cap_derive(orb_cptr_t slot, uint8_t rights, uint64_t badge,
                                   uint64_t expires_at)
@@ -498,6 +630,9 @@ static inline long orb_cap_derive(orb_cptr_t slot, uint8_t rights, uint64_t badg
 
 /*
  * 0x35 endpoint_create (SYS_EP_CREATE): Creates an endpoint; returns (endpoint id << 32) | handle.
+ * Errors:
+ *   -ORB_ENOMEM  the kernel's endpoint table is full, or the caller's CSpace is full or at its
+ *                max_caps
  */
 static inline long orb_endpoint_create(void)
 {
@@ -518,6 +653,12 @@ static inline long orb_endpoint_create(void)
 /*
  * 0x36 endpoint_destroy (SYS_EP_DESTROY): Destroys an endpoint the caller owns; queued messages are
  * dropped and blocked threads get -EDEAD. Rights: ENDPOINT (owner).
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EPERM   the caller's process does not own the endpoint
  */
 static inline long orb_endpoint_destroy(orb_cptr_t ep)
 {
@@ -537,6 +678,11 @@ static inline long orb_endpoint_destroy(orb_cptr_t ep)
 
 /*
  * 0x37 cap_copy: Copies the cap, same rights, into a free slot of the caller; returns its handle.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
 static inline long orb_cap_copy(orb_cptr_t slot)
 {
@@ -557,6 +703,14 @@ static inline long orb_cap_copy(orb_cptr_t slot)
 /*
  * 0x38 cap_move: Moves the cap to process to_pid, emptying the slot; returns the handle in the
  * target. Rights: any:G.
+ * Errors:
+ *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   slot lacks the GRANT right
+ *   -ORB_EPERM   slot has expired
+ *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_EINVAL  to_pid is the caller's own process
+ *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps (the capability stays where it was)
  */
 static inline long orb_cap_move(orb_cptr_t slot, uint32_t to_pid)
 {
@@ -574,7 +728,12 @@ static inline long orb_cap_move(orb_cptr_t slot, uint32_t to_pid)
     return (long)rax;
 }
 
-/* 0x39 notification_create: Creates a notification object; returns its handle. */
+/*
+ * 0x39 notification_create: Creates a notification object; returns its handle.
+ * Errors:
+ *   -ORB_ENOMEM  the kernel's notification table is full, or the caller's CSpace is full or at its
+ *                max_caps
+ */
 static inline long orb_notification_create(void)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_NOTIFICATION_CREATE;
@@ -595,6 +754,13 @@ static inline long orb_notification_create(void)
  * 0x3A endpoint_limit: Caps how many messages may queue on an endpoint the caller owns (1-256; 0 =
  * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
  * (owner).
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EPERM   the caller's process does not own the endpoint
+ *   -ORB_EINVAL  max_depth is over 256
  */
 static inline long orb_endpoint_limit(orb_cptr_t ep, uint32_t max_depth)
 {
@@ -615,6 +781,20 @@ static inline long orb_endpoint_limit(orb_cptr_t ep, uint32_t max_depth)
 /*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the W right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
+ *   -ORB_EAGAIN  no receiver waits and the endpoint's queue is at its limit, or the kernel's
+ *                message pool is empty
+ *   -ORB_ENOMEM  no frame is left for a long payload or the capabilities
  */
 static inline long orb_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
                                      uint64_t mr2, uint64_t mr3)
@@ -636,6 +816,13 @@ static inline long orb_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t
 /*
  * 0x41 endpoint_receive (SYS_RECEIVE): Takes the next message without blocking (-EAGAIN if none);
  * returns its msginfo. Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the R right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EAGAIN  no message is queued
  */
 static inline long orb_endpoint_receive(orb_cptr_t ep, orb_endpoint_receive_out_t *out)
 {
@@ -664,6 +851,20 @@ static inline long orb_endpoint_receive(orb_cptr_t ep, orb_endpoint_receive_out_
 /*
  * 0x42 endpoint_call (SYS_CALL): Sends with a one-shot reply cap and blocks for the reply; returns
  * the reply's msginfo. Rights: ENDPOINT:W.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the W right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
+ *   -ORB_EAGAIN  no receiver waits and the endpoint's queue is at its limit
+ *   -ORB_EDEAD   the endpoint was destroyed while the call waited in its queue
+ *   -ORB_EDEAD   the receiver died, or took another call, before replying
  */
 static inline long orb_endpoint_call(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
                                      uint64_t mr2, uint64_t mr3, orb_endpoint_call_out_t *out)
@@ -693,6 +894,14 @@ static inline long orb_endpoint_call(orb_cptr_t ep, orb_msginfo_t info, uint64_t
 /*
  * 0x43 endpoint_reply (SYS_REPLY): Replies on the one-shot reply cap the thread's last receive gave
  * it.
+ * Errors:
+ *   -ORB_ENOENT  the thread holds no reply capability (no call received, already replied, or the
+ *                caller is gone)
+ *   -ORB_EINVAL  info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a handle in the IPC buffer's send_caps names no capability
+ *   -ORB_ESTALE  a handle in send_caps is stale
+ *   -ORB_EPERM   a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  send_caps names the same capability twice
  */
 static inline long orb_endpoint_reply(orb_msginfo_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2,
                                       uint64_t mr3)
@@ -714,6 +923,14 @@ static inline long orb_endpoint_reply(orb_msginfo_t info, uint64_t mr0, uint64_t
 /*
  * 0x45 endpoint_receive_wait (SYS_RECV_WAIT): Blocks until a message arrives (-ETIMEDOUT after
  * timeout_ns; 0 = forever). Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF      ep names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than an endpoint
+ *   -ORB_ESTALE     ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      ep lacks the R right
+ *   -ORB_EPERM      ep has expired
+ *   -ORB_ETIMEDOUT  timeout_ns passed with no message
+ *   -ORB_EDEAD      the endpoint was destroyed while the thread waited
  */
 static inline long orb_endpoint_receive_wait(orb_cptr_t ep, uint64_t timeout_ns,
                                              orb_endpoint_receive_wait_out_t *out)
@@ -743,6 +960,18 @@ static inline long orb_endpoint_receive_wait(orb_cptr_t ep, uint64_t timeout_ns,
 /*
  * 0x46 endpoint_reply_recv: Replies to the last caller, then blocks receiving on ep (the server
  * loop). Rights: ENDPOINT:R.
+ * Errors:
+ *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than an endpoint
+ *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ep lacks the R right
+ *   -ORB_EPERM   ep has expired
+ *   -ORB_EINVAL  a reply is owed and info has reserved bits set, len over 4096 or ncaps over 8
+ *   -ORB_EBADF   a reply is owed and a handle in send_caps names no capability
+ *   -ORB_ESTALE  a reply is owed and a handle in send_caps is stale
+ *   -ORB_EPERM   a reply is owed and a capability in send_caps lacks GRANT or has expired
+ *   -ORB_EINVAL  a reply is owed and send_caps names the same capability twice
+ *   -ORB_EDEAD   the endpoint was destroyed while the thread waited
  */
 static inline long orb_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0,
                                            uint64_t mr1, uint64_t mr2, uint64_t mr3,
@@ -773,6 +1002,13 @@ static inline long orb_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, ui
 /*
  * 0x47 notification_signal: ORs bits into the notification word and wakes a waiter; bit 63 is
  * reserved. Rights: NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  bits has bit 63 set
  */
 static inline long orb_notification_signal(orb_cptr_t ntfn, uint64_t bits)
 {
@@ -793,6 +1029,14 @@ static inline long orb_notification_signal(orb_cptr_t ntfn, uint64_t bits)
 /*
  * 0x48 notification_wait: Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT
  * after timeout_ns; 0 = forever). Rights: NOTIFICATION:R.
+ * Errors:
+ *   -ORB_EBADF      ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than a notification
+ *   -ORB_ESTALE     ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      ntfn lacks the R right
+ *   -ORB_EPERM      ntfn has expired
+ *   -ORB_ETIMEDOUT  timeout_ns passed with no bit set
+ *   -ORB_EDEAD      the notification was destroyed while the thread waited
  */
 static inline long orb_notification_wait(orb_cptr_t ntfn, uint64_t timeout_ns)
 {
@@ -813,6 +1057,12 @@ static inline long orb_notification_wait(orb_cptr_t ntfn, uint64_t timeout_ns)
 /*
  * 0x49 notification_poll: Returns and clears the word without blocking (0 if no bits are set).
  * Rights: NOTIFICATION:R.
+ * Errors:
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the R right
+ *   -ORB_EPERM   ntfn has expired
  */
 static inline long orb_notification_poll(orb_cptr_t ntfn)
 {
@@ -833,6 +1083,20 @@ static inline long orb_notification_poll(orb_cptr_t ntfn)
 /*
  * 0x50 irq_register (SYS_IRQ_REGISTER): Signals ntfn each time IRQ line irq fires; irq_cap names
  * the line (spec §5.1 #10). Rights: IRQ:W, NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   irq_cap names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an IRQ line
+ *   -ORB_ESTALE  irq_cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   irq_cap lacks the W right
+ *   -ORB_EPERM   irq_cap has expired
+ *   -ORB_EPERM   irq_cap names a line other than irq
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  irq is not a line of the I/O APIC (0-23)
+ *   -ORB_EBUSY   irq is already registered, or ntfn already has a line
  */
 static inline long orb_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t irq_cap)
 {
@@ -853,6 +1117,9 @@ static inline long orb_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t ir
 /*
  * 0x51 irq_ack (SYS_IRQ_ACK): Acknowledges irq so that it can fire again. Rights: (registered
  * owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
  */
 static inline long orb_irq_ack(uint32_t irq)
 {
@@ -870,7 +1137,12 @@ static inline long orb_irq_ack(uint32_t irq)
     return (long)rax;
 }
 
-/* 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner). */
+/*
+ * 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
+ */
 static inline long orb_irq_mask(uint32_t irq)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IRQ_MASK;
@@ -887,7 +1159,12 @@ static inline long orb_irq_mask(uint32_t irq)
     return (long)rax;
 }
 
-/* 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner). */
+/*
+ * 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner).
+ * Errors:
+ *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EPERM   another process registered irq
+ */
 static inline long orb_irq_unmask(uint32_t irq)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IRQ_UNMASK;
@@ -904,7 +1181,16 @@ static inline long orb_irq_unmask(uint32_t irq)
     return (long)rax;
 }
 
-/* 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_in8(orb_cptr_t port, uint32_t offset)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_IN8;
@@ -921,7 +1207,16 @@ static inline long orb_io_in8(orb_cptr_t port, uint32_t offset)
     return (long)rax;
 }
 
-/* 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_in16(orb_cptr_t port, uint32_t offset)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_IN16;
@@ -938,7 +1233,16 @@ static inline long orb_io_in16(orb_cptr_t port, uint32_t offset)
     return (long)rax;
 }
 
-/* 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R. */
+/*
+ * 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the R right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_in32(orb_cptr_t port, uint32_t offset)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_IN32;
@@ -955,7 +1259,16 @@ static inline long orb_io_in32(orb_cptr_t port, uint32_t offset)
     return (long)rax;
 }
 
-/* 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W. */
+/*
+ * 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_out8(orb_cptr_t port, uint32_t offset, uint32_t value)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_OUT8;
@@ -972,7 +1285,16 @@ static inline long orb_io_out8(orb_cptr_t port, uint32_t offset, uint32_t value)
     return (long)rax;
 }
 
-/* 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W. */
+/*
+ * 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_OUT16;
@@ -989,7 +1311,16 @@ static inline long orb_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value
     return (long)rax;
 }
 
-/* 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W. */
+/*
+ * 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W.
+ * Errors:
+ *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than an I/O port range
+ *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   port lacks the W right
+ *   -ORB_EPERM   port has expired
+ *   -ORB_EINVAL  offset, with the access width, reaches past the capability's range
+ */
 static inline long orb_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_IO_OUT32;
@@ -1009,6 +1340,13 @@ static inline long orb_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value
 /*
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
+ * Errors:
+ *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than the Axiom logs
+ *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   cap lacks the R right
+ *   -ORB_EPERM   cap has expired
+ *   -ORB_EINVAL  buf is not writable user memory for the records that fit in len
  */
 static inline long orb_axiom_syslog_read(orb_cptr_t cap, void *buf, size_t len,
                                          uint64_t from_seq)
@@ -1030,6 +1368,13 @@ static inline long orb_axiom_syslog_read(orb_cptr_t cap, void *buf, size_t len,
 /*
  * 0xF1 axiom_commits_read: Copies whole CommitLog entries from sequence number from_seq into buf in
  * the canonical encoding; returns the bytes written. Rights: AXIOM:R.
+ * Errors:
+ *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than the Axiom logs
+ *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   cap lacks the R right
+ *   -ORB_EPERM   cap has expired
+ *   -ORB_EINVAL  buf is not writable user memory for the entries that fit in len
  */
 static inline long orb_axiom_commits_read(orb_cptr_t cap, void *buf, size_t len,
                                           uint64_t from_seq)
@@ -1046,4 +1391,122 @@ static inline long orb_axiom_commits_read(orb_cptr_t cap, void *buf, size_t len,
                      :
                      : "rcx", "r11", "memory");
     return (long)rax;
+}
+
+/*
+ * 1 when syscall nr may return -code: its definition lists code among its errors (an unknown number
+ * may return only -ORB_ENOSYS). For tests and fuzzers that hold the kernel to the declared errors.
+ */
+static inline int orb_syscall_error_declared(uint64_t nr, long code)
+{
+    switch (nr) {
+    case ORB_SYS_DEBUG_WRITE:
+        return code == ORB_EINVAL;
+    case ORB_SYS_CAP_LIST:
+        return code == ORB_EINVAL;
+    case ORB_SYS_PROCESS_LIST:
+        return code == ORB_EINVAL;
+    case ORB_SYS_SYSTEM_INFO:
+        return code == ORB_EOVERFLOW || code == ORB_EINVAL;
+    case ORB_SYS_THREAD_CREATE:
+        return code == ORB_EINVAL || code == ORB_EPERM || code == ORB_ENOMEM;
+    case ORB_SYS_THREAD_JOIN:
+        return code == ORB_ENOENT || code == ORB_EINVAL || code == ORB_EBUSY;
+    case ORB_SYS_PROCESS_SPAWN:
+        return code == ORB_EINVAL || code == ORB_EBADF || code == ORB_ESTALE ||
+               code == ORB_EPERM || code == ORB_ENOENT || code == ORB_ENOMEM || code == ORB_EEXIST;
+    case ORB_SYS_PROCESS_KILL:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_ENOENT;
+    case ORB_SYS_MEM_MAP:
+        return code == ORB_EINVAL || code == ORB_EBADF || code == ORB_ESTALE ||
+               code == ORB_EPERM || code == ORB_ENOENT || code == ORB_EEXIST || code == ORB_ENOMEM;
+    case ORB_SYS_MEM_UNMAP:
+        return code == ORB_ENOENT || code == ORB_EINVAL;
+    case ORB_SYS_MEM_PROTECT:
+        return code == ORB_EINVAL || code == ORB_ENOENT || code == ORB_EPERM;
+    case ORB_SYS_CAP_GRANT:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_ENOENT || code == ORB_ENOMEM;
+    case ORB_SYS_CAP_REVOKE:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM;
+    case ORB_SYS_CAP_DELETE:
+        return code == ORB_EBADF || code == ORB_ESTALE;
+    case ORB_SYS_CAP_INSPECT:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EINVAL;
+    case ORB_SYS_CAP_DERIVE:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_ENOMEM;
+    case ORB_SYS_ENDPOINT_CREATE:
+        return code == ORB_ENOMEM;
+    case ORB_SYS_ENDPOINT_DESTROY:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM;
+    case ORB_SYS_CAP_COPY:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_ENOMEM;
+    case ORB_SYS_CAP_MOVE:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_ENOENT || code == ORB_EINVAL || code == ORB_ENOMEM;
+    case ORB_SYS_NOTIFICATION_CREATE:
+        return code == ORB_ENOMEM;
+    case ORB_SYS_ENDPOINT_LIMIT:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_ENDPOINT_SEND:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EAGAIN || code == ORB_ENOMEM;
+    case ORB_SYS_ENDPOINT_RECEIVE:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EAGAIN;
+    case ORB_SYS_ENDPOINT_CALL:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EAGAIN || code == ORB_EDEAD;
+    case ORB_SYS_ENDPOINT_REPLY:
+        return code == ORB_ENOENT || code == ORB_EINVAL || code == ORB_EBADF ||
+               code == ORB_ESTALE || code == ORB_EPERM;
+    case ORB_SYS_ENDPOINT_RECEIVE_WAIT:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_ETIMEDOUT || code == ORB_EDEAD;
+    case ORB_SYS_ENDPOINT_REPLY_RECV:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EDEAD;
+    case ORB_SYS_NOTIFICATION_SIGNAL:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_NOTIFICATION_WAIT:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_ETIMEDOUT || code == ORB_EDEAD;
+    case ORB_SYS_NOTIFICATION_POLL:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM;
+    case ORB_SYS_IRQ_REGISTER:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EBUSY;
+    case ORB_SYS_IRQ_ACK:
+        return code == ORB_EINVAL || code == ORB_EPERM;
+    case ORB_SYS_IRQ_MASK:
+        return code == ORB_EINVAL || code == ORB_EPERM;
+    case ORB_SYS_IRQ_UNMASK:
+        return code == ORB_EINVAL || code == ORB_EPERM;
+    case ORB_SYS_IO_IN8:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_IO_IN16:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_IO_IN32:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_IO_OUT8:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_IO_OUT16:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_IO_OUT32:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_AXIOM_SYSLOG_READ:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_AXIOM_COMMITS_READ:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_NOP:
+    case ORB_SYS_CLOCK_GET:
+    case ORB_SYS_PROCESS_SELF:
+    case ORB_SYS_EXIT:
+    case ORB_SYS_YIELD:
+    case ORB_SYS_SLEEP:
+    case ORB_SYS_THREAD_EXIT:
+        return 0;
+    default:
+        return code == ORB_ENOSYS;
+    }
 }
