@@ -11,9 +11,12 @@ from pathlib import Path
 from .description import Image
 from .toolchain import KERNEL_ASFLAGS, KERNEL_CFLAGS, LDFLAGS, USER_ASFLAGS, USER_CFLAGS
 
+# The architecture these images are built for (src/arch/<ARCH>/ of the kernel).
+ARCH = "x86_64"
+
 # Freestanding kernel library files also linked into liborbital (one copy of the code).
 SHARED_LIB_SOURCES = ("kernel_image/src/lib/format.c", "kernel_image/src/lib/string.c",
-                      "kernel_image/src/lib/sha256.c")
+                      "kernel_image/src/lib/sha256.c", f"kernel_image/src/arch/{ARCH}/string.c")
 
 
 def _sources(root: Path, rel: str, recursive: bool = True) -> list[str]:
@@ -21,6 +24,14 @@ def _sources(root: Path, rel: str, recursive: bool = True) -> list[str]:
     pattern = "**/*" if recursive else "*"
     found = [p for p in base.glob(pattern) if p.suffix in (".c", ".S") and p.is_file()]
     return sorted(str(p.relative_to(root)) for p in found)
+
+
+def kernel_sources(root: Path, kernel_source: str, arch: str) -> list[str]:
+    """The kernel's portable sources plus those of one architecture (src/arch/<arch>/)."""
+    other = f"{kernel_source}/src/arch/"
+    mine = f"{other}{arch}/"
+    return [s for s in _sources(root, f"{kernel_source}/src")
+            if not s.startswith(other) or s.startswith(mine)]
 
 
 def _obj(builddir: str, sub: str, src: str) -> str:
@@ -86,7 +97,7 @@ def write_ninja(root: Path, img: Image, builddir: str) -> tuple[Path, str]:
     ]
     # kernel
     kobjs = []
-    for src in _sources(root, f"{img.kernel_source}/src"):
+    for src in kernel_sources(root, img.kernel_source, ARCH):
         obj = _obj(builddir, "kernel", src)
         kobjs.append(obj)
         lines.append(f"build {obj}: {'kas' if src.endswith('.S') else 'kcc'} {src}")

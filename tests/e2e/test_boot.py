@@ -35,7 +35,9 @@ def test_kernel_fault_is_reported_and_symbolized(images) -> None:
     assert "CR2 0x00000000dead0000" in out
     # the faulting RIP and each backtrace frame resolved to function, offset and line
     rip = next(line for line in out.splitlines() if line.strip().startswith("RIP"))
-    assert re.search(r"<maybe_crash\+0x[0-9a-f]+ \(kernel_image/src/kernel/main\.c:\d+\)>",
+    assert re.search(r"<arch_crash\+0x[0-9a-f]+ \(kernel_image/src/arch/x86_64/machine\.c:\d+\)>",
                      rip), rip
-    assert re.search(r"#1 0x[0-9a-f]{16} <kmain\+0x[0-9a-f]+ \(kernel_image/src/kernel/main\.c",
+    assert re.search(r"#1 0x[0-9a-f]{16} <maybe_crash\+0x[0-9a-f]+ "
+                     r"\(kernel_image/src/kernel/main\.c", out), out
+    assert re.search(r"#2 0x[0-9a-f]{16} <kmain\+0x[0-9a-f]+ \(kernel_image/src/kernel/main\.c",
                      out), out

@@ -131,7 +131,7 @@ def test_kernel_fault_reaches_its_stub_and_is_reported(
     assert stop.reason is StopReason.TARGET, stop
     d = m.delivery.log[-1]
     assert (d.vector, d.from_cpl, d.stack, d.error_code) == (vector, 0, "current", error)
-    assert m.addr_to_symbol(d.return_rip).startswith("maybe_crash")
+    assert m.addr_to_symbol(d.return_rip).startswith("arch_crash")
     rsp = m.cpu.reg("rsp")
     words = 6 if error is not None else 5
     frame = struct.unpack(f"<{words}Q", m.read(rsp, 8 * words))

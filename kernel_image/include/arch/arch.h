@@ -1,12 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The boundary between generic kernel code and the architecture. Generic code includes
- * only this header; everything x86-specific (registers, descriptor tables, port I/O,
- * page-table bits) lives behind it in src/arch/x86_64/.
+ * only this header; everything machine-specific lives behind it, in src/arch/<arch>/ and
+ * include/arch/<arch>/: x86_64 (registers, descriptor tables, port I/O, page-table bits)
+ * and wasm32 (the browser host: workers, shared memory, imports). This header is the one
+ * place that selects the architecture, from the compiler's target.
  */
 #pragma once
 
 #include <kernel/types.h>
+
+#if defined(__x86_64__)
+#define ARCH_NAME "x86_64"
+#define ARCH_HEADER(h) <arch/x86_64/h>
+#elif defined(__wasm32__)
+#define ARCH_NAME "wasm32"
+#define ARCH_HEADER(h) <arch/wasm32/h>
+#else
+#error "unsupported architecture"
+#endif
 
 /* Console and machine control. */
 void arch_console_init(void);
@@ -14,6 +26,9 @@ void arch_console_putc(char c);
 bool arch_console_getc(char *c);
 NORETURN void arch_exit(bool success);   /* isa-debug-exit, then halt */
 NORETURN void arch_halt(void);           /* interrupts off, halt forever */
+/* A test hook: fault on purpose in the named way (crash= on the command line); returns
+ * only when the architecture has no such fault. */
+void arch_crash(const char *what);
 
 /* Bring-up: descriptor tables, traps, SYSCALL MSRs, CPU protections. */
 void arch_init(void);
@@ -23,7 +38,7 @@ const char *arch_cpu_features(void);
 
 /* Time: a monotonic clock in nanoseconds since boot, and a raw cycle counter. */
 u64 arch_now_ns(void);
-#include <arch/x86_64/clock.h>   /* u64 arch_cycles(void), inline */
+#include ARCH_HEADER(clock.h)   /* u64 arch_cycles(void), inline */
 u64 arch_tsc_hz(void);
 /* A cycle-counter difference in ns; a raw arch_cycles() stamp as ns since boot. */
 u64 arch_cycles_to_ns(u64 cycles);
@@ -38,7 +53,7 @@ void arch_idle_wait(void);
  * The user register context of a thread (struct uctx, defined by the arch), and the
  * syscall register convention: argument/output slot i (0..5) and the result.
  */
-#include <arch/x86_64/uctx.h>
+#include ARCH_HEADER(uctx.h)
 
 void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1);
 
@@ -53,7 +68,10 @@ u32 arch_port_in(u16 port, unsigned width);
 void arch_port_out(u16 port, unsigned width, u32 value);
 /* Write a buffer to one port, byte by byte (a debug stream). */
 void arch_port_write(u16 port, const void *buf, size_t len);
-/* Copy n bytes where one side is user memory: 0, or -1 if it faulted (SMAP opened). */
-int arch_user_copy(void *dst, const void *src, size_t n);
+/* Copy n bytes from or to the active address space's user memory (range already checked
+ * against USER_TOP): 0, or -1 if it faulted.
+ *   int arch_copy_from_user(void *dst, u64 usrc, size_t n);
+ *   int arch_copy_to_user(u64 udst, const void *src, size_t n);   */
+#include ARCH_HEADER(usercopy.h)
 /* A fault a user thread took: a one-line description for the kill report. */
 void arch_describe_fault(const uctx_t *c, char *buf, size_t len);

@@ -35,19 +35,15 @@
 #define ORB_VERSION "0.0.0"
 #endif
 
-/* Debug hook for tests of the fault path: crash=ud2|pagefault|gp|panic on the command line. */
+/* Debug hook for tests of the fault path: crash=ud2|pagefault|gp|panic on the command line
+ * (the faults themselves are the architecture's). */
 static __attribute__((noinline)) void maybe_crash(void)
 {
 	char what[16];
 	if (!bootinfo_option("crash", what, sizeof(what)))
 		return;
 	printk("orbital: crashing on purpose (crash=%s)\n", what);
-	if (!strcmp(what, "ud2"))
-		__asm__ volatile("ud2");
-	else if (!strcmp(what, "pagefault"))
-		*(volatile u64 *)0xdead0000 = 1;
-	else if (!strcmp(what, "gp"))
-		__asm__ volatile("movq %0, %%rax; movq (%%rax), %%rax" : : "r"(0x8000000000000000ul) : "rax");
+	arch_crash(what);
 }
 
 static void cmdline_from_archive(void)
@@ -82,7 +78,7 @@ static void run_scheduler(void)
 void kmain(u32 mb_magic, u32 mb_info)
 {
 	arch_console_init();
-	printk("\nOrbital %s (x86_64) capability microkernel\n", ORB_VERSION);
+	printk("\nOrbital %s (" ARCH_NAME ") capability microkernel\n", ORB_VERSION);
 	arch_init();
 	if (!bootinfo_parse(mb_magic, mb_info))
 		arch_exit(false);

@@ -13,12 +13,12 @@ int copy_from_user(void *dst, u64 usrc, size_t n)
 {
 	if (!user_range_ok(usrc, n))
 		return -ORB_EINVAL;
-	return n && arch_user_copy(dst, (const void *)usrc, n) ? -ORB_EINVAL : 0;
+	return n && arch_copy_from_user(dst, usrc, n) ? -ORB_EINVAL : 0;
 }
 
 int copy_to_user(u64 udst, const void *src, size_t n)
 {
 	if (!user_range_ok(udst, n))
 		return -ORB_EINVAL;
-	return n && arch_user_copy((void *)udst, src, n) ? -ORB_EINVAL : 0;
+	return n && arch_copy_to_user(udst, src, n) ? -ORB_EINVAL : 0;
 }

@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The handful of string routines the kernel needs; gcc may also emit calls to these. */
+/* The handful of string routines the kernel needs; gcc may also emit calls to these.
+ * memcpy and memset are the architecture's (src/arch/<arch>/string.c). */
 #include <kernel/string.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	void *ret = dst;
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
-	return ret;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -20,13 +14,6 @@ void *memmove(void *dst, const void *src, size_t n)
 	while (n--)
 		d[n] = s[n];
 	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	void *ret = dst;
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
-	return ret;
 }
 
 int memcmp(const void *a, const void *b, size_t n)

@@ -6,6 +6,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/x86.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 
 #define DEBUG_EXIT_PORT 0xF4
 #define DEBUG_EXIT_SUCCESS 0x10   /* QEMU exits with (0x10 << 1) | 1 = 33 */
@@ -28,6 +29,16 @@ NORETURN void arch_exit(bool success)
 {
 	outb(DEBUG_EXIT_PORT, success ? DEBUG_EXIT_SUCCESS : DEBUG_EXIT_FAILURE);
 	arch_halt();   /* no isa-debug-exit device: stay halted */
+}
+
+void arch_crash(const char *what)
+{
+	if (!strcmp(what, "ud2"))
+		__asm__ volatile("ud2");
+	else if (!strcmp(what, "pagefault"))
+		*(volatile u64 *)0xdead0000 = 1;
+	else if (!strcmp(what, "gp"))
+		__asm__ volatile("movq %0, %%rax; movq (%%rax), %%rax" : : "r"(0x8000000000000000ul) : "rax");
 }
 
 void cpu_features_init(void)
