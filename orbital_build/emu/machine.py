@@ -7,10 +7,11 @@ Unicorn; the model supplies only what Unicorn lacks — port I/O devices, the AP
 windows, interrupt/exception delivery through the guest IDT and TSS, SYSCALL, `hlt`, and
 timer interrupts injected when a test asks for them.
 
-Running is a loop of Unicorn segments: each ends at a model event (a hook stops the
-CPU before the instruction that needs the model), the model acts, and the next segment
-starts wherever the CPU now is. Nothing hooks every instruction except while
-`count_instructions` measures or a block trace is on.
+Running is a loop of Unicorn segments (`_run`): a hook that needs the model writes what it
+saw into the segment's `_Seen` record and stops the CPU; the loop then reads that record
+in a fixed order, lets the model act (deliver an exception, a SYSCALL, an interrupt) or
+returns a `Stop`, and starts the next segment wherever the CPU now is. Nothing hooks
+every instruction except while `executed` follows a path or a block trace is on.
 
     m = Machine("emu-core")
     m.run_until("arch_stacks_init")
@@ -85,14 +86,22 @@ class Stop:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class _Event:
-    kind: str                      # exit, target, count, syscall, intr, ud, hlt, inject, output
-    addr: int
-    fault: FaultInfo | None = None
+@dataclass
+class _Seen:
+    """What the hooks saw during one Unicorn segment. Each hook that needs the model
+    fills its field (the first occurrence wins) and stops the CPU; `_run` reads the
+    fields in the order they are declared here, and acts on the first one set."""
 
-
-_PRIORITY = ("exit", "intr", "ud", "syscall", "target", "count", "hlt", "inject", "output")
+    exited: bool = False                       # isa-debug-exit was written
+    fault: tuple[int, FaultInfo] | None = None  # an exception or `int n` at this RIP
+    invalid_opcode_at: int | None = None       # Unicorn refused to decode the instruction
+    syscall_at: int | None = None              # a SYSCALL instruction
+    target_at: int | None = None               # a run_until address was reached
+    path_end_at: int | None = None             # executed(): the end of the path
+    path_too_long_at: int | None = None        # executed(): more than its budget
+    hlt_at: int | None = None                  # a `hlt` of the kernel
+    inject_at: int | None = None               # a user instruction where an interrupt is due
+    line_written: bool = False                 # a newline on COM1 (for run_until predicates)
 
 Target = int | str | Iterable[int] | Callable[["Machine"], bool]
 
@@ -127,7 +136,7 @@ class Machine:
         self.trace = BlockTrace()
         self.history: deque[str] = deque(maxlen=history)
         self.syscalls = 0
-        self._events: list[_Event] = []
+        self._seen = _Seen()
         self._pending: list[int] = []
         self._inject_hook: int | None = None
         self._inject_countdown = 0
@@ -135,8 +144,8 @@ class Machine:
         self._skip_target: int | None = None
         self._target_cr3: int | None = None
         self._path: list[int] = []
-        self._count_limit = 0
-        self._count_end: Callable[[int], bool] = lambda a: False
+        self._path_limit = 0
+        self._path_end: Callable[[int], bool] = lambda a: False
         self._trace_from_user = trace == "user"
         self._build()
         if trace is True:
@@ -296,18 +305,20 @@ class Machine:
         if flush:
             self.uc.ctl_flush_tb()
 
-    def _event(self, kind: str, addr: int, fault: FaultInfo | None = None) -> None:
-        self._events.append(_Event(kind, addr, fault))
-        self.uc.emu_stop()
-
     def _on_intr(self, uc: Uc, vector: int, _: object) -> None:
-        self._event("intr", self.cpu.rip, fault_info(uc, vector))
+        if self._seen.fault is None:
+            self._seen.fault = (self.cpu.rip, fault_info(uc, vector))
+        uc.emu_stop()
 
     def _on_syscall(self, uc: Uc, _: object) -> None:
-        self._event("syscall", self.cpu.rip)
+        if self._seen.syscall_at is None:
+            self._seen.syscall_at = self.cpu.rip
+        uc.emu_stop()
 
     def _on_hlt(self, uc: Uc, addr: int, size: int, _: object) -> None:
-        self._event("hlt", addr)
+        if self._seen.hlt_at is None:
+            self._seen.hlt_at = addr
+        uc.emu_stop()
 
     def _on_in(self, uc: Uc, port: int, size: int, _: object) -> int:
         return self.ports.read(port, size)
@@ -316,11 +327,13 @@ class Machine:
         self.ports.write(port, size, value)
 
     def _on_exit(self, value: int) -> None:
-        self._event("exit", self.cpu.rip)
+        self._seen.exited = True
+        self.uc.emu_stop()
 
     def _on_output(self, byte: int) -> None:
         if self._stop_on_output and byte == 0x0A:
-            self._event("output", self.cpu.rip)
+            self._seen.line_written = True
+            self.uc.emu_stop()
 
     def _on_target(self, uc: Uc, addr: int, size: int, _: object) -> None:
         if self._skip_target == addr:
@@ -329,20 +342,30 @@ class Machine:
         if self._target_cr3 is not None and \
                 uc.reg_read(X.UC_X86_REG_CR3) & x86.CR3_ADDR != self._target_cr3:
             return
-        self._event("target", addr)
+        if self._seen.target_at is None:
+            self._seen.target_at = addr
+        uc.emu_stop()
 
     def _on_inject_point(self, uc: Uc, addr: int, size: int, _: object) -> None:
         if self._inject_countdown <= 0:
-            self._event("inject", addr)
+            if self._seen.inject_at is None:
+                self._seen.inject_at = addr
+            uc.emu_stop()
         self._inject_countdown -= 1
 
-    def _on_count(self, uc: Uc, addr: int, size: int, _: object) -> None:
-        if self._path and self._count_end(addr):
-            self._event("count", addr)
+    def _on_path_step(self, uc: Uc, addr: int, size: int, _: object) -> None:
+        """executed()'s hook on every instruction: record it, or stop at the end of the
+        path (not recorded) or once the path is longer than its budget."""
+        if self._path and self._path_end(addr):
+            if self._seen.path_end_at is None:
+                self._seen.path_end_at = addr
+            uc.emu_stop()
             return
         self._path.append(addr)
-        if len(self._path) > self._count_limit:
-            self._event("count", addr)
+        if len(self._path) > self._path_limit:
+            if self._seen.path_too_long_at is None:
+                self._seen.path_too_long_at = addr
+            uc.emu_stop()
 
     # -- interrupts --------------------------------------------------------------------
 
@@ -356,51 +379,92 @@ class Machine:
             self._inject_hook = self._hook(self._on_inject_point, USER_HALF[0],
                                            USER_HALF[1] - 1)
 
-    def _deliver_pending(self, return_rip: int) -> None:
+    def _deliver_pending(self, return_rip: int) -> Stop | None:
+        """Deliver the oldest injected interrupt; a Stop if the CPU would reset."""
         vector = self._pending.pop(0)
         if not self._pending and self._inject_hook is not None:
             self._unhook(self._inject_hook, flush=True)
             self._inject_hook = None
-        d = self.delivery.interrupt(vector, return_rip=return_rip)
+        try:
+            d = self.delivery.interrupt(vector, return_rip=return_rip)
+        except TripleFaultError as e:
+            return Stop(StopReason.TRIPLE_FAULT, return_rip, str(e))
         self.history.append(f"interrupt {vector:#x} at {return_rip:#x} (CPL {d.from_cpl}) "
                             f"-> {self.addr_to_symbol(d.handler)} on {d.stack}")
+        return None
 
     # -- running -----------------------------------------------------------------------
 
-    def _handle(self, ev: _Event) -> Stop | None:
-        if ev.kind == "exit":
-            return Stop(StopReason.EXIT, ev.addr, f"debug-exit {self.exit_code:#x}")
-        if ev.kind in ("target", "count"):
-            return Stop(StopReason.TARGET, ev.addr)
-        if ev.kind == "syscall":
-            if self._trace_from_user:
-                self._trace_from_user = False
-                self.trace.install(self.uc)
-            self.syscalls += 1
-            self.history.append(f"syscall rax={self.cpu.reg('rax'):#x} at {ev.addr:#x} "
-                                f"(cr3 {self.cpu.reg('cr3'):#x})")
-            self.delivery.syscall(ev.addr + 2)
-        elif ev.kind in ("intr", "ud"):
-            fault = ev.fault or FaultInfo(x86.VEC_UD, 0, False)
-            d = self.delivery.interrupt(fault.vector, return_rip=ev.addr,
+    def _segment(self, max_instructions: int | None) -> _Seen:
+        """Run Unicorn from the current RIP until a hook stops it (or the budget, or the
+        watchdog); return what the hooks saw."""
+        self._seen = seen = _Seen()
+        try:
+            self.uc.emu_start(self.cpu.rip, 0, count=max_instructions or 0)
+        except UcError as e:
+            if e.errno != UC_ERR_INSN_INVALID:
+                raise EmuError(f"{e} ({self.describe_state()})") from None
+            seen.invalid_opcode_at = self.cpu.rip
+        return seen
+
+    def _deliver_fault(self, rip: int, fault: FaultInfo) -> Stop | None:
+        """Deliver an exception raised at `rip`; a Stop if the CPU would reset."""
+        try:
+            d = self.delivery.interrupt(fault.vector, return_rip=rip,
                                         error_code=fault.error_code, software=fault.software)
-            self.history.append(
-                f"vector {fault.vector} at {ev.addr:#x} <{self.addr_to_symbol(ev.addr)}> "
-                f"CPL {d.from_cpl} error {fault.error_code:#x} cr2 {d.cr2:#x} -> vector "
-                f"{d.vector} {self.addr_to_symbol(d.handler)} on {d.stack}")
-        elif ev.kind == "hlt":
-            if not self.cpu.reg("rflags") & x86.RFLAGS_IF:
-                return Stop(StopReason.HALTED, ev.addr, "hlt with interrupts off")
-            if not self._pending:
-                return Stop(StopReason.IDLE, ev.addr, "hlt: waiting for an interrupt")
-            self._deliver_pending(ev.addr + 1)
-        elif ev.kind == "inject":
-            self._deliver_pending(ev.addr)
+        except TripleFaultError as e:
+            return Stop(StopReason.TRIPLE_FAULT, rip, str(e))
+        self.history.append(
+            f"vector {fault.vector} at {rip:#x} <{self.addr_to_symbol(rip)}> "
+            f"CPL {d.from_cpl} error {fault.error_code:#x} cr2 {d.cr2:#x} -> vector "
+            f"{d.vector} {self.addr_to_symbol(d.handler)} on {d.stack}")
         return None
+
+    def _deliver_syscall(self, rip: int) -> None:
+        if self._trace_from_user:
+            self._trace_from_user = False
+            self.trace.install(self.uc)
+        self.syscalls += 1
+        self.history.append(f"syscall rax={self.cpu.reg('rax'):#x} at {rip:#x} "
+                            f"(cr3 {self.cpu.reg('cr3'):#x})")
+        self.delivery.syscall(rip + 2)
+
+    def _model_step(self, seen: _Seen) -> Stop | None:
+        """Act on the first thing the segment saw, in _Seen's order: return a Stop, or
+        do the model's part and return None to go on running."""
+        if seen.exited:
+            return Stop(StopReason.EXIT, self.cpu.rip, f"debug-exit {self.exit_code:#x}")
+        if seen.fault is not None:
+            rip, fault = seen.fault
+            return self._deliver_fault(rip, fault)
+        if seen.invalid_opcode_at is not None:
+            return self._deliver_fault(seen.invalid_opcode_at, FaultInfo(x86.VEC_UD, 0, False))
+        if seen.syscall_at is not None:
+            self._deliver_syscall(seen.syscall_at)
+            return None
+        if seen.target_at is not None:
+            return Stop(StopReason.TARGET, seen.target_at)
+        if seen.path_end_at is not None:
+            return Stop(StopReason.TARGET, seen.path_end_at)
+        if seen.path_too_long_at is not None:
+            return Stop(StopReason.LIMIT, seen.path_too_long_at,
+                        f"path longer than {self._path_limit} instructions")
+        if seen.hlt_at is not None:
+            if not self.cpu.reg("rflags") & x86.RFLAGS_IF:
+                return Stop(StopReason.HALTED, seen.hlt_at, "hlt with interrupts off")
+            if not self._pending:
+                return Stop(StopReason.IDLE, seen.hlt_at, "hlt: waiting for an interrupt")
+            return self._deliver_pending(seen.hlt_at + 1)
+        if seen.inject_at is not None:
+            return self._deliver_pending(seen.inject_at)
+        return None   # only a line written to COM1: the predicate gets a look
 
     def _run(self, *, targets: Iterable[int] = (), cr3: int | None = None,
              predicate: Callable[[Machine], bool] | None = None,
              max_instructions: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> Stop:
+        """The run loop: run one segment; if no hook stopped it, a limit did; else the
+        model acts on what the hooks saw (which may end the run); then the predicate and
+        the time limit get their look, and the next segment starts."""
         if self.exit_code is not None:
             return Stop(StopReason.EXIT, self.cpu.rip, "the machine has already exited")
         hooks = [self._hook(self._on_target, a, a) for a in targets]
@@ -413,22 +477,12 @@ class Machine:
         watchdog.start()                                         # timeout costs ~0.2 ms)
         try:
             while True:
-                self._events.clear()
-                try:
-                    self.uc.emu_start(self.cpu.rip, 0, count=max_instructions or 0)
-                except UcError as e:
-                    if e.errno != UC_ERR_INSN_INVALID:
-                        raise EmuError(f"{e} ({self.describe_state()})") from None
-                    self._events.append(_Event("ud", self.cpu.rip))
-                if not self._events:
+                seen = self._segment(max_instructions)
+                if seen == _Seen():   # no hook stopped it: the budget or the watchdog did
                     why = "time limit" if time.monotonic() >= deadline else "instruction budget"
                     return Stop(StopReason.LIMIT, self.cpu.rip, why)
-                ev = min(self._events, key=lambda e: _PRIORITY.index(e.kind))
                 self._skip_target = None
-                try:
-                    stop = self._handle(ev)
-                except TripleFaultError as e:
-                    return Stop(StopReason.TRIPLE_FAULT, ev.addr, str(e))
+                stop = self._model_step(seen)
                 if stop is not None:
                     return stop
                 if predicate is not None and predicate(self):
@@ -479,21 +533,21 @@ class Machine:
             if stop.reason is not StopReason.TARGET:
                 raise EmuError(f"never reached {self.addr_to_symbol(start_addr)}: {stop}")
         if callable(end):
-            self._count_end = end
+            self._path_end = end
         else:
             end_addr = self.symbol(end) if isinstance(end, str) else end
-            self._count_end = end_addr.__eq__
-        self._path, self._count_limit = [], max_instructions
-        hook = self._hook(self._on_count, 1, 0)
+            self._path_end = end_addr.__eq__
+        self._path, self._path_limit = [], max_instructions
+        hook = self._hook(self._on_path_step, 1, 0)
         try:
             stop = self._run()
         finally:
             self._unhook(hook, flush=True)   # or every instruction keeps calling out
         path, self._path = self._path, []
-        if stop.reason is not StopReason.TARGET or len(path) > max_instructions:
+        if stop.reason is not StopReason.TARGET:
             raise EmuError(f"path from {self.addr_to_symbol(start_addr)} did not end: "
                            f"{stop.reason.value} after {len(path)} instructions "
-                           f"({self.describe_state()})")
+                           f"({stop.detail}; {self.describe_state()})")
         return path
 
     def count_instructions(self, start: int | str, end: int | str | Callable[[int], bool], *,

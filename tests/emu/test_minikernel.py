@@ -118,8 +118,19 @@ def test_counting_needs_a_fresh_translation(minikernel: Machine) -> None:
     m.run_until(user_addr(m, "user_spin"))
     spin = user_addr(m, "user_spin")
     assert m.count_instructions(spin, spin) == 2          # incq; jmp
-    with pytest.raises(EmuError, match="did not end"):
+    with pytest.raises(EmuError, match="did not end: limit after 101 instructions "
+                                       r"\(path longer than 100 instructions"):
         m.count_instructions(spin, lambda a: False, max_instructions=100)
+
+
+def test_a_path_ends_at_its_end_not_recording_it(minikernel: Machine) -> None:
+    """executed() has two ways to end: at the end of the path (a TARGET stop, the end
+    not recorded) or over its budget (a LIMIT stop, an error: see above)."""
+    m = minikernel
+    spin = user_addr(m, "user_spin")
+    m.run_until(spin)
+    assert m.executed(spin, spin) == [spin, spin + 3]     # incq; jmp back
+    assert m.cpu.rip == spin
 
 
 def test_boot_page_tables_as_boot_s_builds_them(minikernel: Machine) -> None:
