@@ -30,6 +30,9 @@ NORETURN void arch_halt(void);           /* interrupts off, halt forever */
  * only when the architecture has no such fault. */
 void arch_crash(const char *what);
 
+/* Fill `bootinfo` from the two words the machine's boot passed to kmain (x86_64: the
+ * multiboot magic and info block); false, after printing why, when they are unusable. */
+bool arch_bootinfo(u32 boot_arg0, u32 boot_arg1);
 /* Bring-up: descriptor tables, traps, SYSCALL MSRs, CPU protections. */
 void arch_init(void);
 /* After the final page tables exist: guarded kernel stacks, interrupt controllers. */

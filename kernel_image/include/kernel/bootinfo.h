@@ -21,7 +21,5 @@ struct bootinfo {
 
 extern struct bootinfo bootinfo;
 
-/* Parse the multiboot v1 info; returns false (after printing why) if it is unusable. */
-bool bootinfo_parse(u32 magic, paddr_t info);
 /* The value of "key=value" on the command line, or NULL. */
 const char *bootinfo_option(const char *key, char *buf, size_t len);

@@ -37,6 +37,9 @@ int vm_map(struct vspace *vs, vaddr_t va, paddr_t pa, unsigned prot);
 paddr_t vm_unmap(struct vspace *vs, vaddr_t va, unsigned *prot_out);
 int vm_protect(struct vspace *vs, vaddr_t va, unsigned prot);
 bool vm_query(const struct vspace *vs, vaddr_t va, paddr_t *pa, unsigned *prot);
+/* True when a thread of vs may start at `entry`: executable user code (x86_64: a mapped
+ * user page with VM_EXEC; wasm32: a function of the program's table). */
+bool vm_user_entry(const struct vspace *vs, u64 entry);
 /* The active address space (for copy routines and tests). */
 struct vspace *vm_current(void);
 bool vm_pcid_enabled(void);

@@ -75,12 +75,13 @@ static void run_scheduler(void)
 	sched_resume();
 }
 
-void kmain(u32 mb_magic, u32 mb_info)
+/* Called by the architecture's boot code with the two words its loader passed. */
+void kmain(u32 boot_arg0, u32 boot_arg1)
 {
 	arch_console_init();
 	printk("\nOrbital %s (" ARCH_NAME ") capability microkernel\n", ORB_VERSION);
 	arch_init();
-	if (!bootinfo_parse(mb_magic, mb_info))
+	if (!arch_bootinfo(boot_arg0, boot_arg1))
 		arch_exit(false);
 	printk("cpu:%s\n", arch_cpu_features());
 	printk("memory: %lu MiB usable in %u ranges\n", bootinfo.mem_total >> 20, bootinfo.nusable);

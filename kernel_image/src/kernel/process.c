@@ -14,11 +14,11 @@
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
-#include <kernel/elf.h>
 #include <kernel/ipc.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/program.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -64,7 +64,7 @@ u32 process_count(void)
 struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
 				  u64 size, u8 priority, u32 parent, long *err)
 {
-	if (!elf_check(name, elf, size)) {   /* a refused image never becomes a process */
+	if (!program_check(name, elf, size)) {   /* a refused image never becomes a process */
 		*err = -ORB_EINVAL;
 		return NULL;
 	}
@@ -98,7 +98,7 @@ struct process *process_spawn_elf(const char *name, const char *image, const u8 
 		process_exit(p, -1, EXIT_KILLED);
 		return NULL;
 	}
-	u64 entry = elf_load(p, elf, size);
+	u64 entry = program_load(p, elf, size);
 	struct thread *t = entry ? thread_create(p, entry, 0, p->pid, priority, err) : NULL;
 	if (!t) {
 		if (!entry)

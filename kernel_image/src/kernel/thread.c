@@ -33,18 +33,11 @@ static vaddr_t slot_ipcbuf(u8 slot)
 	return USER_IPCBUF_REGION + (u64)slot * USER_IPCBUF_SLOT;
 }
 
-static bool user_code_address(struct process *p, u64 va)
-{
-	unsigned prot;
-	return va >= USER_BASE && va < USER_TOP && vm_query(&p->vs, va, NULL, &prot) &&
-	       (prot & VM_EXEC) && (prot & VM_USER);
-}
-
 struct thread *thread_create(struct process *p, u64 entry, u64 stack, u64 arg, u8 priority,
 			     long *err)
 {
 	*err = -ORB_EINVAL;
-	if (!user_code_address(p, entry) || (stack && (stack >= USER_TOP || stack < USER_BASE)))
+	if (!vm_user_entry(&p->vs, entry) || (stack && (stack >= USER_TOP || stack < USER_BASE)))
 		return NULL;
 	*err = -ORB_ENOMEM;
 	if (p->slots_used == ~0ull)

@@ -330,3 +330,10 @@ bool vm_query(const struct vspace *vs, vaddr_t va, paddr_t *pa, unsigned *prot)
 		*prot = pte_prot(*e);
 	return true;
 }
+
+bool vm_user_entry(const struct vspace *vs, u64 entry)
+{
+	unsigned prot;
+	return entry >= USER_BASE && entry < USER_TOP && vm_query(vs, entry, NULL, &prot) &&
+	       (prot & VM_EXEC) && (prot & VM_USER);
+}

@@ -7,7 +7,7 @@
  * inside an executable segment. Segments are mapped with their own protection into fresh
  * zeroed frames and filled through the direct map; the image itself is never mapped.
  */
-#include <kernel/elf.h>
+#include <kernel/program.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/string.h>
@@ -43,7 +43,7 @@ static u64 refuse(const char *name, const char *why)
 	return 0;
 }
 
-u64 elf_check(const char *name, const u8 *image, u64 size)
+u64 program_check(const char *name, const u8 *image, u64 size)
 {
 	const struct ehdr *eh = (const void *)image;
 	if (size < sizeof(*eh))
@@ -97,9 +97,9 @@ u64 elf_check(const char *name, const u8 *image, u64 size)
 	return eh->entry;
 }
 
-u64 elf_load(struct process *p, const u8 *image, u64 size)
+u64 program_load(struct process *p, const u8 *image, u64 size)
 {
-	if (!elf_check(p->name, image, size))
+	if (!program_check(p->name, image, size))
 		return 0;
 	const struct ehdr *eh = (const void *)image;
 	const struct phdr *ph = (const void *)(image + eh->phoff);
