@@ -1,4 +1,4 @@
-"""`orbital-build`: generate the ABI, build images, benchmarks and Axiom log tools."""
+"""`orbital-build`: generate the ABI, build images, benchmarks, Axiom log and disk tools."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def commands() -> list:
     from ..axiom.command import AxiomCommand
     from ..emu.bench import BenchCommand
     from ..image.command import ImageCommand
-    return [GenCommand(), ImageCommand(), AxiomCommand(), BenchCommand()]
+    from ..storage.command import DiskCommand
+    return [GenCommand(), ImageCommand(), AxiomCommand(), BenchCommand(), DiskCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

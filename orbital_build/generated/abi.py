@@ -89,6 +89,42 @@ AXIOM_STR_MAX = 32  # longest str field of an Axiom record in bytes (names, vers
 AXIOM_BYTES_MAX = 64  # longest bytes field of an Axiom record (a signature)
 AXIOM_COMMIT_MAX = 193  # largest commit envelope in bytes (checked against the records)
 CHECKPOINT_UNSIGNED = 0  # checkpoint algorithm: no signature (signature is empty)
+STORAGE_ERR_NOT_FOUND = 0  # StorageError NotFound (spec §4.4)
+STORAGE_ERR_QUOTA_EXCEEDED = 1  # StorageError QuotaExceeded
+STORAGE_ERR_KEY_TOO_LONG = 2  # StorageError KeyTooLong
+STORAGE_ERR_VALUE_TOO_LARGE = 3  # StorageError ValueTooLarge
+STORAGE_ERR_PERMISSION_DENIED = 4  # StorageError PermissionDenied
+STORAGE_ERR_BACKEND = 5  # StorageError BackendError (with a reason text)
+STORAGE_MAX_KEY_LENGTH = 256  # MAX_KEY_LENGTH: bytes of a key
+STORAGE_MAX_VALUE_SIZE = 0x100000  # MAX_VALUE_SIZE: bytes of a value
+# bytes of a namespace: system, app:<name> or user:<name> (Orbital)
+STORAGE_MAX_NAMESPACE_LENGTH = 64
+STORAGE_DEFAULT_QUOTA = 0xA00000  # DEFAULT_QUOTA: key + value bytes per namespace
+STORAGE_SYSTEM_QUOTA = 0x100000  # SYSTEM_QUOTA: key + value bytes of `system`
+STORAGE_SECTOR_SIZE = 512  # disk format: bytes per sector
+STORAGE_SB_MAGIC = 0x5342524F  # disk format: superblock magic, the bytes "ORBS"
+STORAGE_RECORD_MAGIC = 0x5242524F  # disk format: record magic, the bytes "ORBR"
+STORAGE_FORMAT_VERSION = 1  # disk format version
+STORAGE_SB_COPIES = 2  # disk format: superblock copies, in sectors 0 and 1
+STORAGE_LOG_START = 8  # disk format: first sector of the log ring
+STORAGE_MIN_SECTORS = 136  # disk format: smallest disk, in sectors (a ring of 128 sectors)
+# disk format: sectors of the largest record (header, namespace, key, value)
+STORAGE_MAX_RECORD_SECTORS = 2049
+STORAGE_REC_SET = 1  # record kind: the key now holds the value
+STORAGE_REC_DELETE = 2  # record kind: the key is removed
+# record kind: written after a flush, where the next record goes; it marks the end of the log and
+# proves every record before it was flushed
+STORAGE_REC_SEAL = 3
+STORAGE_PROBLEM_SUPERBLOCK = 1  # check finding: a superblock copy fails its checksum or disagrees
+# check finding: the newest, never-acknowledged batch was cut short and is discarded (a power cut,
+# not damage)
+STORAGE_PROBLEM_TORN = 2
+# check finding: a record's header is intact but its value fails its checksum
+STORAGE_PROBLEM_DAMAGED_VALUE = 3
+# check finding: records whose headers are unreadable; the log resumes after them
+STORAGE_PROBLEM_LOST = 4
+# check finding: acknowledged records at the end of the log are unreadable
+STORAGE_PROBLEM_LOST_END = 5
 RECORD_STR = wire.Str(2, AXIOM_STR_MAX)  # str field of an Axiom record
 RECORD_BYTES = wire.Bytes(AXIOM_BYTES_MAX)  # bytes field of an Axiom record
 SYS_COUNT = 0xF2  # highest syscall number + 1
@@ -845,6 +881,90 @@ class BootArchiveEntry:
 
 
 @dataclass
+class StorageSuperblock:
+    """A superblock copy (sectors 0 and 1; the rest of each sector is zero)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("storage_superblock", "<IHHI4xQQQQQQQQQ40x", (
+        ("magic", "I", 0), ("version", "H", 0), ("sector_size", "H", 0), ("crc", "I", 0),
+        ("generation", "Q", 0), ("disk_id", "Q", 0), ("nsectors", "Q", 0), ("log_start", "Q", 0),
+        ("tail", "Q", 0), ("tail_seq", "Q", 0), ("sealed_seq", "Q", 0), ("sealed_head", "Q", 0),
+        ("clock", "Q", 0)))
+    SIZE: ClassVar[int] = 128
+    magic: int = 0  # ORB_STORAGE_SB_MAGIC
+    version: int = 0  # ORB_STORAGE_FORMAT_VERSION
+    sector_size: int = 0  # ORB_STORAGE_SECTOR_SIZE
+    crc: int = 0  # CRC-32 of these 128 bytes with crc = 0
+    # bumped by every superblock update; records carry the generation they were written under as
+    # their epoch
+    generation: int = 0
+    disk_id: int = 0  # random at creation; salts every record header checksum
+    nsectors: int = 0  # sectors of the disk
+    log_start: int = 0  # first sector of the log ring (ORB_STORAGE_LOG_START)
+    tail: int = 0  # log offset (sectors since creation) of the oldest record
+    tail_seq: int = 0  # sequence number of the record at `tail`
+    # every record up to this sequence number was complete when this superblock was written (0:
+    # none)
+    sealed_seq: int = 0
+    sealed_head: int = 0  # log offset just past record `sealed_seq`
+    clock: int = 0  # the storage clock (ns) when this superblock was written
+
+    def pack(self) -> bytes:
+        """The 128-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> StorageSuperblock:
+        """Decode exactly 128 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> StorageSuperblock:
+        """Decode 128 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class StorageRecord:
+    """The header of a log record; namespace, key and value follow it, padded with zeros to a whole
+    sector.
+    """
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("storage_record", "<IBBHIIQQQQQII", (
+        ("magic", "I", 0), ("kind", "B", 0), ("ns_len", "B", 0), ("key_len", "H", 0),
+        ("value_len", "I", 0), ("sectors", "I", 0), ("seq", "Q", 0), ("epoch", "Q", 0),
+        ("batch", "Q", 0), ("time", "Q", 0), ("expires_at", "Q", 0), ("value_crc", "I", 0),
+        ("head_crc", "I", 0)))
+    SIZE: ClassVar[int] = 64
+    magic: int = 0  # ORB_STORAGE_RECORD_MAGIC
+    kind: int = 0  # ORB_STORAGE_REC_*
+    ns_len: int = 0  # namespace bytes after the header (0 for SEAL)
+    key_len: int = 0  # key bytes after the namespace
+    value_len: int = 0  # value bytes after the key (0 for DELETE)
+    sectors: int = 0  # sectors the record spans: ceil((64 + lengths) / 512)
+    seq: int = 0  # sequence number: one more than the previous record's
+    epoch: int = 0  # superblock generation when written; never decreases along the log
+    batch: int = 0  # sequence number of the first record of its flush batch
+    time: int = 0  # storage clock (ns) when the value was first written
+    expires_at: int = 0  # storage clock (ns) when the value expires; 0 = never
+    value_crc: int = 0  # CRC-32 of the value bytes
+    head_crc: int = 0  # CRC-32 of disk_id (8 bytes LE), header bytes 0-59, namespace and key
+
+    def pack(self) -> bytes:
+        """The 64-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> StorageRecord:
+        """Decode exactly 64 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> StorageRecord:
+        """Decode 64 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
 class SvcStartMsg:
     """Start a stopped service."""
 
@@ -1552,6 +1672,195 @@ class CapRevokedMsg:
         return cls(**cls.CODEC.decode(data))
 
 
+@dataclass
+class StorageGetMsg:
+    """The value of key in the caller's namespace."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_GET
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_GET", (
+        ("key", wire.STR),), MAX_MSG_SIZE)
+    key: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageGetMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageGetResponseMsg:
+    """Result<Option<bytes>, StorageError>."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_GET_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_GET_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("value", wire.Opt(wire.BYTES)),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_STORAGE_ERR_* when ok = 0
+    value: bytes | None = None  # absent: no such key
+    reason: str = ""  # BackendError's text (empty otherwise)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageGetResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageSetMsg:
+    """Store value under key in the caller's namespace."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_SET
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_SET", (
+        ("key", wire.STR), ("value", wire.BYTES), ("ttl_secs", wire.U32)), MAX_MSG_SIZE)
+    key: str = ""
+    value: bytes = b""
+    ttl_secs: int = 0  # 0 = never expires
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageSetMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageSetResponseMsg:
+    """Result<(), StorageError>; ok once the value is on the disk."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_SET_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_SET_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_STORAGE_ERR_* when ok = 0
+    reason: str = ""  # BackendError's text (empty otherwise)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageSetResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageDeleteMsg:
+    """Remove key from the caller's namespace."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_DELETE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_DELETE", (
+        ("key", wire.STR),), MAX_MSG_SIZE)
+    key: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageDeleteMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageDeleteResponseMsg:
+    """Result<bool existed, StorageError>."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_DELETE_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_DELETE_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("existed", wire.BOOL),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_STORAGE_ERR_* when ok = 0
+    existed: bool = False
+    reason: str = ""  # BackendError's text (empty otherwise)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageDeleteResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageListMsg:
+    """Keys of the caller's namespace that start with prefix, in byte order."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_LIST
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_LIST", (
+        ("prefix", wire.STR), ("limit", wire.U64), ("cursor", wire.Opt(wire.STR))), MAX_MSG_SIZE)
+    prefix: str = ""
+    limit: int = 0
+    cursor: str | None = None  # continue after this key
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageListMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageListResponseMsg:
+    """{keys Vec<String>, next_cursor Option<String>}."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_LIST_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_LIST_RESPONSE", (
+        ("count", wire.U32), ("keys", wire.BYTES),
+        ("next_cursor", wire.Opt(wire.STR))), MAX_MSG_SIZE)
+    count: int = 0
+    keys: bytes = b""  # count keys, each a u16 length + bytes
+    next_cursor: str | None = None  # present when more keys follow
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageListResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageQuotaResponseMsg:
+    """The caller's namespace usage (spec §5.7); the request has no payload."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_QUOTA_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_QUOTA_RESPONSE", (
+        ("used", wire.U64), ("quota", wire.U64)), MAX_MSG_SIZE)
+    used: int = 0  # key + value bytes
+    quota: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageQuotaResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
 # Message class of each tag that has a payload codec.
 MESSAGES: dict[Tag, Any] = {
     Tag.SVC_START: SvcStartMsg,
@@ -1589,6 +1898,15 @@ MESSAGES: dict[Tag, Any] = {
     Tag.ERROR: ErrorMsg,
     Tag.CHILD_EXITED: ChildExitedMsg,
     Tag.CAP_REVOKED: CapRevokedMsg,
+    Tag.STORAGE_GET: StorageGetMsg,
+    Tag.STORAGE_GET_RESPONSE: StorageGetResponseMsg,
+    Tag.STORAGE_SET: StorageSetMsg,
+    Tag.STORAGE_SET_RESPONSE: StorageSetResponseMsg,
+    Tag.STORAGE_DELETE: StorageDeleteMsg,
+    Tag.STORAGE_DELETE_RESPONSE: StorageDeleteResponseMsg,
+    Tag.STORAGE_LIST: StorageListMsg,
+    Tag.STORAGE_LIST_RESPONSE: StorageListResponseMsg,
+    Tag.STORAGE_QUOTA_RESPONSE: StorageQuotaResponseMsg,
 }
 
 

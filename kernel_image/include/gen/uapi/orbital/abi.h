@@ -25,61 +25,88 @@
 #include <stdint.h>
 
 /* --- Constants -------------------------------------------------------------------------------- */
-#define ORB_MAX_MSG_SIZE                4096u             /* largest message payload in bytes */
-#define ORB_MAX_MSG_CAPS                8u                /* most capabilities one message carries */
-#define ORB_MSG_REGS                    4u                /* message registers mr0-mr3 (RDX, R10, R8, R9) */
-#define ORB_MSG_REG_BYTES               32u               /* payload bytes that travel in the message registers */
-#define ORB_CAP_NONE                    0xFFFFFFFFu       /* no capability: mem_map's proc for self, recv_slots for any free slot */
-#define ORB_PROT_READ                   1u                /* mem_map / mem_protect: readable */
-#define ORB_PROT_WRITE                  2u                /* mem_map / mem_protect: writable */
-#define ORB_PROT_EXEC                   4u                /* mem_map / mem_protect: executable */
-#define ORB_TIMEOUT_FOREVER             0u                /* timeout_ns value that waits without limit */
-#define ORB_BOOT_ARCHIVE_MAGIC          0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
-#define ORB_BOOT_ARCHIVE_VERSION        1u                /* boot archive format version */
-#define ORB_BOOT_ENTRY_ELF              1u                /* boot archive entry flag: an ELF program */
-#define ORB_BOOT_ENTRY_START_AT_BOOT    2u                /* boot archive entry flag: start at boot */
-#define ORB_BOOT_ENTRY_INIT             4u                /* boot archive entry flag: this entry is init (PID 1) */
-#define ORB_BOOT_ARCHIVE_VADDR          0x7D0000000000ull /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
-#define ORB_SLOT_SELF                   0u                /* service slot 0: its own endpoint (R|W, made by its supervisor) */
-#define ORB_SLOT_INIT                   1u                /* service slot 1: init's endpoint (W, badged with the service) */
-#define ORB_SLOT_FIRST_CAP              2u                /* service slots 2..: the capabilities its image lists */
-#define ORB_SVC_FLAG_START              1u                /* service_desc flag: init starts it at boot */
-#define ORB_RESTART_NEVER               0u                /* restart policy (spec §5.10 #45) */
-#define ORB_RESTART_ON_FAILURE          1u                /* restart policy */
-#define ORB_RESTART_ALWAYS              2u                /* restart policy */
-#define ORB_RESTART_BACKOFF             3u                /* restart policy */
-#define ORB_SVC_STARTING                0u                /* svc_status state */
-#define ORB_SVC_RUNNING                 1u                /* svc_status state */
-#define ORB_SVC_STOPPED                 2u                /* svc_status state */
-#define ORB_SVC_BACKOFF                 3u                /* svc_status state */
-#define ORB_SVC_DISABLED                4u                /* svc_status state */
-#define ORB_CAPKIND_CONSOLE             1u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_STORAGE             2u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_NETWORK             3u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_SPAWN               4u                /* PM_SPAWN capability kind: the root Process capability */
-#define ORB_SPAWN_ERR_BINARY_NOT_FOUND  0u                /* SpawnError (spec §4.1) */
-#define ORB_SPAWN_ERR_PERMISSION_DENIED 1u                /* SpawnError */
-#define ORB_SPAWN_ERR_RESOURCE_LIMIT    2u                /* SpawnError */
-#define ORB_SPAWN_ERR_INVALID_BINARY    3u                /* SpawnError */
-#define ORB_ERROR_UNKNOWN_REQUEST       1u                /* MSG_ERROR code: no handler for the tag */
-#define ORB_ERROR_MALFORMED             2u                /* MSG_ERROR code: the payload did not decode */
-#define ORB_ERROR_RESTARTING            3u                /* MSG_ERROR code: the service is restarting; retry */
-#define ORB_ERROR_ERRNO                 256u              /* MSG_ERROR code 0x100 | E: the request failed with -E */
-#define ORB_BOOT_ENTRY_CONFIG           8u                /* boot archive entry flag: configuration text, not a program */
-#define ORB_EXIT_REASON_EXIT            0u                /* CHILD_EXITED reason: the process called exit */
-#define ORB_EXIT_REASON_FAULT           1u                /* CHILD_EXITED reason: the process faulted */
-#define ORB_EXIT_REASON_KILLED          2u                /* CHILD_EXITED reason: the process was killed */
-#define ORB_REVOKE_EXPLICIT             1u                /* CAP_REVOKED reason: revoked by a holder of the source */
-#define ORB_REVOKE_EXPIRED              2u                /* CAP_REVOKED reason: expires_at passed */
-#define ORB_REVOKE_PROCESS_EXIT         3u                /* CAP_REVOKED reason: the object's process exited */
-#define ORB_SYSLOG_DONE                 1u                /* syslog_record flag: result is final */
-#define ORB_SYSLOG_BLOCKED              2u                /* syslog_record flag: the call blocked; its result arrived later or never */
-#define ORB_SYSLOG_FASTPATH             4u                /* syslog_record flag: the call took the fast path */
-#define ORB_AXIOM_STREAM_MAGIC          0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
-#define ORB_AXIOM_STR_MAX               32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
-#define ORB_AXIOM_BYTES_MAX             64u               /* longest bytes field of an Axiom record (a signature) */
-#define ORB_AXIOM_COMMIT_MAX            193u              /* largest commit envelope in bytes (checked against the records) */
-#define ORB_CHECKPOINT_UNSIGNED         0u                /* checkpoint algorithm: no signature (signature is empty) */
+#define ORB_MAX_MSG_SIZE                  4096u             /* largest message payload in bytes */
+#define ORB_MAX_MSG_CAPS                  8u                /* most capabilities one message carries */
+#define ORB_MSG_REGS                      4u                /* message registers mr0-mr3 (RDX, R10, R8, R9) */
+#define ORB_MSG_REG_BYTES                 32u               /* payload bytes that travel in the message registers */
+#define ORB_CAP_NONE                      0xFFFFFFFFu       /* no capability: mem_map's proc for self, recv_slots for any free slot */
+#define ORB_PROT_READ                     1u                /* mem_map / mem_protect: readable */
+#define ORB_PROT_WRITE                    2u                /* mem_map / mem_protect: writable */
+#define ORB_PROT_EXEC                     4u                /* mem_map / mem_protect: executable */
+#define ORB_TIMEOUT_FOREVER               0u                /* timeout_ns value that waits without limit */
+#define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
+#define ORB_BOOT_ARCHIVE_VERSION          1u                /* boot archive format version */
+#define ORB_BOOT_ENTRY_ELF                1u                /* boot archive entry flag: an ELF program */
+#define ORB_BOOT_ENTRY_START_AT_BOOT      2u                /* boot archive entry flag: start at boot */
+#define ORB_BOOT_ENTRY_INIT               4u                /* boot archive entry flag: this entry is init (PID 1) */
+#define ORB_BOOT_ARCHIVE_VADDR            0x7D0000000000ull /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
+#define ORB_SLOT_SELF                     0u                /* service slot 0: its own endpoint (R|W, made by its supervisor) */
+#define ORB_SLOT_INIT                     1u                /* service slot 1: init's endpoint (W, badged with the service) */
+#define ORB_SLOT_FIRST_CAP                2u                /* service slots 2..: the capabilities its image lists */
+#define ORB_SVC_FLAG_START                1u                /* service_desc flag: init starts it at boot */
+#define ORB_RESTART_NEVER                 0u                /* restart policy (spec §5.10 #45) */
+#define ORB_RESTART_ON_FAILURE            1u                /* restart policy */
+#define ORB_RESTART_ALWAYS                2u                /* restart policy */
+#define ORB_RESTART_BACKOFF               3u                /* restart policy */
+#define ORB_SVC_STARTING                  0u                /* svc_status state */
+#define ORB_SVC_RUNNING                   1u                /* svc_status state */
+#define ORB_SVC_STOPPED                   2u                /* svc_status state */
+#define ORB_SVC_BACKOFF                   3u                /* svc_status state */
+#define ORB_SVC_DISABLED                  4u                /* svc_status state */
+#define ORB_CAPKIND_CONSOLE               1u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_STORAGE               2u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_NETWORK               3u                /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_SPAWN                 4u                /* PM_SPAWN capability kind: the root Process capability */
+#define ORB_SPAWN_ERR_BINARY_NOT_FOUND    0u                /* SpawnError (spec §4.1) */
+#define ORB_SPAWN_ERR_PERMISSION_DENIED   1u                /* SpawnError */
+#define ORB_SPAWN_ERR_RESOURCE_LIMIT      2u                /* SpawnError */
+#define ORB_SPAWN_ERR_INVALID_BINARY      3u                /* SpawnError */
+#define ORB_ERROR_UNKNOWN_REQUEST         1u                /* MSG_ERROR code: no handler for the tag */
+#define ORB_ERROR_MALFORMED               2u                /* MSG_ERROR code: the payload did not decode */
+#define ORB_ERROR_RESTARTING              3u                /* MSG_ERROR code: the service is restarting; retry */
+#define ORB_ERROR_ERRNO                   256u              /* MSG_ERROR code 0x100 | E: the request failed with -E */
+#define ORB_BOOT_ENTRY_CONFIG             8u                /* boot archive entry flag: configuration text, not a program */
+#define ORB_EXIT_REASON_EXIT              0u                /* CHILD_EXITED reason: the process called exit */
+#define ORB_EXIT_REASON_FAULT             1u                /* CHILD_EXITED reason: the process faulted */
+#define ORB_EXIT_REASON_KILLED            2u                /* CHILD_EXITED reason: the process was killed */
+#define ORB_REVOKE_EXPLICIT               1u                /* CAP_REVOKED reason: revoked by a holder of the source */
+#define ORB_REVOKE_EXPIRED                2u                /* CAP_REVOKED reason: expires_at passed */
+#define ORB_REVOKE_PROCESS_EXIT           3u                /* CAP_REVOKED reason: the object's process exited */
+#define ORB_SYSLOG_DONE                   1u                /* syslog_record flag: result is final */
+#define ORB_SYSLOG_BLOCKED                2u                /* syslog_record flag: the call blocked; its result arrived later or never */
+#define ORB_SYSLOG_FASTPATH               4u                /* syslog_record flag: the call took the fast path */
+#define ORB_AXIOM_STREAM_MAGIC            0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
+#define ORB_AXIOM_STR_MAX                 32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
+#define ORB_AXIOM_BYTES_MAX               64u               /* longest bytes field of an Axiom record (a signature) */
+#define ORB_AXIOM_COMMIT_MAX              193u              /* largest commit envelope in bytes (checked against the records) */
+#define ORB_CHECKPOINT_UNSIGNED           0u                /* checkpoint algorithm: no signature (signature is empty) */
+#define ORB_STORAGE_ERR_NOT_FOUND         0u                /* StorageError NotFound (spec §4.4) */
+#define ORB_STORAGE_ERR_QUOTA_EXCEEDED    1u                /* StorageError QuotaExceeded */
+#define ORB_STORAGE_ERR_KEY_TOO_LONG      2u                /* StorageError KeyTooLong */
+#define ORB_STORAGE_ERR_VALUE_TOO_LARGE   3u                /* StorageError ValueTooLarge */
+#define ORB_STORAGE_ERR_PERMISSION_DENIED 4u                /* StorageError PermissionDenied */
+#define ORB_STORAGE_ERR_BACKEND           5u                /* StorageError BackendError (with a reason text) */
+#define ORB_STORAGE_MAX_KEY_LENGTH        256u              /* MAX_KEY_LENGTH: bytes of a key */
+#define ORB_STORAGE_MAX_VALUE_SIZE        0x100000u         /* MAX_VALUE_SIZE: bytes of a value */
+#define ORB_STORAGE_MAX_NAMESPACE_LENGTH  64u               /* bytes of a namespace: system, app:<name> or user:<name> (Orbital) */
+#define ORB_STORAGE_DEFAULT_QUOTA         0xA00000u         /* DEFAULT_QUOTA: key + value bytes per namespace */
+#define ORB_STORAGE_SYSTEM_QUOTA          0x100000u         /* SYSTEM_QUOTA: key + value bytes of `system` */
+#define ORB_STORAGE_SECTOR_SIZE           512u              /* disk format: bytes per sector */
+#define ORB_STORAGE_SB_MAGIC              0x5342524Fu       /* disk format: superblock magic, the bytes "ORBS" */
+#define ORB_STORAGE_RECORD_MAGIC          0x5242524Fu       /* disk format: record magic, the bytes "ORBR" */
+#define ORB_STORAGE_FORMAT_VERSION        1u                /* disk format version */
+#define ORB_STORAGE_SB_COPIES             2u                /* disk format: superblock copies, in sectors 0 and 1 */
+#define ORB_STORAGE_LOG_START             8u                /* disk format: first sector of the log ring */
+#define ORB_STORAGE_MIN_SECTORS           136u              /* disk format: smallest disk, in sectors (a ring of 128 sectors) */
+#define ORB_STORAGE_MAX_RECORD_SECTORS    2049u             /* disk format: sectors of the largest record (header, namespace, key, value) */
+#define ORB_STORAGE_REC_SET               1u                /* record kind: the key now holds the value */
+#define ORB_STORAGE_REC_DELETE            2u                /* record kind: the key is removed */
+#define ORB_STORAGE_REC_SEAL              3u                /* record kind: written after a flush, where the next record goes; it marks the end of the log and proves every record before it was flushed */
+#define ORB_STORAGE_PROBLEM_SUPERBLOCK    1u                /* check finding: a superblock copy fails its checksum or disagrees */
+#define ORB_STORAGE_PROBLEM_TORN          2u                /* check finding: the newest, never-acknowledged batch was cut short and is discarded (a power cut, not damage) */
+#define ORB_STORAGE_PROBLEM_DAMAGED_VALUE 3u                /* check finding: a record's header is intact but its value fails its checksum */
+#define ORB_STORAGE_PROBLEM_LOST          4u                /* check finding: records whose headers are unreadable; the log resumes after them */
+#define ORB_STORAGE_PROBLEM_LOST_END      5u                /* check finding: acknowledged records at the end of the log are unreadable */
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
 #define ORB_OK        0  /* success */
@@ -581,6 +608,77 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _pad) == 45, "ABI layout");
 _Static_assert(offsetof(orb_boot_archive_entry_t, caps) == 48, "ABI layout");
 _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout");
 
+/* storage_superblock: A superblock copy (sectors 0 and 1; the rest of each sector is zero). */
+typedef struct orb_storage_superblock {
+    uint32_t magic;        /*    0: ORB_STORAGE_SB_MAGIC */
+    uint16_t version;      /*    4: ORB_STORAGE_FORMAT_VERSION */
+    uint16_t sector_size;  /*    6: ORB_STORAGE_SECTOR_SIZE */
+    uint32_t crc;          /*    8: CRC-32 of these 128 bytes with crc = 0 */
+    uint32_t _pad;         /*   12 */
+    uint64_t generation;   /*   16: bumped by every superblock update; records carry the generation they were written under as their epoch */
+    uint64_t disk_id;      /*   24: random at creation; salts every record header checksum */
+    uint64_t nsectors;     /*   32: sectors of the disk */
+    uint64_t log_start;    /*   40: first sector of the log ring (ORB_STORAGE_LOG_START) */
+    uint64_t tail;         /*   48: log offset (sectors since creation) of the oldest record */
+    uint64_t tail_seq;     /*   56: sequence number of the record at `tail` */
+    uint64_t sealed_seq;   /*   64: every record up to this sequence number was complete when this superblock was written (0: none) */
+    uint64_t sealed_head;  /*   72: log offset just past record `sealed_seq` */
+    uint64_t clock;        /*   80: the storage clock (ns) when this superblock was written */
+    uint8_t _reserved[40]; /*   88 */
+} orb_storage_superblock_t;
+_Static_assert(sizeof(orb_storage_superblock_t) == 128, "ABI layout");
+_Static_assert(_Alignof(orb_storage_superblock_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, magic) == 0, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, version) == 4, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, sector_size) == 6, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, crc) == 8, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, _pad) == 12, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, generation) == 16, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, disk_id) == 24, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, nsectors) == 32, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, log_start) == 40, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, tail) == 48, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, tail_seq) == 56, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, sealed_seq) == 64, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, sealed_head) == 72, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, clock) == 80, "ABI layout");
+_Static_assert(offsetof(orb_storage_superblock_t, _reserved) == 88, "ABI layout");
+
+/*
+ * storage_record: The header of a log record; namespace, key and value follow it, padded with zeros
+ * to a whole sector.
+ */
+typedef struct orb_storage_record {
+    uint32_t magic;      /*    0: ORB_STORAGE_RECORD_MAGIC */
+    uint8_t kind;        /*    4: ORB_STORAGE_REC_* */
+    uint8_t ns_len;      /*    5: namespace bytes after the header (0 for SEAL) */
+    uint16_t key_len;    /*    6: key bytes after the namespace */
+    uint32_t value_len;  /*    8: value bytes after the key (0 for DELETE) */
+    uint32_t sectors;    /*   12: sectors the record spans: ceil((64 + lengths) / 512) */
+    uint64_t seq;        /*   16: sequence number: one more than the previous record's */
+    uint64_t epoch;      /*   24: superblock generation when written; never decreases along the log */
+    uint64_t batch;      /*   32: sequence number of the first record of its flush batch */
+    uint64_t time;       /*   40: storage clock (ns) when the value was first written */
+    uint64_t expires_at; /*   48: storage clock (ns) when the value expires; 0 = never */
+    uint32_t value_crc;  /*   56: CRC-32 of the value bytes */
+    uint32_t head_crc;   /*   60: CRC-32 of disk_id (8 bytes LE), header bytes 0-59, namespace and key */
+} orb_storage_record_t;
+_Static_assert(sizeof(orb_storage_record_t) == 64, "ABI layout");
+_Static_assert(_Alignof(orb_storage_record_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, magic) == 0, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, kind) == 4, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, ns_len) == 5, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, key_len) == 6, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, value_len) == 8, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, sectors) == 12, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, seq) == 16, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, epoch) == 24, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, batch) == 32, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, time) == 40, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, expires_at) == 48, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, value_crc) == 56, "ABI layout");
+_Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
+
 /* --- Syscall numbers -------------------------------------------------------------------------- */
 #define ORB_SYS_NOP                   0x00u /* NOP */
 #define ORB_SYS_DEBUG_WRITE           0x01u /* SYS_DEBUG */
@@ -760,4 +858,13 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout"
  * ORB_MSG_ERROR: 8 bytes: u32 request_tag, u32 code
  * ORB_MSG_CHILD_EXITED: 9 bytes: u32 pid, i32 exit_code, u8 reason
  * ORB_MSG_CAP_REVOKED: 14 bytes: u32 slot, u8 object_type, u64 object_id, u8 reason
+ * ORB_MSG_STORAGE_GET: 2..4096 bytes: str key
+ * ORB_MSG_STORAGE_GET_RESPONSE: 5..4096 bytes: u8 ok, u8 error, opt[bytes] value, str reason
+ * ORB_MSG_STORAGE_SET: 10..4096 bytes: str key, bytes value, u32 ttl_secs
+ * ORB_MSG_STORAGE_SET_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
+ * ORB_MSG_STORAGE_DELETE: 2..4096 bytes: str key
+ * ORB_MSG_STORAGE_DELETE_RESPONSE: 5..4096 bytes: u8 ok, u8 error, bool existed, str reason
+ * ORB_MSG_STORAGE_LIST: 11..4096 bytes: str prefix, u64 limit, opt[str] cursor
+ * ORB_MSG_STORAGE_LIST_RESPONSE: 9..4096 bytes: u32 count, bytes keys, opt[str] next_cursor
+ * ORB_MSG_STORAGE_QUOTA_RESPONSE: 16 bytes: u64 used, u64 quota
  */

@@ -1623,3 +1623,390 @@ static inline long orb_msg_cap_revoked_decode(const uint8_t *buf, size_t len,
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
+
+/*
+ * STORAGE_GET (ORB_MSG_STORAGE_GET, 0x7000): The value of key in the caller's namespace. Payload:
+ * str key.
+ */
+typedef struct orb_msg_storage_get {
+    orb_str_t key; /* str */
+} orb_msg_storage_get_t;
+
+static inline long orb_msg_storage_get_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_storage_get_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->key))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_get_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_storage_get_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->key))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_GET_RESPONSE (ORB_MSG_STORAGE_GET_RESPONSE, 0x7001): Result<Option<bytes>, StorageError>.
+ * Payload: u8 ok, u8 error, opt[bytes] value, str reason.
+ */
+typedef struct orb_msg_storage_get_response {
+    uint8_t ok;        /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;     /* u8: ORB_STORAGE_ERR_* when ok = 0 */
+    uint8_t has_value; /* 1 if value is present */
+    orb_bytes_t value; /* opt[bytes]: absent: no such key */
+    orb_str_t reason;  /* str: BackendError's text (empty otherwise) */
+} orb_msg_storage_get_response_t;
+
+static inline long orb_msg_storage_get_response_encode(uint8_t *buf, size_t cap,
+                                                       const orb_msg_storage_get_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->has_value != 0)))
+        return -ORB_EOVERFLOW;
+    if (m->has_value && orb_wire_put_bytes(buf, cap, &n, m->value))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_get_response_decode(const uint8_t *buf, size_t len,
+                                                       orb_msg_storage_get_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->has_value))
+        return -ORB_EINVAL;
+    if (m->has_value && orb_wire_get_bytes(buf, len, &n, &m->value))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_SET (ORB_MSG_STORAGE_SET, 0x7002): Store value under key in the caller's namespace.
+ * Payload: str key, bytes value, u32 ttl_secs.
+ */
+typedef struct orb_msg_storage_set {
+    orb_str_t key;     /* str */
+    orb_bytes_t value; /* bytes */
+    uint32_t ttl_secs; /* u32: 0 = never expires */
+} orb_msg_storage_set_t;
+
+static inline long orb_msg_storage_set_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_storage_set_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->key))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->value))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->ttl_secs))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_set_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_storage_set_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->key))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->value))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->ttl_secs))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_SET_RESPONSE (ORB_MSG_STORAGE_SET_RESPONSE, 0x7003): Result<(), StorageError>; ok once
+ * the value is on the disk. Payload: u8 ok, u8 error, str reason.
+ */
+typedef struct orb_msg_storage_set_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_STORAGE_ERR_* when ok = 0 */
+    orb_str_t reason; /* str: BackendError's text (empty otherwise) */
+} orb_msg_storage_set_response_t;
+
+static inline long orb_msg_storage_set_response_encode(uint8_t *buf, size_t cap,
+                                                       const orb_msg_storage_set_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_set_response_decode(const uint8_t *buf, size_t len,
+                                                       orb_msg_storage_set_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_DELETE (ORB_MSG_STORAGE_DELETE, 0x7004): Remove key from the caller's namespace. Payload:
+ * str key.
+ */
+typedef struct orb_msg_storage_delete {
+    orb_str_t key; /* str */
+} orb_msg_storage_delete_t;
+
+static inline long orb_msg_storage_delete_encode(uint8_t *buf, size_t cap,
+                                                 const orb_msg_storage_delete_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->key))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_delete_decode(const uint8_t *buf, size_t len,
+                                                 orb_msg_storage_delete_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->key))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_DELETE_RESPONSE (ORB_MSG_STORAGE_DELETE_RESPONSE, 0x7005): Result<bool existed,
+ * StorageError>. Payload: u8 ok, u8 error, bool existed, str reason.
+ */
+typedef struct orb_msg_storage_delete_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_STORAGE_ERR_* when ok = 0 */
+    uint8_t existed;  /* bool */
+    orb_str_t reason; /* str: BackendError's text (empty otherwise) */
+} orb_msg_storage_delete_response_t;
+
+static inline long orb_msg_storage_delete_response_encode(uint8_t *buf, size_t cap,
+                                                          const orb_msg_storage_delete_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->existed != 0)))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_delete_response_decode(const uint8_t *buf, size_t len,
+                                                          orb_msg_storage_delete_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->existed))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_LIST (ORB_MSG_STORAGE_LIST, 0x7006): Keys of the caller's namespace that start with
+ * prefix, in byte order. Payload: str prefix, u64 limit, opt[str] cursor.
+ */
+typedef struct orb_msg_storage_list {
+    orb_str_t prefix;   /* str */
+    uint64_t limit;     /* u64 */
+    uint8_t has_cursor; /* 1 if cursor is present */
+    orb_str_t cursor;   /* opt[str]: continue after this key */
+} orb_msg_storage_list_t;
+
+static inline long orb_msg_storage_list_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_storage_list_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->prefix))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->limit))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->has_cursor != 0)))
+        return -ORB_EOVERFLOW;
+    if (m->has_cursor && orb_wire_put_str(buf, cap, &n, m->cursor))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_list_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_storage_list_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->prefix))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->limit))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->has_cursor))
+        return -ORB_EINVAL;
+    if (m->has_cursor && orb_wire_get_str(buf, len, &n, &m->cursor))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_LIST_RESPONSE (ORB_MSG_STORAGE_LIST_RESPONSE, 0x7007): {keys Vec<String>, next_cursor
+ * Option<String>}. Payload: u32 count, bytes keys, opt[str] next_cursor.
+ */
+typedef struct orb_msg_storage_list_response {
+    uint32_t count;          /* u32 */
+    orb_bytes_t keys;        /* bytes: count keys, each a u16 length + bytes */
+    uint8_t has_next_cursor; /* 1 if next_cursor is present */
+    orb_str_t next_cursor;   /* opt[str]: present when more keys follow */
+} orb_msg_storage_list_response_t;
+
+static inline long orb_msg_storage_list_response_encode(uint8_t *buf, size_t cap,
+                                                        const orb_msg_storage_list_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->keys))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->has_next_cursor != 0)))
+        return -ORB_EOVERFLOW;
+    if (m->has_next_cursor && orb_wire_put_str(buf, cap, &n, m->next_cursor))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_list_response_decode(const uint8_t *buf, size_t len,
+                                                        orb_msg_storage_list_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->keys))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->has_next_cursor))
+        return -ORB_EINVAL;
+    if (m->has_next_cursor && orb_wire_get_str(buf, len, &n, &m->next_cursor))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_QUOTA_RESPONSE (ORB_MSG_STORAGE_QUOTA_RESPONSE, 0x7009): The caller's namespace usage
+ * (spec §5.7); the request has no payload. Payload: u64 used, u64 quota.
+ */
+typedef struct orb_msg_storage_quota_response {
+    uint64_t used;  /* u64: key + value bytes */
+    uint64_t quota; /* u64 */
+} orb_msg_storage_quota_response_t;
+
+static inline long orb_msg_storage_quota_response_encode(uint8_t *buf, size_t cap,
+                                                         const orb_msg_storage_quota_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->used))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->quota))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_quota_response_decode(const uint8_t *buf, size_t len,
+                                                         orb_msg_storage_quota_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->used))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->quota))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
