@@ -312,3 +312,17 @@ def test_engine_builds_freestanding_with_only_liborbital(tmp_path: Path) -> None
                          check=True).stdout.split()
     assert sorted(s for s in out if s != "U") == ["memcmp", "memcpy", "memmove", "memset",
                                                    "orb_free", "orb_malloc"]
+
+
+def test_damage_after_mount_is_caught_by_get(fresh, lib) -> None:
+    sim, eng = fresh()
+    assert eng.set(b"app:g", b"a", b"A" * 700) == 0  # sectors 0-1
+    assert eng.set(b"app:g", b"b", b"B" * 10) == 0   # sector 2
+    lib.sim_flip(sim.h, LOG + SECTOR + 20, 0x01)       # inside a's value, after mount
+    assert eng.get(b"app:g", b"a") == (E_BACKEND, None)
+    assert eng.reason() == "the stored value is damaged"
+    assert eng.get(b"app:g", b"a") == (E_BACKEND, None)  # and stays so
+    lib.sim_flip(sim.h, LOG + 2 * SECTOR + 3, 0x01)      # b's header
+    assert eng.get(b"app:g", b"b") == (E_BACKEND, None)
+    assert eng.set(b"app:g", b"a", b"new") == 0          # a SET replaces the damaged value
+    assert eng.get(b"app:g", b"a") == (0, b"new")
