@@ -76,13 +76,19 @@ static int look_ahead(struct st_engine *st, uint64_t start, uint64_t expect, uin
 	uint64_t end = start + ORB_STORAGE_MAX_RECORD_SECTORS;
 	if (end > limit)
 		end = limit;
-	for (uint64_t off = start; off < end; off++) {
-		int rc = st_header_at(st, off, limit, h);
+	for (uint64_t off = start; off < end; off += ST_CHUNK) {  /* read a chunk at a time */
+		uint32_t n = end - off < ST_CHUNK ? (uint32_t)(end - off) : ST_CHUNK;
+		int rc = st_io(st, off, n, st->buf, false);
 		if (rc < 0)
 			return rc;
-		if (rc && h->seq > expect && h->epoch >= epoch) {
-			*at = off;
-			return 1;
+		for (uint32_t i = 0; i < n; i++) {
+			const uint8_t *sector = st->buf + (size_t)i * ST_SECTOR;
+			if (st_parse_header(st, sector, limit - off - i, h) && h->seq > expect &&
+			    h->epoch >= epoch) {
+				memcpy(st->sector, sector, ST_SECTOR);
+				*at = off + i;
+				return 1;
+			}
 		}
 	}
 	return 0;
