@@ -11,6 +11,7 @@ caller's buffer) and uses byte loads only, so buffers need no alignment.
 from __future__ import annotations
 
 from . import records
+from .c_envelope import envelope_typedef
 from .envelope import HASH_SIZE, MIN_SIZE
 from .layout import struct_layout
 from .model import Abi, Record
@@ -129,20 +130,7 @@ static inline int orb_ax_raw(const uint8_t *p, size_t len, size_t *n, size_t cou
 }
 """
 
-_ENVELOPE = f"""\
-/* One CommitLog entry; prev, payload and id point into the buffer it was parsed from. */
-typedef struct {{
-    uint64_t seq;
-    uint64_t timestamp;       /* ns since boot */
-    const uint8_t *prev;      /* {HASH_SIZE} bytes: the id of the previous commit */
-    uint8_t type;             /* ORB_COMMIT_* */
-    uint8_t has_cause;        /* 1: caused_by is the SysLog seq of the call that made it */
-    uint16_t payload_len;
-    uint64_t caused_by;
-    const uint8_t *payload;
-    const uint8_t *id;        /* {HASH_SIZE} bytes */
-}} orb_commit_envelope_t;
-
+_ENVELOPE = envelope_typedef() + f"""
 /* The smallest envelope: no caused_by, an empty payload. */
 #define ORB_AXIOM_ENVELOPE_MIN {c_uint(MIN_SIZE)}
 

@@ -9,6 +9,7 @@ stores (no alignment needed, no memcpy) and returns its length.
 from __future__ import annotations
 
 from . import records
+from .c_envelope import envelope_typedef, kernel_encoders
 from .envelope import OVERHEAD
 from .layout import struct_layout
 from .model import Abi, Record
@@ -228,4 +229,7 @@ def generate(abi: Abi) -> str:
     for g in records.groups(abi):
         if g.records:
             parts.append(_group(abi, g))
+    if abi.commits:
+        parts += ["\n" + section("Commit envelope and seal"), envelope_typedef(), "\n",
+                  kernel_encoders()]
     return "".join(parts)

@@ -27,6 +27,7 @@ STR_MAX = "AXIOM_STR_MAX"
 BYTES_MAX = "AXIOM_BYTES_MAX"
 COMMIT_MAX = "AXIOM_COMMIT_MAX"
 STREAM_MAGIC = "AXIOM_STREAM_MAGIC"
+SEAL_MAGIC = "AXIOM_SEAL_MAGIC"
 
 # Byte width of the length prefix of each variable-length kind.
 PREFIX = {"str": 2, "bytes": 4}

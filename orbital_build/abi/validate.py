@@ -305,6 +305,10 @@ def _records(abi: Abi) -> None:
         return
     what = "commit records"
     _need(abi, what, records.STREAM_MAGIC, 0, 0xFFFF_FFFF)
+    _need(abi, what, records.SEAL_MAGIC, 0, 0xFFFF_FFFF)
+    if abi.constant(records.SEAL_MAGIC) == abi.constant(records.STREAM_MAGIC):
+        raise fail(f"constants {records.SEAL_MAGIC} and {records.STREAM_MAGIC}: the two "
+                   f"frame kinds need different magics")
     for rec in abi.commits:
         top = records.bounds(abi, rec)[1]
         if top > 0xFFFF:

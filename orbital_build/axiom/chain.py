@@ -1,10 +1,18 @@
-"""The CommitLog as a hash chain: framing, ordering and integrity.
+"""The CommitLog as a hash chain: framing, ordering, integrity, and where the log ends.
 
-A log is the debugcon stream of one boot: frames `"AXC1" | length | envelope`. Every
-commit's id is SHA-256(prev ‖ seq ‖ timestamp ‖ type ‖ payload ‖ caused_by?), its `prev`
-is the previous commit's id (zeros for genesis) and sequence numbers run 0, 1, 2… with no
-gap. Any flipped byte, dropped or reordered commit breaks one of these, and the error
-names the first commit (and byte offset) where it shows.
+A log is the debugcon stream of one boot: commit frames `"AXC1" | length | envelope` and
+seal frames `"AXS1" | length | count, head, reason`. Every commit's id is
+SHA-256(prev ‖ seq ‖ timestamp ‖ type ‖ payload ‖ caused_by?), its `prev` is the previous
+commit's id (zeros for genesis) and sequence numbers run 0, 1, 2… with no gap. Any
+flipped byte, dropped or reordered commit breaks one of these, and the error names the
+first commit (and byte offset) where it shows.
+
+The chain alone cannot tell a whole log from one cut at a commit boundary: the seals can.
+The kernel seals after every checkpoint and when it stops (shutdown, or panic after a
+kernel fault); each seal names how many commits came before it and the id of the last. A
+log is complete when it ends with a shutdown or panic seal that matches. A machine that
+was stopped from outside (`--stopped`) leaves an unsealed end — commits after the last
+seal, and perhaps the first bytes of a frame it was writing — which is accepted and said.
 """
 
 from __future__ import annotations
@@ -13,15 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..abi.envelope import decode_frame, read_frames
 from ..abi.wire import AbiDecodeError
 from ..errors import OrbitalError
 from ..generated import abi
 
 ZERO = bytes(32)
+FINAL = {abi.AXIOM_SEAL_SHUTDOWN: "shutdown", abi.AXIOM_SEAL_PANIC: "panic"}
+REASONS = {abi.AXIOM_SEAL_CHECKPOINT: "checkpoint", **FINAL}
 
 
 class ChainError(OrbitalError):
-    """The log is damaged; the message names the position."""
+    """The log is damaged or shortened; the message names the position."""
 
 
 @dataclass(frozen=True)
@@ -39,30 +50,34 @@ class Commit:
         return abi.CommitType(self.env.type).name.lower()
 
 
-def _frames(data: bytes, partial_tail: bool) -> list[tuple[int, bytes]]:
-    out, pos = [], 0
-    magic = abi.AXIOM_STREAM_MAGIC.to_bytes(4, "little")
-    while pos < len(data):
-        if partial_tail and magic.startswith(data[pos:pos + 4]) and \
-                (pos + 8 > len(data) or
-                 pos + 8 + int.from_bytes(data[pos + 4:pos + 8], "little") > len(data)):
-            break   # the machine was stopped while it wrote this last frame
-        if data[pos:pos + 4] != magic:
-            raise ChainError(f"byte {pos}: no commit frame here (bad magic)")
-        if pos + 8 > len(data):
-            raise ChainError(f"byte {pos}: truncated frame header")
-        length = int.from_bytes(data[pos + 4:pos + 8], "little")
-        if length > abi.AXIOM_COMMIT_MAX or pos + 8 + length > len(data):
-            raise ChainError(f"byte {pos}: frame length {length} runs past the log")
-        out.append((pos, data[pos + 8:pos + 8 + length]))
-        pos += 8 + length
-    return out
+@dataclass(frozen=True)
+class SealAt:
+    offset: int                    # byte offset of its frame in the log
+    seal: Any                      # abi.Seal
+    after: int                     # commits before it in the log
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self.seal.reason, f"reason {self.seal.reason}")
 
 
-def read_log(source: Path | bytes, partial_tail: bool = False) -> list[Commit]:
-    """Parse every frame and payload; framing or decoding problems are ChainErrors.
-    With `partial_tail`, an incomplete last frame is dropped: the log of a machine that
-    was stopped (not one that shut down) may end in the middle of a commit."""
+@dataclass(frozen=True)
+class Log:
+    """Everything in a stream, in order, and the bytes of a cut-off last frame that were
+    left out (`cut` of them at byte `cut_offset`; only when read as stopped)."""
+
+    commits: list[Commit]
+    seals: list[SealAt]
+    size: int
+    cut: int = 0
+    cut_offset: int = 0
+
+
+def read_stream(source: Path | bytes, stopped: bool = False) -> Log:
+    """Parse every frame and payload; framing or decoding problems are ChainErrors. With
+    `stopped`, an incomplete last frame is left out: the log of a machine that was stopped
+    (not one that shut down) may end in the middle of a frame. Only that: a damaged
+    length in the middle of the log is an error either way."""
     if isinstance(source, Path):
         try:
             data = source.read_bytes()
@@ -70,17 +85,27 @@ def read_log(source: Path | bytes, partial_tail: bool = False) -> list[Commit]:
             raise ChainError(f"{source}: cannot read: {e.strerror}") from None
     else:
         data = source
-    commits = []
-    for offset, raw in _frames(data, partial_tail):
+    try:
+        frames = read_frames(data, abi.STREAM_LIMITS, stopped)
+    except AbiDecodeError as e:
+        raise ChainError(str(e).removeprefix("commit stream: ")) from None
+    commits: list[Commit] = []
+    seals: list[SealAt] = []
+    for f in frames.frames:
         try:
-            env, end = abi.decode_commit_envelope(raw)
-            if end != len(raw):
-                raise AbiDecodeError(f"{len(raw) - end} trailing bytes")
-            payload = abi.decode_commit_payload(env)
+            item = decode_frame(data, f, abi.AXIOM_STREAM_MAGIC)
+            if isinstance(item, abi.Seal):
+                seals.append(SealAt(f.offset, item, len(commits)))
+                continue
+            commits.append(Commit(f.offset, item, abi.decode_commit_payload(item)))
         except (AbiDecodeError, ValueError) as e:
-            raise ChainError(f"byte {offset} (commit #{len(commits)}): {e}") from None
-        commits.append(Commit(offset, env, payload))
-    return commits
+            raise ChainError(f"byte {f.offset} (commit #{len(commits)}): {e}") from None
+    return Log(commits, seals, len(data), frames.cut, frames.cut_offset)
+
+
+def read_log(source: Path | bytes, partial_tail: bool = False) -> list[Commit]:
+    """The commits of a log (see read_stream; `partial_tail` is `stopped`)."""
+    return read_stream(source, partial_tail).commits
 
 
 def verify_chain(commits: list[Commit]) -> None:
@@ -101,3 +126,32 @@ def verify_chain(commits: list[Commit]) -> None:
         if (i == 0) != (c.env.type == abi.CommitType.GENESIS):
             raise ChainError(f"{where}: genesis must be the first commit and only the first")
         prev = c.env.id
+
+
+def verify_end(log: Log, stopped: bool = False) -> str:
+    """Check every seal against the commits before it, and that the log ends with its
+    final seal (unless `stopped`). Returns how the log ends, in words."""
+    for s in log.seals:
+        head = log.commits[s.after - 1].env.id if s.after else ZERO
+        if s.seal.count != s.after or s.seal.head != head:
+            raise ChainError(f"{s.reason} seal at byte {s.offset}: it says {s.seal.count} "
+                             f"commits ending in {s.seal.head.hex()[:16]}…, the log has "
+                             f"{s.after} before it ending in {head.hex()[:16]}…")
+        if s.seal.reason in FINAL and s is not log.seals[-1] or \
+                s.seal.reason in FINAL and s.after != len(log.commits):
+            raise ChainError(f"{s.reason} seal at byte {s.offset}: the log goes on after the "
+                             f"seal the kernel writes when it stops")
+    last = log.seals[-1] if log.seals else None
+    n = len(log.commits)
+    if last and last.seal.reason in FINAL and not log.cut and \
+            log.commits and last.offset > log.commits[-1].offset:
+        return f"sealed at {last.reason}"
+    sealed = (f"the last seal ({last.reason}, byte {last.offset}) covers {last.after}"
+              if last else "no seal covers any")
+    cut = (f"; left out {log.cut} bytes of a cut-off last frame at byte {log.cut_offset}"
+           if log.cut else "")
+    if not stopped:
+        raise ChainError(f"shortened log: it ends at byte {log.size} after {n} commits "
+                         f"without the seal the kernel writes when it stops; {sealed} of "
+                         f"them (if the machine was stopped from outside, use --stopped)")
+    return f"not sealed (stopped): {sealed} of {n} commits{cut}"

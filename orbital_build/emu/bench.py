@@ -24,6 +24,9 @@ _LABELS = {
     "fastpath_roundtrip_instructions": "call + reply_recv fast path, round trip",
     "slowpath_call_8caps_instructions": "endpoint_call slow path, 8 caps + 4096 B, one way",
     "slowpath_call_8caps_roundtrip_instructions": "the same, round trip",
+    "axiom_flush_commits": "deferred hashing: commits in the next flush",
+    "axiom_flush_instructions": "deferred hashing: that flush",
+    "axiom_flush_instructions_per_commit": "deferred hashing: per commit",
     "kernel_text_bytes": "kernel .text size (bytes)",
 }
 

@@ -9,6 +9,7 @@ the functions here run a booted machine to such points and measure the paths bet
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -16,6 +17,7 @@ from enum import IntEnum
 from . import x86
 from .machine import EmuError, Machine, StopReason
 
+VEC_TIMER = 0x20
 CORE_IMAGE = "emu-core"
 IPC_IMAGE = "emu-ipc"
 CORE = "emu-core"
@@ -40,6 +42,7 @@ class Case(IntEnum):
     FORGED_LONG = 0xE10B
     BIG = 0xE10C
     FAST_AGAIN = 0xE10D
+    BATCH = 0xE10E
 
 
 BADGE_E1, BADGE_E2 = 0xB1, 0xB2
@@ -173,6 +176,22 @@ def fastpath_profile() -> dict[str, list[tuple[str, int]]]:
             "endpoint_reply_recv fast path, one way": profile(ipc, back)}
 
 
+def kernel_u64(m: Machine, symbol: str) -> int:
+    """A u64 kernel variable."""
+    return int(struct.unpack("<Q", m.read(m.symbol(symbol), 8))[0])
+
+
+def flush_cost(m: Machine) -> tuple[int, int]:
+    """Run to the next axiom_flush; the instructions it takes and the commits it hashes
+    into the chain (and streams)."""
+    stop = m.run_until("axiom_flush")
+    if stop.reason is not StopReason.TARGET:
+        raise EmuError(f"axiom_flush not reached: {stop.reason.value} {stop.detail}")
+    queued = kernel_u64(m, "commit_seq") - kernel_u64(m, "hashed_seq")
+    ret = int(struct.unpack("<Q", m.read(m.cpu.reg("rsp"), 8))[0])
+    return len(m.executed(m.cpu.rip, ret)), queued
+
+
 def bench() -> dict[str, int]:
     """The instruction counts `orbital-build bench` reports."""
     core = Machine(CORE_IMAGE)
@@ -184,5 +203,9 @@ def bench() -> dict[str, int]:
     big = measure_call(ipc, Case.BIG)
     out["slowpath_call_8caps_instructions"] = len(big.oneway_kernel)
     out["slowpath_call_8caps_roundtrip_instructions"] = len(big.roundtrip_kernel)
+    flush, commits = flush_cost(ipc)   # the commits of that call and the rest, hashed later
+    out["axiom_flush_commits"] = commits
+    out["axiom_flush_instructions"] = flush
+    out["axiom_flush_instructions_per_commit"] = flush // commits
     out["kernel_text_bytes"] = core.image.text_size()
     return out

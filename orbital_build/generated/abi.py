@@ -85,6 +85,10 @@ SYSLOG_BLOCKED = 2  # syslog_record flag: the call blocked; its result arrived l
 SYSLOG_FASTPATH = 4  # syslog_record flag: the call took the fast path
 # commit stream frame magic: the frame's first four bytes read "AXC1"
 AXIOM_STREAM_MAGIC = 0x31435841
+AXIOM_SEAL_MAGIC = 0x31535841  # seal frame magic: the frame's first four bytes read "AXS1"
+AXIOM_SEAL_CHECKPOINT = 1  # seal reason: written after a checkpoint
+AXIOM_SEAL_SHUTDOWN = 2  # seal reason: the kernel stopped the machine
+AXIOM_SEAL_PANIC = 3  # seal reason: the kernel stopped after a fault or panic
 AXIOM_STR_MAX = 32  # longest str field of an Axiom record in bytes (names, versions, descriptions)
 AXIOM_BYTES_MAX = 64  # longest bytes field of an Axiom record (a signature)
 AXIOM_COMMIT_MAX = 193  # largest commit envelope in bytes (checked against the records)
@@ -2410,12 +2414,15 @@ STATE_RECORDS: dict[int, type[Any]] = {
 }
 
 
-# --- the commit envelope and the AXC1 debug stream (orbital_build/abi/envelope.py) ---------
+# --- the commit envelope, the seal and the debug stream (orbital_build/abi/envelope.py) ----
 
 CommitEnvelope = envelope.CommitEnvelope
+Seal = envelope.Seal
 commit_hash = envelope.commit_hash
 make_commit_envelope = envelope.make_commit_envelope
 decode_commit_envelope = envelope.decode_commit_envelope
+SEAL_SIZE = envelope.SEAL_SIZE
+STREAM_LIMITS = {AXIOM_STREAM_MAGIC: AXIOM_COMMIT_MAX, AXIOM_SEAL_MAGIC: SEAL_SIZE}
 
 
 def decode_commit_payload(env: CommitEnvelope) -> Any:
@@ -2434,15 +2441,29 @@ def stream_frame(env: bytes) -> bytes:
     return envelope.stream_frame(env, AXIOM_STREAM_MAGIC)
 
 
+def seal_frame(seal: Seal) -> bytes:
+    """A seal framed for the debug stream (AXIOM_SEAL_MAGIC, length)."""
+    return envelope.stream_frame(seal.encode(), AXIOM_SEAL_MAGIC)
+
+
+def iter_stream(data: bytes) -> Iterator[CommitEnvelope | Seal]:
+    """Every commit and seal of a debug stream, parsed, in order."""
+    return envelope.iter_stream(data, AXIOM_STREAM_MAGIC, AXIOM_SEAL_MAGIC, AXIOM_COMMIT_MAX)
+
+
 def iter_stream_frames(data: bytes) -> Iterator[bytes]:
-    """The envelope bytes of every frame of a debug stream; AbiDecodeError names the byte
-    offset of a bad magic, an oversize length or a truncated frame."""
-    return envelope.iter_stream_frames(data, AXIOM_STREAM_MAGIC, AXIOM_COMMIT_MAX)
+    """The envelope bytes of every commit frame of a debug stream (seals skipped);
+    AbiDecodeError names the byte offset of a bad magic, an oversize length or a
+    truncated frame."""
+    return envelope.iter_stream_frames(data, AXIOM_STREAM_MAGIC, AXIOM_SEAL_MAGIC,
+                                       AXIOM_COMMIT_MAX)
 
 
 def iter_stream_commits(data: bytes) -> Iterator[CommitEnvelope]:
-    """Every commit of a debug stream, parsed; each frame holds exactly one envelope."""
-    return envelope.iter_stream_commits(data, AXIOM_STREAM_MAGIC, AXIOM_COMMIT_MAX)
+    """Every commit of a debug stream, parsed (seals skipped); each frame holds exactly one
+    envelope."""
+    return envelope.iter_stream_commits(data, AXIOM_STREAM_MAGIC, AXIOM_SEAL_MAGIC,
+                                        AXIOM_COMMIT_MAX)
 
 
 def state_hash(records: Iterable[Any]) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from abi_values import record_values, rng
 
-from orbital_build.abi import records
+from orbital_build.abi import envelope, records
 from orbital_build.abi.defs import load_abi
 from orbital_build.abi.envelope import OVERHEAD
 from orbital_build.abi.gen_python import generate
@@ -262,7 +262,8 @@ def test_stream_frames() -> None:
 
 @pytest.mark.parametrize(("data", "pattern"), [
     (FRAME + b"AXC0" + FRAME[4:],
-     r"commit stream: bad magic 0x30435841 at byte offset 112 \(expected 0x31435841\)"),
+     (r"commit stream: bad magic 0x30435841 at byte offset 112 \(expected 0x31435841 or "
+      r"0x31535841\)")),
     (FRAME + FRAME[:5], r"commit stream: truncated frame header at byte offset 112: 5 of 8"),
     (FRAME + FRAME[:-1],
      r"commit stream: frame at byte offset 112 is truncated: length 104, only 103 bytes"),
@@ -283,3 +284,59 @@ def test_bad_frame_contents() -> None:
     with pytest.raises(AbiDecodeError, match=r"commit envelope at offset 120: id needs 32 bytes "
                                              r"at offset 192, only 31 left"):
         list(gen.iter_stream_commits(FRAME + short))
+
+
+# --- seals and stopped streams ---------------------------------------------------------------
+
+SEAL = gen.Seal(count=2, head=bytes(range(32)), reason=gen.AXIOM_SEAL_CHECKPOINT)
+
+
+def test_seal_layout() -> None:
+    assert SEAL.encode() == struct.pack("<Q32sB", 2, bytes(range(32)), 1)
+    assert gen.seal_frame(SEAL)[:8] == b"AXS1" + gen.SEAL_SIZE.to_bytes(4, "little")
+    assert gen.Seal.decode(SEAL.encode()) == SEAL
+    with pytest.raises(AbiDecodeError, match=r"axiom seal at offset 9: 40 bytes, expected 41"):
+        gen.Seal.decode(SEAL.encode()[:-1], 9)
+    with pytest.raises(AbiEncodeError, match=r"axiom seal: head: expected 32 bytes"):
+        gen.Seal(1, bytes(3), 2).encode()
+
+
+def test_stream_with_seals() -> None:
+    data = FRAME + gen.seal_frame(SEAL) + FRAME
+    assert list(gen.iter_stream(data)) == [GOOD, SEAL, GOOD]
+    assert list(gen.iter_stream_commits(data)) == [GOOD, GOOD]
+    assert list(gen.iter_stream_frames(data)) == [GOOD_BYTES, GOOD_BYTES]
+    too_long = FRAME + b"AXS1" + (42).to_bytes(4, "little") + bytes(42)
+    with pytest.raises(AbiDecodeError, match=r"byte offset 112: length 42 exceeds the 41-byte "
+                                             r"seal limit"):
+        list(gen.iter_stream(too_long))
+
+
+def _read(data: bytes, stopped: bool) -> envelope.Frames:
+    return envelope.read_frames(data, gen.STREAM_LIMITS, stopped)
+
+
+@pytest.mark.parametrize("cut", [1, 3, 4, 7, 8, 9, 60, len(FRAME) - 1])
+def test_stopped_stream_drops_only_a_cut_off_last_frame(cut: int) -> None:
+    data = FRAME * 3 + FRAME[:cut]
+    with pytest.raises(AbiDecodeError):
+        _read(data, stopped=False)
+    got = _read(data, stopped=True)
+    assert [f.body for f in got.frames] == [GOOD_BYTES] * 3
+    assert (got.cut, got.cut_offset) == (cut, 3 * len(FRAME))
+    seal = gen.seal_frame(SEAL)
+    got = _read(FRAME + seal[:min(cut, len(seal) - 1)], stopped=True)
+    assert len(got.frames) == 1 and got.cut == min(cut, len(seal) - 1)
+
+
+def test_stopped_stream_refuses_a_damaged_length_in_the_middle() -> None:
+    """A flipped length byte is not a cut: the frames after it say so."""
+    for length in (0x1_0000 + len(GOOD_BYTES), len(GOOD_BYTES) + 60, len(GOOD_BYTES) - 1):
+        bad = FRAME[:4] + length.to_bytes(4, "little") + FRAME[8:]
+        for tail in (FRAME * 2, gen.seal_frame(SEAL)):
+            with pytest.raises(AbiDecodeError, match=r"commit stream: .* byte offset"):
+                _read(FRAME + bad + tail, stopped=True)
+    # bytes after the last frame that are no frame's beginning are damage, not a cut
+    for junk in (b"junk", b"junk" * 10):
+        with pytest.raises(AbiDecodeError, match=r"byte offset 112"):
+            _read(FRAME + junk, stopped=True)

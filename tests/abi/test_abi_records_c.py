@@ -147,3 +147,60 @@ def test_kernel_header_needs_no_library(gcc: str, tmp_path: Path, flags: list[st
     names = [c_record_encoder(g.name, r.name) for g in records.groups(ABI) for r in g.records]
     text = '#include "gen/axiom_records.h"\n\n' + function_table(names)
     assert undefined_symbols(gcc, tmp_path, "kernel", text, ROOT, flags) == []
+
+
+def _envelope_call(env: Any) -> str:
+    """C that fills an orb_commit_envelope_t like `env` and prints its envelope and id
+    input, each checked for overruns against its limit."""
+    cause = env.caused_by
+    return (f"    e.seq = {c_int(env.seq, 64, False)};\n"
+            f"    e.timestamp = {c_int(env.timestamp, 64, False)};\n"
+            f"    e.prev = (const uint8_t *){c_bytes(env.prev)};\n"
+            f"    e.type = {env.type}u;\n"
+            f"    e.has_cause = {0 if cause is None else 1}u;\n"
+            f"    e.caused_by = {c_int(cause or 0xDEAD, 64, False)};\n"
+            f"    e.payload = (const uint8_t *){c_bytes(env.payload)};\n"
+            f"    e.payload_len = {len(env.payload)}u;\n"
+            f"    e.id = (const uint8_t *){c_bytes(env.id)};\n"
+            "    fill(buf);\n    n = orb_enc_commit_envelope(buf, &e);\n"
+            "    check(buf, n, ORB_AXIOM_COMMIT_MAX);\n"
+            "    fill(buf);\n    n = orb_enc_commit_id_input(buf, &e);\n"
+            "    check(buf, n, ORB_AXIOM_ID_INPUT_MAX);\n")
+
+
+def test_c_envelope_and_id_input_match_python(gcc: str, tmp_path: Path) -> None:
+    """The kernel builds its envelopes and hashes its ids with generated code that writes
+    the same bytes the host parses and hashes."""
+    import hashlib
+
+    from orbital_build.abi.envelope import commit_hash
+
+    r = rng("c-envelope")
+    calls, want = ["    orb_commit_envelope_t e;\n"], []
+    for i, cls in enumerate(gen.COMMIT_TYPES.values()):
+        rec = next(x for x in ABI.commits if x.kind == cls.KIND)
+        payload = cls(**record_values(ABI, gen, rec, r)).encode()
+        cause = None if i % 3 == 0 else r.getrandbits(64)
+        env = gen.make_commit_envelope(r.getrandbits(64), r.getrandbits(64), r.randbytes(32),
+                                       cls.KIND, payload, cause)
+        calls.append(_envelope_call(env))
+        want.append("x" + env.encode().hex())
+        # the id input, hashed, is the id: checked against hashlib below
+        want.append(None)
+        assert env.id == commit_hash(env.prev, env.seq, env.timestamp, env.type, payload, cause)
+    got = [ln.strip() for ln in run(gcc, tmp_path, "envelopes", _program(ABI, calls), ROOT)]
+    assert len(got) == len(want)
+    envs = [bytes.fromhex(g[1:]) for g in got[0::2]]
+    assert [f"x{e.hex()}" for e in envs] == want[0::2]
+    for env_bytes, id_input in zip(envs, got[1::2], strict=True):
+        assert hashlib.sha256(bytes.fromhex(id_input[1:])).digest() == env_bytes[-32:]
+
+
+def test_c_seal_matches_python(gcc: str, tmp_path: Path) -> None:
+    seal = gen.Seal(count=0x1122334455, head=bytes(range(32)), reason=gen.AXIOM_SEAL_SHUTDOWN)
+    call = (f"    fill(buf);\n    n = orb_enc_axiom_seal(buf, {c_int(seal.count, 64, False)}, "
+            f"(const uint8_t *){c_bytes(seal.head)}, {seal.reason}u);\n"
+            "    check(buf, n, ORB_AXIOM_SEAL_SIZE);\n")
+    got = [ln.strip() for ln in run(gcc, tmp_path, "seal", _program(ABI, [call]), ROOT)]
+    assert got == ["x" + seal.encode().hex()]
+    assert len(seal.encode()) == gen.SEAL_SIZE == 41

@@ -20,10 +20,16 @@
  * checkpoints), and id = SHA-256(prev ‖ seq LE ‖ timestamp LE ‖ type ‖ payload ‖ caused_by LE if
  * present).
  *
+ * A seal says how far the log went: count u64 | head u8[32] | reason u8 — the number of commits so
+ * far and the id of the last one (zeros when there is none). The kernel seals the log after every
+ * checkpoint (reason ORB_AXIOM_SEAL_CHECKPOINT) and when it stops (ORB_AXIOM_SEAL_SHUTDOWN, or
+ * ORB_AXIOM_SEAL_PANIC after a kernel fault), so a log that ends without a final seal has lost its
+ * end.
+ *
  * On the debug stream every commit is one frame: magic u32 ORB_AXIOM_STREAM_MAGIC (bytes "AXC1") |
- * length u32 | envelope bytes. Kernel encoders truncate str fields to ORB_AXIOM_STR_MAX bytes (at a
- * UTF-8 character boundary) and bytes fields to ORB_AXIOM_BYTES_MAX, so no envelope exceeds
- * ORB_AXIOM_COMMIT_MAX bytes.
+ * length u32 | envelope bytes; every seal one frame with magic ORB_AXIOM_SEAL_MAGIC (bytes "AXS1").
+ * Kernel encoders truncate str fields to ORB_AXIOM_STR_MAX bytes (at a UTF-8 character boundary)
+ * and bytes fields to ORB_AXIOM_BYTES_MAX, so no envelope exceeds ORB_AXIOM_COMMIT_MAX bytes.
  *
  * The state hash is SHA-256 over state records, each fed as its ORB_STATE_* kind byte then its
  * payload.
@@ -466,5 +472,77 @@ static inline size_t orb_enc_state_counters(uint8_t *buf, uint64_t next_pid, uin
     n += orb_rec_put_u64(buf + n, next_eid);
     n += orb_rec_put_u64(buf + n, next_nid);
     n += orb_rec_put_u64(buf + n, next_cap_id);
+    return n;
+}
+
+/* --- Commit envelope and seal ----------------------------------------------------------------- */
+#ifndef ORB_COMMIT_ENVELOPE_T
+#define ORB_COMMIT_ENVELOPE_T
+/* One CommitLog entry, field by field; prev, payload and id point at their bytes. */
+typedef struct {
+    uint64_t seq; /* commit number: 0 is genesis, then no gaps */
+    uint64_t timestamp; /* ns since boot when the commit was made */
+    const uint8_t *prev; /* 32 bytes: id of the previous commit; zeros for genesis */
+    uint8_t type; /* ORB_COMMIT_* kind of the payload */
+    uint8_t has_cause; /* 1 if caused_by follows */
+    uint64_t caused_by; /* SysLog seq of the call that made the commit; present when has_cause is 1 */
+    const uint8_t *payload; /* the record's canonical encoding */
+    uint16_t payload_len;
+    const uint8_t *id; /* 32 bytes: SHA-256 of the ID_INPUT parts */
+} orb_commit_envelope_t;
+#endif
+
+#define ORB_AXIOM_ID_INPUT_MAX (57u + ORB_AXIOM_COMMIT_PAYLOAD_MAX) /* longest input of a commit id */
+#define ORB_AXIOM_SEAL_SIZE    41u                                  /* bytes of a seal */
+
+/*
+ * The envelope of e: seq | timestamp | prev | type | has_cause | caused_by | payload | id. Returns
+ * its length (at most ORB_AXIOM_COMMIT_MAX).
+ */
+static inline size_t orb_enc_commit_envelope(uint8_t *buf, const orb_commit_envelope_t *e)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, e->seq);
+    n += orb_rec_put_u64(buf + n, e->timestamp);
+    n += orb_rec_put_raw(buf + n, e->prev, 32);
+    n += orb_rec_put_u8(buf + n, e->type);
+    n += orb_rec_put_u8(buf + n, e->has_cause);
+    if (e->has_cause)
+        n += orb_rec_put_u64(buf + n, e->caused_by);
+    n += orb_rec_put_u16(buf + n, e->payload_len);
+    n += orb_rec_put_raw(buf + n, e->payload, e->payload_len);
+    n += orb_rec_put_raw(buf + n, e->id, 32);
+    return n;
+}
+
+/*
+ * What the id of e is the SHA-256 of: prev | seq | timestamp | type | payload | caused_by (the
+ * payload without its length, caused_by only when present). e->id is not read. Returns the length
+ * (at most ORB_AXIOM_ID_INPUT_MAX).
+ */
+static inline size_t orb_enc_commit_id_input(uint8_t *buf, const orb_commit_envelope_t *e)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_raw(buf + n, e->prev, 32);
+    n += orb_rec_put_u64(buf + n, e->seq);
+    n += orb_rec_put_u64(buf + n, e->timestamp);
+    n += orb_rec_put_u8(buf + n, e->type);
+    n += orb_rec_put_raw(buf + n, e->payload, e->payload_len);
+    if (e->has_cause)
+        n += orb_rec_put_u64(buf + n, e->caused_by);
+    return n;
+}
+
+/* A seal: count | head | reason. Returns ORB_AXIOM_SEAL_SIZE. */
+static inline size_t orb_enc_axiom_seal(uint8_t *buf, uint64_t count, const uint8_t *head,
+                                        uint8_t reason)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, count);
+    n += orb_rec_put_raw(buf + n, head, 32);
+    n += orb_rec_put_u8(buf + n, reason);
     return n;
 }

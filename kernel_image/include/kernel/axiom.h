@@ -9,8 +9,11 @@
  *            notifications, memory regions) as a commit: SHA-256 hash-chained, numbered
  *            without gaps, pointing at the SysLog record that caused it. Checkpoints
  *            record a hash of the whole state so a replay outside the machine can prove
- *            it rebuilt the same thing. Commits stream to the debugcon port as they are
- *            made, framed, so the host sees every one.
+ *            it rebuilt the same thing. A syscall only queues its commits; they are
+ *            hashed into the chain and streamed, framed, to the debugcon port at the
+ *            next flush (ring full, checkpoint, idle, a read, or the kernel stopping),
+ *            and a seal after each checkpoint and at the stop tells the host how far
+ *            the log goes.
  */
 #pragma once
 
@@ -47,10 +50,17 @@ static inline bool axiom_checkpoint_due(void)
 {
 	return axiom_since_checkpoint >= AXIOM_CHECKPOINT_INTERVAL;
 }
-/* A Checkpoint commit with the hash of the current state. */
+/* A Checkpoint commit with the hash of the current state, flushed and sealed. */
 void axiom_checkpoint(void);
-/* Last checkpoint before the machine stops. */
+/* Hash every queued commit into the chain and stream it. */
+void axiom_flush(void);
+/* The CPU is about to wait for an interrupt: a good moment to flush. */
+void axiom_idle(void);
+/* The machine stops normally: a last checkpoint, then the shutdown seal. */
 void axiom_shutdown(void);
+/* The kernel stops after a fault or panic: flush and seal, no checkpoint (the state may
+ * be inconsistent). Does nothing when already stopping (a fault while sealing). */
+void axiom_panic(void);
 
 void axiom_fill_info(orb_sys_info_t *info);
 long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq);

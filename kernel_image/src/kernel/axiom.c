@@ -2,13 +2,25 @@
 /*
  * Axiom: SysLog and CommitLog (see axiom.h for what each holds).
  *
- * Commit envelope (orbital_build/abi/defs/axiom.py, generated codecs on both sides):
+ * A commit is made in two steps. In the syscall that causes it, commit() only appends its
+ * fields (sequence number, a raw cycle stamp, type, cause, payload) to the pending ring:
+ * a copy of a few dozen bytes. Later — at a flush — axiom_flush() takes the pending
+ * commits in order, builds each envelope (prev = the id of the one before), hashes it into
+ * the chain, keeps it in the commit ring for axiom_commits_read and writes it framed to
+ * the debugcon port. Flushes happen when the ring fills, at every checkpoint, when the CPU
+ * goes idle, before the commits are read, and on every way the kernel stops (shutdown,
+ * panic, kernel fault), so the host log loses nothing unless the machine is killed from
+ * outside — and then it ends at the last flushed commit, which `axiom verify --stopped`
+ * accepts. The chain, and so the verification, is exactly what hashing at once gave.
+ *
+ * The envelope and the id's input are written by generated code (gen/axiom_records.h,
+ * from orbital_build/abi/envelope.py), the same tables the host parses with:
  *   seq u64 | timestamp u64 | prev u8[32] | type u8 | has_cause u8 | [caused_by u64] |
  *   payload_len u16 | payload | id u8[32]
  *   id = SHA-256(prev ‖ seq ‖ timestamp ‖ type ‖ payload ‖ [caused_by])
- * The first commit (genesis, seq 0) has prev = 32 zero bytes. Commits are kept in a ring
- * for axiom_commits_read and written, framed ("AXC1", length, envelope), to the debugcon
- * port so the host log is complete even when the ring wraps.
+ * After each checkpoint and when it stops, the kernel seals the log: a frame with the
+ * number of commits and the id of the last, so the host can tell a whole log from one that
+ * lost its end.
  *
  * Syscalls here: axiom_syslog_read, axiom_commits_read (both need an AXIOM capability
  * with R).
@@ -31,16 +43,29 @@
 
 #define SYSLOG_ORDER 6                          /* 256 KiB: 4096 records */
 #define SYSLOG_CAP ((PAGE_SIZE << SYSLOG_ORDER) / sizeof(orb_syslog_record_t))
+#define PENDING_ORDER 4                         /* 64 KiB: 512 commits not yet hashed */
+#define PENDING_CAP ((PAGE_SIZE << PENDING_ORDER) / sizeof(struct pending))
 #define COMMIT_RING_ORDER 7                     /* 512 KiB of envelopes */
 #define COMMIT_RING_BYTES (PAGE_SIZE << COMMIT_RING_ORDER)
 #define COMMIT_INDEX_ORDER 6                    /* 256 KiB: 10922 commits remembered */
 #define COMMIT_INDEX ((PAGE_SIZE << COMMIT_INDEX_ORDER) / sizeof(struct commit_slot))
 #define STREAM_PORT 0xE9                        /* QEMU isa-debugcon */
 
-static orb_syslog_record_t *syslog;
-static u64 syslog_seq = 1;                      /* next record's sequence number */
-static u64 syslog_dropped;
+orb_syslog_record_t *axiom_syslog;              /* SYSLOG_CAP records (fastpath.S writes too) */
+u64 axiom_syslog_next = 1;                      /* next record's sequence number */
 static u64 cause;                               /* SysLog seq of the syscall being run */
+
+/* A commit made and not yet hashed into the chain. */
+struct pending {
+	u64 seq, stamp, cause;
+	u8 type, has_cause;
+	u16 len;
+	u8 payload[ORB_AXIOM_COMMIT_PAYLOAD_MAX];
+};
+static struct pending *pending;                 /* PENDING_CAP entries, from frames */
+static u64 commit_seq;                          /* next commit's sequence number */
+static u64 hashed_seq;                          /* commits below this are in the chain */
+static u8 prev_id[SHA256_DIGEST];               /* id of commit hashed_seq - 1 */
 
 static u8 *commit_ring;
 static u64 commit_ring_head;                    /* bytes written, ever */
@@ -48,26 +73,22 @@ struct commit_slot {
 	u64 seq, pos;
 	u64 len;
 };
-static struct commit_slot *commit_index;          /* COMMIT_INDEX slots, from frames */
-static u64 commit_seq;                          /* next commit's sequence number */
-static u8 prev_id[SHA256_DIGEST];
+static struct commit_slot *commit_index;        /* COMMIT_INDEX slots, from frames */
 u32 axiom_since_checkpoint;
-static bool ready, in_checkpoint;
+static bool ready, in_checkpoint, stopping;
 
 /* ---- SysLog ----------------------------------------------------------------------------- */
 
 static orb_syslog_record_t *record(u64 seq)
 {
-	orb_syslog_record_t *r = &syslog[seq % SYSLOG_CAP];
+	orb_syslog_record_t *r = &axiom_syslog[seq % SYSLOG_CAP];
 	return r->seq == seq ? r : NULL;
 }
 
 static orb_syslog_record_t *syslog_open(u32 pid, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
-	u64 seq = syslog_seq++;
-	orb_syslog_record_t *r = &syslog[seq % SYSLOG_CAP];
-	if (seq > SYSLOG_CAP)
-		syslog_dropped++;   /* the record it replaces was never read back in time */
+	u64 seq = axiom_syslog_next++;
+	orb_syslog_record_t *r = &axiom_syslog[seq % SYSLOG_CAP];
 	r->seq = seq;
 	r->time_ns = arch_cycles();   /* a raw stamp until read back */
 	r->pid = pid;
@@ -118,62 +139,66 @@ void axiom_fastpath(struct thread *t, u64 nr, u64 a0, u64 a1, i64 ret)
 
 /* ---- CommitLog -------------------------------------------------------------------------- */
 
-static void stream(const u8 *env, u32 len)
+static void stream(u32 magic, const u8 *body, u32 len)
 {
-	u32 hdr[2] = { ORB_AXIOM_STREAM_MAGIC, len };
+	u32 hdr[2] = { magic, len };
 	arch_port_write(STREAM_PORT, hdr, sizeof(hdr));
-	arch_port_write(STREAM_PORT, env, len);
+	arch_port_write(STREAM_PORT, body, len);
 }
 
-static void ring_store(u64 seq, const u8 *env, u16 len)
+static void ring_store(u64 seq, const u8 *env, size_t len)
 {
-	u64 pos = commit_ring_head;
-	for (u32 i = 0; i < len; i++)
-		commit_ring[(pos + i) % COMMIT_RING_BYTES] = env[i];
+	u64 pos = commit_ring_head, at = pos % COMMIT_RING_BYTES;
+	size_t first = MIN(len, COMMIT_RING_BYTES - at);
+	memcpy(commit_ring + at, env, first);
+	memcpy(commit_ring, env + first, len - first);
 	commit_ring_head += len;
 	commit_index[seq % COMMIT_INDEX] = (struct commit_slot){ seq, pos, len };
 }
 
-static void put64(u8 *p, u64 v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
-
+/* Append a commit to the pending ring; it joins the chain at the next flush. */
 static void commit(u8 type, const u8 *payload, size_t len)
 {
 	if (!ready)
 		return;
-	u8 env[ORB_AXIOM_COMMIT_MAX];
-	u64 seq = commit_seq++, ts = arch_now_ns();
-	bool has_cause = cause != 0;
-	u32 n = 0;
-	put64(env + n, seq), n += 8;
-	put64(env + n, ts), n += 8;
-	memcpy(env + n, prev_id, SHA256_DIGEST), n += SHA256_DIGEST;
-	env[n++] = type;
-	env[n++] = has_cause;
-	if (has_cause)
-		put64(env + n, cause), n += 8;
-	env[n++] = (u8)len;
-	env[n++] = (u8)(len >> 8);
-	memcpy(env + n, payload, len), n += (u32)len;
-
-	struct sha256 h;
-	sha256_init(&h);
-	sha256_update(&h, prev_id, SHA256_DIGEST);
-	sha256_update(&h, env, 16);           /* seq, timestamp (LE) */
-	sha256_update(&h, &type, 1);
-	sha256_update(&h, payload, len);
-	if (has_cause)
-		sha256_update(&h, env + 50, 8);   /* caused_by (LE) */
-	sha256_final(&h, prev_id);
-	memcpy(env + n, prev_id, SHA256_DIGEST), n += SHA256_DIGEST;
-
-	ring_store(seq, env, (u16)n);
-	stream(env, n);
+	if (commit_seq - hashed_seq == PENDING_CAP)
+		axiom_flush();
+	struct pending *c = &pending[commit_seq % PENDING_CAP];
+	c->seq = commit_seq++;
+	c->stamp = arch_cycles();   /* ns at the flush: the same clock arch_now_ns reads */
+	c->type = type;
+	c->has_cause = cause != 0;
+	c->cause = cause;
+	c->len = (u16)len;
+	memcpy(c->payload, payload, len);
 	if (!in_checkpoint)
 		axiom_since_checkpoint++;
+}
+
+void axiom_flush(void)
+{
+	for (; hashed_seq < commit_seq; hashed_seq++) {
+		const struct pending *c = &pending[hashed_seq % PENDING_CAP];
+		u8 id[SHA256_DIGEST], in[ORB_AXIOM_ID_INPUT_MAX], env[ORB_AXIOM_COMMIT_MAX];
+		orb_commit_envelope_t e = {
+			.seq = c->seq, .timestamp = arch_stamp_to_ns(c->stamp), .prev = prev_id,
+			.type = c->type, .has_cause = c->has_cause, .caused_by = c->cause,
+			.payload = c->payload, .payload_len = c->len, .id = id,
+		};
+		sha256(in, orb_enc_commit_id_input(in, &e), id);
+		size_t n = orb_enc_commit_envelope(env, &e);
+		memcpy(prev_id, id, SHA256_DIGEST);
+		ring_store(c->seq, env, n);
+		stream(ORB_AXIOM_STREAM_MAGIC, env, (u32)n);
+	}
+}
+
+/* Flush, then say how far the log goes: every commit so far and the id of the last. */
+static void seal(u8 reason)
+{
+	axiom_flush();
+	u8 buf[ORB_AXIOM_SEAL_SIZE];
+	stream(ORB_AXIOM_SEAL_MAGIC, buf, (u32)orb_enc_axiom_seal(buf, commit_seq, prev_id, reason));
 }
 
 /*
@@ -187,10 +212,8 @@ void axiom_quiescent(void)
 		axiom_checkpoint();
 }
 
-void axiom_checkpoint(void)
+static void checkpoint_commit(void)
 {
-	if (!ready || in_checkpoint)
-		return;
 	in_checkpoint = true;
 	u8 hash[SHA256_DIGEST], buf[ORB_COMMIT_CHECKPOINT_MAX];
 	axiom_state_hash(hash);
@@ -202,20 +225,47 @@ void axiom_checkpoint(void)
 	in_checkpoint = false;
 }
 
+void axiom_checkpoint(void)
+{
+	if (!ready || in_checkpoint || stopping)
+		return;
+	checkpoint_commit();
+	seal(ORB_AXIOM_SEAL_CHECKPOINT);
+}
+
+void axiom_idle(void)
+{
+	if (ready && hashed_seq < commit_seq)
+		axiom_flush();
+}
+
 void axiom_shutdown(void)
 {
-	axiom_checkpoint();
+	if (!ready || stopping)
+		return;
+	stopping = true;
+	checkpoint_commit();
+	seal(ORB_AXIOM_SEAL_SHUTDOWN);
+}
+
+void axiom_panic(void)
+{
+	if (!ready || stopping)
+		return;   /* not started, or this fault happened while stopping: keep what we have */
+	stopping = true;
+	seal(ORB_AXIOM_SEAL_PANIC);
 }
 
 void axiom_init(u64 memory_bytes)
 {
 	paddr_t s = frame_alloc(SYSLOG_ORDER), c = frame_alloc(COMMIT_RING_ORDER);
-	paddr_t x = frame_alloc(COMMIT_INDEX_ORDER);
-	if (!s || !c || !x)
+	paddr_t x = frame_alloc(COMMIT_INDEX_ORDER), q = frame_alloc(PENDING_ORDER);
+	if (!s || !c || !x || !q)
 		panic("axiom: no memory for the logs");
-	syslog = KERNEL_VIRT(s);
+	axiom_syslog = KERNEL_VIRT(s);
 	commit_ring = KERNEL_VIRT(c);
 	commit_index = KERNEL_VIRT(x);
+	pending = KERNEL_VIRT(q);
 	ready = true;
 	static const char version[] = ORB_VERSION;
 	u8 buf[ORB_COMMIT_GENESIS_MAX];
@@ -309,17 +359,18 @@ void axiom_memory_unmapped(u32 pid, u64 base, u64 size)
 
 void axiom_fill_info(orb_sys_info_t *info)
 {
-	info->syslog_records = syslog_seq - 1;
-	info->syslog_dropped = syslog_dropped;
+	info->syslog_records = axiom_syslog_next - 1;
+	/* records overwritten in the ring (whether or not anyone read them in time) */
+	info->syslog_dropped = info->syslog_records > SYSLOG_CAP ? info->syslog_records - SYSLOG_CAP : 0;
 	info->commits = commit_seq;
 }
 
 long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq)
 {
 	size_t n = 0;
-	u64 oldest = syslog_seq > SYSLOG_CAP ? syslog_seq - SYSLOG_CAP : 1;
-	for (u64 s = MAX(from_seq, oldest); s < syslog_seq && (n + 1) * sizeof(orb_syslog_record_t) <= len; s++) {
-		orb_syslog_record_t r = syslog[s % SYSLOG_CAP];
+	u64 next = axiom_syslog_next, oldest = next > SYSLOG_CAP ? next - SYSLOG_CAP : 1;
+	for (u64 s = MAX(from_seq, oldest); s < next && (n + 1) * sizeof(orb_syslog_record_t) <= len; s++) {
+		orb_syslog_record_t r = axiom_syslog[s % SYSLOG_CAP];
 		r.time_ns = arch_stamp_to_ns(r.time_ns);   /* stored as a raw cycle stamp */
 		int rc = copy_to_user(ubuf + n * sizeof(r), &r, sizeof(r));
 		if (rc < 0)
@@ -331,6 +382,7 @@ long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq)
 
 long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
 {
+	axiom_flush();   /* readers see every commit made so far, hashed */
 	size_t n = 0;
 	for (u64 s = from_seq; s < commit_seq; s++) {
 		struct commit_slot *e = &commit_index[s % COMMIT_INDEX];
@@ -339,8 +391,9 @@ long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
 		if (n + e->len > len)
 			break;
 		u8 tmp[ORB_AXIOM_COMMIT_MAX];
-		for (u32 i = 0; i < e->len; i++)
-			tmp[i] = commit_ring[(e->pos + i) % COMMIT_RING_BYTES];
+		u64 at = e->pos % COMMIT_RING_BYTES, first = MIN(e->len, COMMIT_RING_BYTES - at);
+		memcpy(tmp, commit_ring + at, first);
+		memcpy(tmp + first, commit_ring, e->len - first);
 		int rc = copy_to_user(ubuf + n, tmp, e->len);
 		if (rc < 0)
 			return rc;

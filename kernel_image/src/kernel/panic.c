@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/arch.h>
+#include <kernel/axiom.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
@@ -23,5 +24,6 @@ NORETURN void panic_at(const char *file, int line, const char *fmt, ...)
 		fp = frame[0];
 	}
 	printk("*** kernel halted\n");
+	axiom_panic();   /* every commit made so far reaches the host log, sealed */
 	arch_exit(false);
 }

@@ -273,6 +273,7 @@ NORETURN void sched_resume(void)
 			account_out(t);
 			cur = NULL;
 		}
+		axiom_idle();
 		arch_idle_wait();
 	}
 }

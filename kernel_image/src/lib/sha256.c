@@ -79,15 +79,16 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 void sha256_final(struct sha256 *s, u8 out[SHA256_DIGEST])
 {
 	u64 bits = s->len * 8;
-	u8 pad = 0x80;
-	sha256_update(s, &pad, 1);
-	pad = 0;
-	while (s->fill != 56)
-		sha256_update(s, &pad, 1);
-	u8 len_be[8];
+	s->block[s->fill++] = 0x80;
+	if (s->fill > 56) {   /* no room for the length: pad out this block, then one more */
+		memset(s->block + s->fill, 0, 64 - s->fill);
+		compress(s->h, s->block);
+		s->fill = 0;
+	}
+	memset(s->block + s->fill, 0, 56 - s->fill);
 	for (int i = 0; i < 8; i++)
-		len_be[i] = (u8)(bits >> (56 - 8 * i));
-	sha256_update(s, len_be, 8);
+		s->block[56 + i] = (u8)(bits >> (56 - 8 * i));
+	compress(s->h, s->block);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (u8)(s->h[i] >> 24);
 		out[4 * i + 1] = (u8)(s->h[i] >> 16);

@@ -22,8 +22,15 @@ for genesis), caused_by the SysLog seq of the call that made the commit (absent 
 and checkpoints), and id = SHA-256(prev ‖ seq LE ‖ timestamp LE ‖ type ‖ payload ‖
 caused_by LE if present).
 
+A seal says how far the log went: count u64 | head u8[32] | reason u8 — the number of
+commits so far and the id of the last one (zeros when there is none). The kernel seals the
+log after every checkpoint (reason ORB_AXIOM_SEAL_CHECKPOINT) and when it stops
+(ORB_AXIOM_SEAL_SHUTDOWN, or ORB_AXIOM_SEAL_PANIC after a kernel fault), so a log that ends
+without a final seal has lost its end.
+
 On the debug stream every commit is one frame: magic u32 ORB_AXIOM_STREAM_MAGIC (bytes
-"AXC1") | length u32 | envelope bytes. Kernel encoders truncate str fields to
+"AXC1") | length u32 | envelope bytes; every seal one frame with magic
+ORB_AXIOM_SEAL_MAGIC (bytes "AXS1"). Kernel encoders truncate str fields to
 ORB_AXIOM_STR_MAX bytes (at a UTF-8 character boundary) and bytes fields to
 ORB_AXIOM_BYTES_MAX, so no envelope exceeds ORB_AXIOM_COMMIT_MAX bytes.
 
@@ -34,6 +41,11 @@ its payload.
 CONSTANTS = (
     Constant("AXIOM_STREAM_MAGIC", 0x3143_5841,
              "commit stream frame magic: the frame's first four bytes read \"AXC1\""),
+    Constant("AXIOM_SEAL_MAGIC", 0x3153_5841,
+             "seal frame magic: the frame's first four bytes read \"AXS1\""),
+    Constant("AXIOM_SEAL_CHECKPOINT", 1, "seal reason: written after a checkpoint"),
+    Constant("AXIOM_SEAL_SHUTDOWN", 2, "seal reason: the kernel stopped the machine"),
+    Constant("AXIOM_SEAL_PANIC", 3, "seal reason: the kernel stopped after a fault or panic"),
     Constant("AXIOM_STR_MAX", 32,
              "longest str field of an Axiom record in bytes (names, versions, descriptions)"),
     Constant("AXIOM_BYTES_MAX", 64, "longest bytes field of an Axiom record (a signature)"),

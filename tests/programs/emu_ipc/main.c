@@ -7,7 +7,9 @@
  * second, less urgent thread; it gives the client badged capabilities to both and an
  * R-only one to E1. The client then makes one call per case, the case's tag in the
  * msginfo; the test stops at the calls and checks what arrives where. Every reply
- * carries the request's message registers plus one.
+ * carries the request's message registers plus one. Before its last call the client
+ * sleeps for a nanosecond, so every thread waits and the CPU idles: the machine model
+ * stops there until the test injects a timer tick.
  */
 #include <orbital.h>
 
@@ -35,6 +37,7 @@ enum {
 	T_FORGED_LONG,       /* the same, 64 bytes: slow */
 	T_BIG,               /* 8 capabilities and 4096 bytes: slow */
 	T_FAST_AGAIN,        /* fast again after all of the above */
+	T_BATCH,             /* after an idle moment (Axiom flushed): 8 capabilities, slow */
 };
 
 struct emu_regs {
@@ -211,6 +214,10 @@ static int client(void)
 		b->data[i] = (uint8_t)(i * 7);
 	call(h.e1, T_BIG, ORB_MAX_MSG_SIZE, ORB_MAX_MSG_CAPS);
 	call(h.e1, T_FAST_AGAIN, 32, 0);
+	orb_sleep(1);
+	for (uint32_t i = 0; i < ORB_MAX_MSG_CAPS; i++)
+		b->send_caps[i] = (uint32_t)orb_cap_copy(h.e1);
+	call(h.e1, T_BATCH, 0, ORB_MAX_MSG_CAPS);
 	orb_printf("emu-ipc-client: done\n");
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <arch/arch.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/x86.h>
+#include <kernel/axiom.h>
 #include <kernel/printk.h>
 #include <memlayout.h>
 
@@ -85,6 +86,7 @@ NORETURN void kernel_fault(const struct regs *r, const char *why)
 	printk("backtrace:\n  #0 %p\n", (void *)r->rip);
 	backtrace(r->rbp);
 	printk("*** kernel halted\n");
+	axiom_panic();   /* every commit made so far reaches the host log, sealed */
 	arch_exit(false);
 }
 

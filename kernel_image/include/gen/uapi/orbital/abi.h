@@ -76,6 +76,10 @@
 #define ORB_SYSLOG_BLOCKED                2u                /* syslog_record flag: the call blocked; its result arrived later or never */
 #define ORB_SYSLOG_FASTPATH               4u                /* syslog_record flag: the call took the fast path */
 #define ORB_AXIOM_STREAM_MAGIC            0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
+#define ORB_AXIOM_SEAL_MAGIC              0x31535841u       /* seal frame magic: the frame's first four bytes read "AXS1" */
+#define ORB_AXIOM_SEAL_CHECKPOINT         1u                /* seal reason: written after a checkpoint */
+#define ORB_AXIOM_SEAL_SHUTDOWN           2u                /* seal reason: the kernel stopped the machine */
+#define ORB_AXIOM_SEAL_PANIC              3u                /* seal reason: the kernel stopped after a fault or panic */
 #define ORB_AXIOM_STR_MAX                 32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
 #define ORB_AXIOM_BYTES_MAX               64u               /* longest bytes field of an Axiom record (a signature) */
 #define ORB_AXIOM_COMMIT_MAX              193u              /* largest commit envelope in bytes (checked against the records) */

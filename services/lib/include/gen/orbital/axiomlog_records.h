@@ -152,26 +152,35 @@ static inline int orb_ax_cap_record(const uint8_t *p, size_t len, size_t *n, orb
  * checkpoints), and id = SHA-256(prev ‖ seq LE ‖ timestamp LE ‖ type ‖ payload ‖ caused_by LE if
  * present).
  *
+ * A seal says how far the log went: count u64 | head u8[32] | reason u8 — the number of commits so
+ * far and the id of the last one (zeros when there is none). The kernel seals the log after every
+ * checkpoint (reason ORB_AXIOM_SEAL_CHECKPOINT) and when it stops (ORB_AXIOM_SEAL_SHUTDOWN, or
+ * ORB_AXIOM_SEAL_PANIC after a kernel fault), so a log that ends without a final seal has lost its
+ * end.
+ *
  * On the debug stream every commit is one frame: magic u32 ORB_AXIOM_STREAM_MAGIC (bytes "AXC1") |
- * length u32 | envelope bytes. Kernel encoders truncate str fields to ORB_AXIOM_STR_MAX bytes (at a
- * UTF-8 character boundary) and bytes fields to ORB_AXIOM_BYTES_MAX, so no envelope exceeds
- * ORB_AXIOM_COMMIT_MAX bytes.
+ * length u32 | envelope bytes; every seal one frame with magic ORB_AXIOM_SEAL_MAGIC (bytes "AXS1").
+ * Kernel encoders truncate str fields to ORB_AXIOM_STR_MAX bytes (at a UTF-8 character boundary)
+ * and bytes fields to ORB_AXIOM_BYTES_MAX, so no envelope exceeds ORB_AXIOM_COMMIT_MAX bytes.
  *
  * The state hash is SHA-256 over state records, each fed as its ORB_STATE_* kind byte then its
  * payload.
  */
-/* One CommitLog entry; prev, payload and id point into the buffer it was parsed from. */
+#ifndef ORB_COMMIT_ENVELOPE_T
+#define ORB_COMMIT_ENVELOPE_T
+/* One CommitLog entry, field by field; prev, payload and id point at their bytes. */
 typedef struct {
-    uint64_t seq;
-    uint64_t timestamp;       /* ns since boot */
-    const uint8_t *prev;      /* 32 bytes: the id of the previous commit */
-    uint8_t type;             /* ORB_COMMIT_* */
-    uint8_t has_cause;        /* 1: caused_by is the SysLog seq of the call that made it */
+    uint64_t seq; /* commit number: 0 is genesis, then no gaps */
+    uint64_t timestamp; /* ns since boot when the commit was made */
+    const uint8_t *prev; /* 32 bytes: id of the previous commit; zeros for genesis */
+    uint8_t type; /* ORB_COMMIT_* kind of the payload */
+    uint8_t has_cause; /* 1 if caused_by follows */
+    uint64_t caused_by; /* SysLog seq of the call that made the commit; present when has_cause is 1 */
+    const uint8_t *payload; /* the record's canonical encoding */
     uint16_t payload_len;
-    uint64_t caused_by;
-    const uint8_t *payload;
-    const uint8_t *id;        /* 32 bytes */
+    const uint8_t *id; /* 32 bytes: SHA-256 of the ID_INPUT parts */
 } orb_commit_envelope_t;
+#endif
 
 /* The smallest envelope: no caused_by, an empty payload. */
 #define ORB_AXIOM_ENVELOPE_MIN 84u
