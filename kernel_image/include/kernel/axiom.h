@@ -11,7 +11,8 @@
  *            record a hash of the whole state so a replay outside the machine can prove
  *            it rebuilt the same thing. A syscall only queues its commits; they are
  *            hashed into the chain and streamed, framed, to the debugcon port at the
- *            next flush (ring full, checkpoint, idle, a read, or the kernel stopping),
+ *            next flush (ring full, checkpoint, idle, console output, a read, or the
+ *            kernel stopping),
  *            and a seal after each checkpoint and at the stop tells the host how far
  *            the log goes.
  */
@@ -54,7 +55,8 @@ static inline bool axiom_checkpoint_due(void)
 void axiom_checkpoint(void);
 /* Hash every queued commit into the chain and stream it. */
 void axiom_flush(void);
-/* The CPU is about to wait for an interrupt: a good moment to flush. */
+/* A moment to flush, if anything is queued: the CPU is about to wait for an interrupt,
+ * or text is about to go to the console. */
 void axiom_idle(void);
 /* The machine stops normally: a last checkpoint, then the shutdown seal. */
 void axiom_shutdown(void);

@@ -8,10 +8,11 @@
  * commits in order, builds each envelope (prev = the id of the one before), hashes it into
  * the chain, keeps it in the commit ring for axiom_commits_read and writes it framed to
  * the debugcon port. Flushes happen when the ring fills, at every checkpoint, when the CPU
- * goes idle, before the commits are read, and on every way the kernel stops (shutdown,
- * panic, kernel fault), so the host log loses nothing unless the machine is killed from
- * outside — and then it ends at the last flushed commit, which `axiom verify --stopped`
- * accepts. The chain, and so the verification, is exactly what hashing at once gave.
+ * goes idle, before console output (console.c) and before the commits are read, and on
+ * every way the kernel stops (shutdown, panic, kernel fault), so the host log loses
+ * nothing unless the machine is killed from outside — and then it ends at the last
+ * flushed commit, which `axiom verify --stopped` accepts. The chain, and so the
+ * verification, is exactly what hashing at once gave.
  *
  * The envelope and the id's input are written by generated code (gen/axiom_records.h,
  * from orbital_build/abi/envelope.py), the same tables the host parses with:
@@ -75,7 +76,7 @@ struct commit_slot {
 };
 static struct commit_slot *commit_index;        /* COMMIT_INDEX slots, from frames */
 u32 axiom_since_checkpoint;
-static bool ready, in_checkpoint, stopping;
+static bool ready, in_checkpoint, stopping, flushing;
 
 /* ---- SysLog ----------------------------------------------------------------------------- */
 
@@ -177,6 +178,9 @@ static void commit(u8 type, const u8 *payload, size_t len)
 
 void axiom_flush(void)
 {
+	if (flushing)
+		return;   /* a fault while flushing reports itself through the console */
+	flushing = true;
 	for (; hashed_seq < commit_seq; hashed_seq++) {
 		const struct pending *c = &pending[hashed_seq % PENDING_CAP];
 		u8 id[SHA256_DIGEST], in[ORB_AXIOM_ID_INPUT_MAX], env[ORB_AXIOM_COMMIT_MAX];
@@ -191,6 +195,7 @@ void axiom_flush(void)
 		ring_store(c->seq, env, n);
 		stream(ORB_AXIOM_STREAM_MAGIC, env, (u32)n);
 	}
+	flushing = false;
 }
 
 /* Flush, then say how far the log goes: every commit so far and the id of the last. */

@@ -2,10 +2,15 @@
 /*
  * The kernel console: every byte of printk goes to the arch console (COM1).
  *
+ * Console text never overtakes the commits made before it: each write first flushes
+ * Axiom's queued commits to the debugcon stream, so whoever reads a line on the console
+ * (a test, a person watching a boot) finds the commits behind it already in the log.
+ *
  * Syscall here: debug_write.
  */
 #include <arch/arch.h>
 #include <gen/syscall_table.h>
+#include <kernel/axiom.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -13,6 +18,7 @@
 
 void console_write(const char *s, size_t n)
 {
+	axiom_idle();
 	for (size_t i = 0; i < n; i++)
 		arch_console_putc(s[i]);
 }
