@@ -2,7 +2,9 @@
 
 The model follows kernel_image/src/kernel/axiom*.c exactly: processes (pid → parent,
 name), CSpaces (pid → slot → capability, badge, parent id), endpoints and notifications
-(id → owner), memory regions (pid → base → size, prot) and the id counters. Applying a
+(id → owner), PCI devices (bdf → ids), shared memory objects (id → creator, size, flags,
+device), memory regions (pid → base → size, prot, and what a shared one maps) and the id
+counters. Applying a
 commit that does not fit the state (a slot already full, an unknown process…) means the
 log is corrupt and is reported with its sequence number. A Checkpoint commit's state hash
 must equal the hash of the replayed state at that point, computed over the same canonical
@@ -34,17 +36,31 @@ class Cap:
     parent_id: int
 
 
+MAP_SHM, MAP_DEVICE = 1, 2   # mapping kinds of the state hash's 'V' records
+
+
+@dataclass(frozen=True)
+class Region:
+    size: int
+    prot: int
+    kind: int = 0        # 0 private, MAP_SHM or MAP_DEVICE
+    object: int = 0      # the shared object's id, or bdf << 8 | bar
+
+
 @dataclass
 class State:
     processes: dict[int, tuple[int, str]] = field(default_factory=dict)
     cspaces: dict[int, dict[int, Cap]] = field(default_factory=dict)
     endpoints: dict[int, int] = field(default_factory=dict)
     notifications: dict[int, int] = field(default_factory=dict)
-    regions: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
+    devices: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    shms: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
+    regions: dict[int, dict[int, Region]] = field(default_factory=dict)
     next_pid: int = 1
     next_eid: int = 1
     next_nid: int = 1
     next_cap_id: int = 1
+    next_shm_id: int = 1
     checkpoints: int = 0
 
     # --- the state hash -----------------------------------------------------------------
@@ -60,12 +76,23 @@ class State:
         out += [abi.StateEndpoint(id=i, owner=o) for i, o in sorted(self.endpoints.items())]
         out += [abi.StateNotification(id=i, owner=o)
                 for i, o in sorted(self.notifications.items())]
+        shared: list[Any] = []
         for pid in sorted(self.regions):
             for base in sorted(self.regions[pid]):
-                size, prot = self.regions[pid][base]
-                out.append(abi.StateRegion(pid=pid, base=base, size=size, prot=prot))
+                r = self.regions[pid][base]
+                if r.kind:
+                    shared.append(abi.StateMapping(pid=pid, base=base, size=r.size, prot=r.prot,
+                                                   kind=r.kind, object=r.object))
+                else:
+                    out.append(abi.StateRegion(pid=pid, base=base, size=r.size, prot=r.prot))
+        out += [abi.StatePciDevice(bdf=b, vendor=v, device=d, class_code=c)
+                for b, (v, d, c) in sorted(self.devices.items())]
+        out += [abi.StateShm(id=i, creator=c, size=sz, flags=f, device=d)
+                for i, (c, sz, f, d) in sorted(self.shms.items())]
+        out += shared
         out.append(abi.StateCounters(next_pid=self.next_pid, next_eid=self.next_eid,
-                                     next_nid=self.next_nid, next_cap_id=self.next_cap_id))
+                                     next_nid=self.next_nid, next_cap_id=self.next_cap_id,
+                                     next_shm_id=self.next_shm_id))
         return out
 
     def hash(self) -> bytes:
@@ -86,6 +113,10 @@ class State:
             return obj == 0 or obj in self.processes
         if t == OT.MEMORY:
             return (obj & 0xFFFFFFFFFFFF) in self.regions.get(obj >> 48, {})
+        if t == OT.PCI_DEVICE:
+            return obj in self.devices
+        if t == OT.SHM:
+            return obj in self.shms
         return True   # console, IRQ lines, port ranges, the logs: never destroyed
 
     def check_invariants(self) -> None:
@@ -99,14 +130,20 @@ class State:
             t, obj = c.record.object_type, c.record.object_id
             if not self._object_alive(t, obj):
                 raise ReplayError(f"{where}: names a destroyed {OT(t).name.lower()} ({obj:#x})")
-        # Memory is private: frames come fresh with each region and the kernel has no page
-        # sharing, so the only region that is not private is init's read-only window onto
-        # the boot archive.
+        # Private memory is private: its frames come fresh with each region. What is shared
+        # is named: a shared object that still exists, a device boot found (and a BAR of
+        # it), or init's read-only window onto the boot archive.
         for pid, regs in self.regions.items():
-            for base, (_size, prot) in regs.items():
-                if base == BOOT_WINDOW and (pid != 1 or prot != 1):
+            for base, r in regs.items():
+                if r.kind == 0 and base == BOOT_WINDOW and (pid != 1 or r.prot != 1):
                     raise ReplayError(f"pid {pid}: the boot archive window is mapped outside "
                                       "init or writable")
+                if r.kind == MAP_SHM and r.object not in self.shms:
+                    raise ReplayError(f"pid {pid}: region {base:#x} maps shared object "
+                                      f"{r.object}, which is gone")
+                if r.kind == MAP_DEVICE and r.object >> 8 not in self.devices:
+                    raise ReplayError(f"pid {pid}: region {base:#x} maps a BAR of device "
+                                      f"{r.object >> 8:#x}, which boot never found")
 
     # --- applying commits ---------------------------------------------------------------
     def apply(self, c: Commit) -> None:
@@ -169,17 +206,50 @@ class State:
                     raise ReplayError(f"object {p.id} destroyed while pid {pid} slot {slot} "
                                       "still names it")
         elif t == CT.MEMORY_MAPPED:
-            regs = self.regions[self._process(p.pid)]
-            for base, (size, _) in regs.items():
-                if base < p.vaddr + p.size and p.vaddr < base + size:
-                    raise ReplayError(f"pid {p.pid}: region {p.vaddr:#x} overlaps {base:#x}")
-            regs[p.vaddr] = (p.size, p.prot)
+            self._map(p.pid, p.vaddr, Region(p.size, p.prot))
+        elif t == CT.SHM_MAPPED:
+            if p.shm not in self.shms:
+                raise ReplayError(f"pid {p.pid} maps shared object {p.shm}, which does not "
+                                  "exist")
+            self._holds(p.pid, OT.SHM, p.shm, _rights_for(p.prot))
+            self._map(p.pid, p.vaddr, Region(p.size, p.prot, MAP_SHM, p.shm))
+        elif t == CT.DEVICE_MAPPED:
+            if p.bdf not in self.devices:
+                raise ReplayError(f"pid {p.pid} maps a BAR of device {p.bdf:#x}, which boot "
+                                  "never found")
+            self._holds(p.pid, OT.PCI_DEVICE, p.bdf, abi.Rights.WRITE)
+            self._map(p.pid, p.vaddr, Region(p.size, p.prot, MAP_DEVICE, p.bdf << 8 | p.bar))
         elif t == CT.MEMORY_UNMAPPED:
             regs = self.regions[self._process(p.pid)]
-            if regs.get(p.vaddr, (None,))[0] != p.size:
+            if p.vaddr not in regs or regs[p.vaddr].size != p.size:
                 raise ReplayError(f"pid {p.pid}: unmap of {p.vaddr:#x}+{p.size:#x}, no such "
                                   "region")
             del regs[p.vaddr]
+        elif t == CT.PCI_DEVICE_FOUND:
+            if p.bdf in self.devices:
+                raise ReplayError(f"PCI device {p.bdf:#x} found twice")
+            self.devices[p.bdf] = (p.vendor, p.device, p.class_code)
+        elif t == CT.SHM_CREATED:
+            if p.id in self.shms:
+                raise ReplayError(f"shared object {p.id} created twice")
+            self._process(p.creator)
+            if p.device != NO_DEVICE and p.device not in self.devices:
+                raise ReplayError(f"shared object {p.id} is DMA memory for device "
+                                  f"{p.device:#x}, which boot never found")
+            self.shms[p.id] = (p.creator, p.size, p.flags, p.device)
+            self.next_shm_id = max(self.next_shm_id, p.id + 1)
+        elif t == CT.SHM_DESTROYED:
+            if self.shms.pop(p.id, None) is None:
+                raise ReplayError(f"shared object {p.id} destroyed but never created")
+            for pid, slot, cap in self.caps().values():
+                if cap.record.object_type == OT.SHM and cap.record.object_id == p.id:
+                    raise ReplayError(f"shared object {p.id} destroyed while pid {pid} slot "
+                                      f"{slot} still names it")
+            for pid, regs in self.regions.items():
+                for base, r in regs.items():
+                    if r.kind == MAP_SHM and r.object == p.id:
+                        raise ReplayError(f"shared object {p.id} destroyed while pid {pid} "
+                                          f"maps it at {base:#x}")
         elif t == CT.CHECKPOINT:
             self.check_invariants()
             if self.hash() != p.state_hash:
@@ -188,10 +258,35 @@ class State:
         else:
             raise ReplayError(f"commit type {t} is reserved and never emitted")
 
+    def _map(self, pid: int, vaddr: int, region: Region) -> None:
+        regs = self.regions[self._process(pid)]
+        for base, r in regs.items():
+            if base < vaddr + region.size and vaddr < base + r.size:
+                raise ReplayError(f"pid {pid}: region {vaddr:#x} overlaps {base:#x}")
+        regs[vaddr] = region
+
+    def _holds(self, pid: int, otype: int, obj: int, rights: int) -> None:
+        """A mapping of a shared object or device is made through a capability to it."""
+        for c in self.cspaces.get(pid, {}).values():
+            r = c.record
+            if r.object_type == otype and r.object_id == obj and r.rights & rights == rights:
+                return
+        raise ReplayError(f"pid {pid} maps {OT(otype).name.lower()} {obj:#x} without holding "
+                          f"a capability to it with rights {rights:#x}")
+
     def _process(self, pid: int) -> int:
         if pid not in self.processes:
             raise ReplayError(f"pid {pid} does not exist")
         return pid
+
+
+NO_DEVICE = 0xFFFFFFFF
+
+
+def _rights_for(prot: int) -> int:
+    """The capability rights a mapping with ORB_PROT_* `prot` needs."""
+    rights = abi.Rights.READ if prot & abi.PROT_READ else 0
+    return rights | (abi.Rights.WRITE if prot & abi.PROT_WRITE else 0)
 
 
 def replay(commits: list[Commit]) -> State:

@@ -83,6 +83,25 @@ REVOKE_PROCESS_EXIT = 3  # CAP_REVOKED reason: the object's process exited
 SYSLOG_DONE = 1  # syslog_record flag: result is final
 SYSLOG_BLOCKED = 2  # syslog_record flag: the call blocked; its result arrived later or never
 SYSLOG_FASTPATH = 4  # syslog_record flag: the call took the fast path
+# shm_create flag: physically contiguous DMA memory for the device `dev` names; its creator may read
+# its physical address
+SHM_DMA = 1
+SHM_MAX = 0x1000000  # largest shared memory object in bytes
+SHM_DMA_MAX = 0x400000  # largest DMA memory object in bytes (one buddy block)
+PCI_BAR_MEM = 1  # pci_info bar_flags: a memory BAR
+PCI_BAR_IO = 2  # pci_info bar_flags: an I/O port BAR (not mappable)
+PCI_BAR_64 = 4  # pci_info bar_flags: a 64-bit memory BAR (it also takes the next BAR register)
+PCI_BAR_PREFETCH = 8  # pci_info bar_flags: prefetchable
+# pci_info bar_flags: pci_bar_map maps it (a memory BAR the kernel checked: page-aligned, not RAM,
+# not another device's)
+PCI_BAR_MAPPABLE = 16
+PCI_CONFIG_SIZE = 256  # bytes of configuration space a driver reads
+PCI_COMMAND = 4  # configuration offset of the command register, the one a driver writes
+# command bits a driver may change: I/O space, memory space, bus master, INTx disable
+PCI_COMMAND_WRITABLE = 1031
+PCI_COMMAND_BUS_MASTER = 4  # command register: bus mastering (DMA) on
+IRQ_MSI_FIRST = 24  # the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines)
+IRQ_MSI_COUNT = 32  # MSI-X vectors the kernel can bind at once
 # commit stream frame magic: the frame's first four bytes read "AXC1"
 AXIOM_STREAM_MAGIC = 0x31435841
 AXIOM_SEAL_MAGIC = 0x31535841  # seal frame magic: the frame's first four bytes read "AXS1"
@@ -152,6 +171,8 @@ class Errno(IntEnum):
     ETIMEDOUT = 11  # a receive or wait timed out (Orbital)
     EDEAD = 12  # the peer died or the endpoint was destroyed while blocked (Orbital)
     ESTALE = 13  # stale handle: its generation does not match the slot's (Orbital)
+    EIO = 14  # input/output error: a device failed the request (Orbital)
+    ERANGE = 15  # out of range: past the end of a device or object (Orbital)
 
 
 class ObjectType(IntEnum):
@@ -165,6 +186,13 @@ class ObjectType(IntEnum):
     CONSOLE = 6  # console output
     NOTIFICATION = 7  # a word of signal bits a thread can wait on (Orbital)
     AXIOM = 8  # the Axiom logs: R reads the SysLog and the CommitLog (Orbital)
+    # one PCI function the kernel found at boot; object_id = its bus << 8 | device << 3 | function.
+    # R reads its description and configuration space; W writes the command register, maps its
+    # memory BARs, binds its MSI-X vectors and makes DMA memory (Orbital)
+    PCI_DEVICE = 9
+    # a shared memory object: frames that several address spaces map; object_id = its id. R maps it
+    # readable, W writable (Orbital)
+    SHM = 10
 
 
 class Rights(IntFlag):
@@ -199,6 +227,9 @@ class Syscall(IntEnum):
     MEM_MAP = 0x20  # SYS_MMAP
     MEM_UNMAP = 0x21  # SYS_MUNMAP
     MEM_PROTECT = 0x22  # SYS_MPROTECT
+    SHM_CREATE = 0x23
+    SHM_MAP = 0x24
+    SHM_PHYS = 0x25
     CAP_GRANT = 0x30  # SYS_CAP_GRANT
     CAP_REVOKE = 0x31  # SYS_CAP_REVOKE
     CAP_DELETE = 0x32  # SYS_CAP_DELETE
@@ -223,12 +254,17 @@ class Syscall(IntEnum):
     IRQ_ACK = 0x51  # SYS_IRQ_ACK
     IRQ_MASK = 0x52  # SYS_IRQ_MASK
     IRQ_UNMASK = 0x53  # SYS_IRQ_UNMASK
+    PCI_IRQ_BIND = 0x54
     IO_IN8 = 0x60  # SYS_IO_IN8
     IO_IN16 = 0x61  # SYS_IO_IN16
     IO_IN32 = 0x62  # SYS_IO_IN32
     IO_OUT8 = 0x63  # SYS_IO_OUT8
     IO_OUT16 = 0x64  # SYS_IO_OUT16
     IO_OUT32 = 0x65  # SYS_IO_OUT32
+    PCI_INFO = 0x70
+    PCI_CONFIG_READ = 0x71
+    PCI_CONFIG_WRITE = 0x72
+    PCI_BAR_MAP = 0x73
     AXIOM_SYSLOG_READ = 0xF0  # SYS_AXIOM_QUERY
     AXIOM_COMMITS_READ = 0xF1
 
@@ -361,6 +397,31 @@ class Msginfo:
 
     @classmethod
     def decode(cls, word: int) -> Msginfo:
+        """Split a word; reserved bits must be 0."""
+        return cls(**cls.CODEC.decode(word))
+
+
+@dataclass(frozen=True)
+class PciMatch:
+    """Which PCI device an image grants (boot_cap and service_cap object_id): the first one found,
+    in bus order, that matches.
+    """
+
+    CODEC: ClassVar[wire.BitfieldCodec] = wire.BitfieldCodec("pci_match", 64, (
+        ("vendor", 0, 16), ("device", 16, 16), ("class_code", 32, 8), ("subclass", 40, 8),
+        ("kind", 48, 2)))
+    vendor: int = 0  # vendor id (kind 1)
+    device: int = 0  # device id (kind 1)
+    class_code: int = 0  # class code (kind 2)
+    subclass: int = 0  # subclass (kind 2)
+    kind: int = 0  # 1: match vendor and device; 2: match class and subclass
+
+    def encode(self) -> int:
+        """The packed 64-bit word."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, word: int) -> PciMatch:
         """Split a word; reserved bits must be 0."""
         return cls(**cls.CODEC.decode(word))
 
@@ -711,12 +772,12 @@ class ServiceCap:
     CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_cap", "<BB2xIQ", (
         ("object_type", "B", 0), ("rights", "B", 0), ("service", "I", 0), ("object_id", "Q", 0)))
     SIZE: ClassVar[int] = 16
-    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, or endpoint (the endpoint of service
-    # `service`)
+    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, or endpoint (the endpoint
+    # of service `service`)
     object_type: int = 0
     rights: int = 0  # ORB_RIGHT_* set
     service: int = 0  # for endpoint capabilities: the service index
-    object_id: int = 0  # 0, an IRQ line, or first port | last port << 16
+    object_id: int = 0  # 0, an IRQ line, first port | last port << 16, or a pci_match word
 
     def pack(self) -> bytes:
         """The 16-byte C layout; reserved members are zero."""
@@ -835,9 +896,11 @@ class BootCap:
     CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("boot_cap", "<BB6xQ", (
         ("object_type", "B", 0), ("rights", "B", 0), ("object_id", "Q", 0)))
     SIZE: ClassVar[int] = 16
-    object_type: int = 0  # ORB_OBJ_*: console, process (root), axiom, irq or ioport
+    object_type: int = 0  # ORB_OBJ_*: console, process (root), axiom, irq, ioport or pci_device
     rights: int = 0  # ORB_RIGHT_* set
-    object_id: int = 0  # 0, an IRQ line, or first port | last port << 16
+    # 0, an IRQ line, first port | last port << 16, or a pci_match word (the kernel gives the first
+    # device that matches)
+    object_id: int = 0
 
     def pack(self) -> bytes:
         """The 16-byte C layout; reserved members are zero."""
@@ -851,6 +914,46 @@ class BootCap:
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> BootCap:
         """Decode 16 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class PciInfo:
+    """One PCI function as pci_info describes it (no physical addresses)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("pci_info", "<IHHBBBBHHHB1x4x6Q6s2x", (
+        ("bdf", "I", 0), ("vendor", "H", 0), ("device", "H", 0), ("class_code", "B", 0),
+        ("subclass", "B", 0), ("progif", "B", 0), ("revision", "B", 0), ("subsys_vendor", "H", 0),
+        ("subsys_id", "H", 0), ("msix_entries", "H", 0), ("irq_pin", "B", 0), ("bar_size", "Q", 6),
+        ("bar_flags", "s", 6)))
+    SIZE: ClassVar[int] = 80
+    bdf: int = 0  # bus << 8 | device << 3 | function
+    vendor: int = 0  # vendor id
+    device: int = 0  # device id
+    class_code: int = 0  # class code
+    subclass: int = 0  # subclass
+    progif: int = 0  # programming interface
+    revision: int = 0  # revision id
+    subsys_vendor: int = 0  # subsystem vendor id
+    subsys_id: int = 0  # subsystem id
+    msix_entries: int = 0  # MSI-X table entries, 0 if the device has no MSI-X
+    irq_pin: int = 0  # INTx pin (1-4), 0 none
+    # bytes of each BAR, 0 if absent (a 64-bit BAR's upper register reads 0)
+    bar_size: list[int] = field(default_factory=lambda: [0] * 6)
+    bar_flags: bytes = bytes(6)  # ORB_PCI_BAR_* of each BAR
+
+    def pack(self) -> bytes:
+        """The 80-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> PciInfo:
+        """Decode exactly 80 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> PciInfo:
+        """Decode 80 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -1932,6 +2035,11 @@ class CommitType(IntEnum):
     PROCESS_FAULTED = 0x0C
     NOTIFICATION_CREATED = 0x0E
     NOTIFICATION_DESTROYED = 0x0F
+    PCI_DEVICE_FOUND = 0x10
+    SHM_CREATED = 0x11
+    SHM_DESTROYED = 0x12
+    SHM_MAPPED = 0x13
+    DEVICE_MAPPED = 0x14
 
 
 @dataclass
@@ -2239,6 +2347,125 @@ class CommitNotificationDestroyed:
         return cls(**cls.CODEC.decode(data))
 
 
+@dataclass
+class CommitPciDeviceFound:
+    """Boot enumeration found a PCI function; capabilities may name it from now on."""
+
+    KIND: ClassVar[CommitType] = CommitType.PCI_DEVICE_FOUND
+    MAX_SIZE: ClassVar[int] = 12
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit pci_device_found", (
+        ("bdf", wire.U32), ("vendor", wire.U16), ("device", wire.U16), ("class_code", wire.U32)))
+    bdf: int = 0  # bus << 8 | device << 3 | function
+    vendor: int = 0
+    device: int = 0
+    class_code: int = 0  # class << 16 | subclass << 8 | programming interface
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitPciDeviceFound:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CommitShmCreated:
+    """A shared memory object exists."""
+
+    KIND: ClassVar[CommitType] = CommitType.SHM_CREATED
+    MAX_SIZE: ClassVar[int] = 29
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit shm_created", (
+        ("id", wire.U64), ("creator", wire.U64), ("size", wire.U64), ("flags", wire.U8),
+        ("device", wire.U32)))
+    id: int = 0  # shared memory object id
+    creator: int = 0  # PID that created it (charged for it; reads a DMA object's physical address)
+    size: int = 0
+    flags: int = 0  # ORB_SHM_* set
+    device: int = 0  # bdf of the device a DMA object is for; 0xFFFFFFFF for none
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitShmCreated:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CommitShmDestroyed:
+    """A shared memory object is gone: no capability and no mapping named it."""
+
+    KIND: ClassVar[CommitType] = CommitType.SHM_DESTROYED
+    MAX_SIZE: ClassVar[int] = 8
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit shm_destroyed", (
+        ("id", wire.U64),))
+    id: int = 0  # shared memory object id
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitShmDestroyed:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CommitShmMapped:
+    """A shared memory object was mapped; memory_unmapped removes the region."""
+
+    KIND: ClassVar[CommitType] = CommitType.SHM_MAPPED
+    MAX_SIZE: ClassVar[int] = 33
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit shm_mapped", (
+        ("pid", wire.U64), ("vaddr", wire.U64), ("size", wire.U64), ("prot", wire.U8),
+        ("shm", wire.U64)))
+    pid: int = 0
+    vaddr: int = 0
+    size: int = 0
+    prot: int = 0  # ORB_PROT_* set
+    shm: int = 0  # the object mapped
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitShmMapped:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CommitDeviceMapped:
+    """A device's memory BAR was mapped; memory_unmapped removes the region."""
+
+    KIND: ClassVar[CommitType] = CommitType.DEVICE_MAPPED
+    MAX_SIZE: ClassVar[int] = 30
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit device_mapped", (
+        ("pid", wire.U64), ("vaddr", wire.U64), ("size", wire.U64), ("prot", wire.U8),
+        ("bdf", wire.U32), ("bar", wire.U8)))
+    pid: int = 0
+    vaddr: int = 0
+    size: int = 0
+    prot: int = 0  # ORB_PROT_* set
+    bdf: int = 0  # the device
+    bar: int = 0  # which of its BARs
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CommitDeviceMapped:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
 COMMIT_TYPES: dict[int, type[Any]] = {
     CommitType.GENESIS: CommitGenesis,
     CommitType.PROCESS_CREATED: CommitProcessCreated,
@@ -2254,6 +2481,11 @@ COMMIT_TYPES: dict[int, type[Any]] = {
     CommitType.PROCESS_FAULTED: CommitProcessFaulted,
     CommitType.NOTIFICATION_CREATED: CommitNotificationCreated,
     CommitType.NOTIFICATION_DESTROYED: CommitNotificationDestroyed,
+    CommitType.PCI_DEVICE_FOUND: CommitPciDeviceFound,
+    CommitType.SHM_CREATED: CommitShmCreated,
+    CommitType.SHM_DESTROYED: CommitShmDestroyed,
+    CommitType.SHM_MAPPED: CommitShmMapped,
+    CommitType.DEVICE_MAPPED: CommitDeviceMapped,
 }
 
 
@@ -2267,6 +2499,9 @@ class StateKind(IntEnum):
     ENDPOINT = 0x45  # 'E'
     NOTIFICATION = 0x4E  # 'N'
     REGION = 0x4D  # 'M'
+    PCI_DEVICE = 0x44  # 'D'
+    SHM = 0x53  # 'S'
+    MAPPING = 0x56  # 'V'
     COUNTERS = 0x4B  # 'K'
 
 
@@ -2359,7 +2594,7 @@ class StateNotification:
 
 @dataclass
 class StateRegion:
-    """One per mapped region (key: pid, base; spec §5.8 #36)."""
+    """One per private mapped region (key: pid, base; spec §5.8 #36)."""
 
     KIND: ClassVar[StateKind] = StateKind.REGION
     MAX_SIZE: ClassVar[int] = 25
@@ -2381,18 +2616,93 @@ class StateRegion:
 
 
 @dataclass
+class StatePciDevice:
+    """One per PCI function found at boot (key: bdf)."""
+
+    KIND: ClassVar[StateKind] = StateKind.PCI_DEVICE
+    MAX_SIZE: ClassVar[int] = 12
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("state pci_device", (
+        ("bdf", wire.U32), ("vendor", wire.U16), ("device", wire.U16), ("class_code", wire.U32)))
+    bdf: int = 0
+    vendor: int = 0
+    device: int = 0
+    class_code: int = 0
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StatePciDevice:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StateShm:
+    """One per shared memory object (key: id)."""
+
+    KIND: ClassVar[StateKind] = StateKind.SHM
+    MAX_SIZE: ClassVar[int] = 29
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("state shm", (
+        ("id", wire.U64), ("creator", wire.U64), ("size", wire.U64), ("flags", wire.U8),
+        ("device", wire.U32)))
+    id: int = 0
+    creator: int = 0
+    size: int = 0
+    flags: int = 0
+    device: int = 0
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StateShm:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StateMapping:
+    """One per region that maps a shared object or device memory (key: pid, base)."""
+
+    KIND: ClassVar[StateKind] = StateKind.MAPPING
+    MAX_SIZE: ClassVar[int] = 34
+    CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("state mapping", (
+        ("pid", wire.U64), ("base", wire.U64), ("size", wire.U64), ("prot", wire.U8),
+        ("kind", wire.U8), ("object", wire.U64)))
+    pid: int = 0
+    base: int = 0
+    size: int = 0
+    prot: int = 0  # ORB_PROT_* set
+    kind: int = 0  # 1: a shared memory object; 2: a device BAR
+    object: int = 0  # the object's id, or bdf << 8 | bar
+
+    def encode(self) -> bytes:
+        """The canonical payload."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StateMapping:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
 class StateCounters:
     """The id counters, once."""
 
     KIND: ClassVar[StateKind] = StateKind.COUNTERS
-    MAX_SIZE: ClassVar[int] = 32
+    MAX_SIZE: ClassVar[int] = 40
     CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("state counters", (
         ("next_pid", wire.U64), ("next_eid", wire.U64), ("next_nid", wire.U64),
-        ("next_cap_id", wire.U64)))
+        ("next_cap_id", wire.U64), ("next_shm_id", wire.U64)))
     next_pid: int = 0
     next_eid: int = 0
     next_nid: int = 0
     next_cap_id: int = 0
+    next_shm_id: int = 0
 
     def encode(self) -> bytes:
         """The canonical payload."""
@@ -2410,6 +2720,9 @@ STATE_RECORDS: dict[int, type[Any]] = {
     StateKind.ENDPOINT: StateEndpoint,
     StateKind.NOTIFICATION: StateNotification,
     StateKind.REGION: StateRegion,
+    StateKind.PCI_DEVICE: StatePciDevice,
+    StateKind.SHM: StateShm,
+    StateKind.MAPPING: StateMapping,
     StateKind.COUNTERS: StateCounters,
 }
 
@@ -2718,10 +3031,12 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "void",
         (),
         "",
-        "Unmaps [vaddr, vaddr + size) of the caller's address space.",
+        ("Unmaps [vaddr, vaddr + size) of the caller's address space: a region made by mem_map, "
+         "shm_map or pci_bar_map."),
         (
             (Errno.ENOENT, "no region starts at vaddr"),
-            (Errno.EINVAL, "the region at vaddr was not made by mem_map, or its size is not size"),
+            (Errno.EINVAL, ("the region at vaddr was not made by mem_map, shm_map or pci_bar_map, "
+                            "or its size is not size")),
         )),
     0x22: SyscallInfo(
         0x22, "mem_protect",
@@ -2736,6 +3051,66 @@ SYSCALLS: dict[int, SyscallInfo] = {
             (Errno.ENOENT, "no region contains vaddr"),
             (Errno.EINVAL, "that region was not made by mem_map, or the range runs past its end"),
             (Errno.EPERM, "prot adds a right the region was not mapped with"),
+        )),
+    0x23: SyscallInfo(
+        0x23, "shm_create",
+        (("rdi", "size", "usize"), ("rsi", "flags", "u32"), ("rdx", "dev", "cptr")),
+        "cptr",
+        (),
+        "PCI_DEVICE:W (ORB_SHM_DMA only)",
+        ("Creates a shared memory object of size bytes, zeroed, and returns a capability to it "
+         "(R|W|G). With ORB_SHM_DMA the frames are physically contiguous DMA memory for the "
+         "device dev names (ORB_CAP_NONE otherwise); the creator is charged."),
+        (
+            (Errno.EINVAL, ("size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or "
+                            "ORB_SHM_DMA_MAX (DMA), or flags has unknown bits")),
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the W right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EINVAL, "dev is not ORB_CAP_NONE for a plain object"),
+            (Errno.ENOMEM, ("the kernel's table of shared objects is full, no frames (or no "
+                            "contiguous block) are left, the caller's memory limit would be "
+                            "passed, or its CSpace is full")),
+        )),
+    0x24: SyscallInfo(
+        0x24, "shm_map",
+        (("rdi", "shm", "cptr"), ("rsi", "vaddr", "u64"), ("rdx", "prot", "u32")),
+        "u64",
+        (("rdx", "size", "u64"),),
+        "SHM:R (read), SHM:W (write)",
+        ("Maps the whole object at vaddr (0: anywhere) with prot (read, or read and write; never "
+         "execute); returns the address, the object's size in RDX. The mapping keeps the object "
+         "alive until mem_unmap."),
+        (
+            (Errno.EBADF, ("shm names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a shared memory object")),
+            (Errno.ESTALE, "shm is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "shm has expired"),
+            (Errno.EPERM, "prot asks to read without R or to write without W"),
+            (Errno.EINVAL, ("prot is 0, has unknown bits or has ORB_PROT_EXEC, or vaddr is not "
+                            "page-aligned")),
+            (Errno.EINVAL, ("vaddr is 0 and no free range is left, or the range is outside the "
+                            "mapping area")),
+            (Errno.EEXIST, "the range overlaps a region of the address space"),
+            (Errno.ENOMEM, "no region slot or page table is left"),
+        )),
+    0x25: SyscallInfo(
+        0x25, "shm_phys",
+        (("rdi", "shm", "cptr"), ("rsi", "offset", "u64")),
+        "u64",
+        (),
+        "SHM (its creator, DMA only)",
+        ("The physical address of byte offset of a DMA object, for a device to use; only the "
+         "process that created it may ask."),
+        (
+            (Errno.EBADF, ("shm names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a shared memory object")),
+            (Errno.ESTALE, "shm is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "shm has expired"),
+            (Errno.EINVAL, "the object is not DMA memory, or offset is not below its size"),
+            (Errno.EPERM, "the caller did not create the object"),
         )),
     0x30: SyscallInfo(
         0x30, "cap_grant",
@@ -3082,7 +3457,7 @@ SYSCALLS: dict[int, SyscallInfo] = {
             (Errno.EPERM, "ntfn lacks the W right"),
             (Errno.EPERM, "ntfn has expired"),
             (Errno.EINVAL, "irq is not a line of the I/O APIC (0-23)"),
-            (Errno.EBUSY, "irq is already registered, or ntfn already has a line"),
+            (Errno.EBUSY, "irq is already registered"),
         )),
     0x51: SyscallInfo(
         0x51, "irq_ack",
@@ -3092,7 +3467,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "(registered owner)",
         "Acknowledges irq so that it can fire again.",
         (
-            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EINVAL, ("irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 "
+                            "on)")),
             (Errno.EPERM, "another process registered irq"),
         )),
     0x52: SyscallInfo(
@@ -3103,7 +3479,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "(registered owner)",
         "Masks irq.",
         (
-            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EINVAL, ("irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 "
+                            "on)")),
             (Errno.EPERM, "another process registered irq"),
         )),
     0x53: SyscallInfo(
@@ -3114,8 +3491,34 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "(registered owner)",
         "Unmasks irq.",
         (
-            (Errno.EINVAL, "irq is not a line (0-23) bound by irq_register"),
+            (Errno.EINVAL, ("irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 "
+                            "on)")),
             (Errno.EPERM, "another process registered irq"),
+        )),
+    0x54: SyscallInfo(
+        0x54, "pci_irq_bind",
+        (("rdi", "dev", "cptr"), ("rsi", "entry", "u32"), ("rdx", "ntfn", "cptr")),
+        "u32",
+        (),
+        "PCI_DEVICE:W, NOTIFICATION:W",
+        ("Binds MSI-X table entry `entry` of the device to ntfn: the kernel picks a vector, "
+         "writes the entry and enables MSI-X. Returns the IRQ number (from ORB_IRQ_MSI_FIRST) "
+         "used with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit "
+         "irq % 63 in ntfn until irq_ack."),
+        (
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the W right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
+                           "one to something other than a notification")),
+            (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "ntfn lacks the W right"),
+            (Errno.EPERM, "ntfn has expired"),
+            (Errno.EINVAL, "the device has no usable MSI-X table, or entry is not below its size"),
+            (Errno.EBUSY, "entry is already bound"),
+            (Errno.ENOMEM, "every one of the kernel's ORB_IRQ_MSI_COUNT vectors is bound"),
         )),
     0x60: SyscallInfo(
         0x60, "io_in8",
@@ -3206,6 +3609,80 @@ SYSCALLS: dict[int, SyscallInfo] = {
             (Errno.EPERM, "port lacks the W right"),
             (Errno.EPERM, "port has expired"),
             (Errno.EINVAL, "offset, with the access width, reaches past the capability's range"),
+        )),
+    0x70: SyscallInfo(
+        0x70, "pci_info",
+        (("rdi", "dev", "cptr"), ("rsi", "buf", "ptr"), ("rdx", "len", "usize")),
+        "usize",
+        (),
+        "PCI_DEVICE:R",
+        "Writes the device's pci_info record to buf; returns its size.",
+        (
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the R right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EOVERFLOW, "len is smaller than a pci_info record"),
+            (Errno.EINVAL, "buf is not writable user memory for the record"),
+        )),
+    0x71: SyscallInfo(
+        0x71, "pci_config_read",
+        (("rdi", "dev", "cptr"), ("rsi", "offset", "u32"), ("rdx", "width", "u32")),
+        "u32",
+        (),
+        "PCI_DEVICE:R",
+        "Reads 1, 2 or 4 bytes (width) of the device's configuration space at offset.",
+        (
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the R right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EINVAL, ("width is not 1, 2 or 4, offset is not a multiple of it, or the "
+                            "access reaches past byte 255")),
+        )),
+    0x72: SyscallInfo(
+        0x72, "pci_config_write",
+        (("rdi", "dev", "cptr"), ("rsi", "offset", "u32"), ("rdx", "width", "u32"),
+         ("r10", "value", "u32")),
+        "void",
+        (),
+        "PCI_DEVICE:W",
+        ("Writes the command register (offset 4, width 2): only its I/O space, memory space, bus "
+         "master and INTx-disable bits change. Every other byte (BARs, MSI-X, capabilities) "
+         "belongs to the kernel."),
+        (
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the W right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EINVAL, ("width is not 1, 2 or 4, offset is not a multiple of it, or the "
+                            "access reaches past byte 255")),
+            (Errno.EPERM, "the access is not the command register at offset 4, width 2"),
+        )),
+    0x73: SyscallInfo(
+        0x73, "pci_bar_map",
+        (("rdi", "dev", "cptr"), ("rsi", "bar", "u32"), ("rdx", "vaddr", "u64")),
+        "u64",
+        (("rdx", "size", "u64"),),
+        "PCI_DEVICE:W",
+        ("Maps memory BAR `bar` of the device, uncached, read-write, at vaddr (0: anywhere); "
+         "returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its "
+         "pending bits stay unmapped (the kernel owns them)."),
+        (
+            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than a PCI device")),
+            (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "dev lacks the W right"),
+            (Errno.EPERM, "dev has expired"),
+            (Errno.EINVAL, ("bar is not below 6, or names no mappable memory BAR (I/O, absent, "
+                            "the upper half of a 64-bit BAR, or refused at boot)")),
+            (Errno.EINVAL, ("vaddr is not page-aligned, or is 0 and no free range is left, or the "
+                            "range is outside the mapping area")),
+            (Errno.EEXIST, "the range overlaps a region of the address space"),
+            (Errno.ENOMEM, "no region slot or page table is left"),
         )),
     0xF0: SyscallInfo(
         0xF0, "axiom_syslog_read",

@@ -32,8 +32,19 @@ def object_of(cap: CapSpec) -> tuple[int, int]:
         first = int(lo, 0)
         last = int(hi, 0) if hi else first
         return abi.ObjectType.IOPORT, first | (last << 16)
+    if cap.kind == "pci":
+        return abi.ObjectType.PCI_DEVICE, pci_match(cap.object)
     raise OrbitalError(f"capability '{cap}' cannot be given at boot (init may hold console, "
-                       "process:root, axiom, irq and ioport capabilities)")
+                       "process:root, axiom, irq, ioport and pci capabilities)")
+
+
+def pci_match(obj: str) -> int:
+    """The pci_match word of a `VENDOR:DEVICE` or `class:CCSS` capability object."""
+    a, _, b = obj.partition(":")
+    if a == "class":
+        code = int(b, 16)
+        return abi.PciMatch(kind=2, class_code=code >> 8, subclass=code & 0xFF).encode()
+    return abi.PciMatch(kind=1, vendor=int(a, 16), device=int(b, 16)).encode()
 
 
 def boot_caps(init: Service) -> bytes:

@@ -12,13 +12,17 @@ from .schema import SchemaError, Table, load_toml, parse_size
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 ROLES = ("init", "service", "app", "test")
 RESTART = ("never", "on-failure", "always", "backoff")
-CAP_KINDS = ("console", "process", "endpoint", "memory", "irq", "ioport", "axiom")
+CAP_KINDS = ("console", "process", "endpoint", "memory", "irq", "ioport", "axiom", "pci")
+PCI_ID_RE = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{4}$")
+PCI_CLASS_RE = re.compile(r"^class:[0-9a-f]{4}$")
 
 
 @dataclass(frozen=True)
 class CapSpec:
     """One initial capability: `kind[:object]:rights`, e.g. `process:root:rwg`,
-    `endpoint:storage:w`, `irq:4:rw`, `ioport:0x3f8-0x3ff:rw`, `console:w`."""
+    `endpoint:storage:w`, `irq:4:rw`, `ioport:0x3f8-0x3ff:rw`, `console:w`, and for a PCI
+    device a match, `pci:1af4:1042:rw` (vendor:device) or `pci:class:0100:rw` (class and
+    subclass): the first device boot finds that matches."""
 
     kind: str
     object: str
@@ -86,6 +90,8 @@ def _name_check(v: str) -> str | None:
 def parse_cap(text: str) -> CapSpec:
     """Parse `kind[:object]:rights`; raises ValueError with the reason."""
     parts = text.split(":")
+    if parts[0] == "pci" and len(parts) == 4:   # the object has a colon of its own
+        parts = [parts[0], f"{parts[1]}:{parts[2]}", parts[3]]
     if len(parts) not in (2, 3):
         raise ValueError(f"capability {text!r}: expected kind[:object]:rights")
     kind, rights = parts[0], parts[-1]
@@ -95,7 +101,7 @@ def parse_cap(text: str) -> CapSpec:
                          f"(one of {', '.join(CAP_KINDS)})")
     if not rights or any(c not in "rwg" for c in rights) or len(set(rights)) != len(rights):
         raise ValueError(f"capability {text!r}: rights must be a subset of 'rwg'")
-    needs_object = kind in ("endpoint", "irq", "ioport", "process")
+    needs_object = kind in ("endpoint", "irq", "ioport", "process", "pci")
     if needs_object and not obj:
         raise ValueError(f"capability {text!r}: '{kind}' needs an object")
     if kind == "irq" and not (obj.isdigit() and int(obj) < 24):
@@ -108,6 +114,9 @@ def parse_cap(text: str) -> CapSpec:
         hi = int(m.group(2), 0) if m.group(2) else lo
         if not lo <= hi <= 0xFFFF:
             raise ValueError(f"capability {text!r}: port range out of order or > 0xffff")
+    if kind == "pci" and not (PCI_ID_RE.match(obj) or PCI_CLASS_RE.match(obj)):
+        raise ValueError(f"capability {text!r}: pci needs VENDOR:DEVICE or class:CCSS, four "
+                         "lower-case hex digits each (e.g. pci:1af4:1042:rw)")
     if kind == "process" and obj != "root" and not NAME_RE.match(obj):
         raise ValueError(f"capability {text!r}: process object is 'root' or a service name")
     return CapSpec(kind, obj, "".join(c for c in "rwg" if c in rights))

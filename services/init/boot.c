@@ -14,7 +14,8 @@
  * dependency cycle) is not started by boot.
  *
  * When every `start` service has been ready once, init prints exactly one line:
- * `orbital: all services ready: NAME NAME ...` (image order).
+ * `orbital: all services ready: NAME NAME ...` (image order). Drivers of hardware the
+ * machine does not have (and what depends on them) are left out of it (caps.c).
  */
 #include "init.h"
 
@@ -69,7 +70,7 @@ static void say_all_ready(void)
 	bool all = true;
 	for (unsigned i = 0; i < g.nsvc; i++) {
 		const struct service *s = &g.svc[i];
-		if (!(s->d.flags & ORB_SVC_FLAG_START))
+		if (!(s->d.flags & ORB_SVC_FLAG_START) || s->absent)
 			continue;
 		all = all && s->valid && s->ever_ready;
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s", (const char *)s->d.name);
@@ -90,7 +91,7 @@ static void say_not_ready(void)
 	size_t n = (size_t)snprintf(line, sizeof(line), "init: boot finished; not ready:");
 	for (unsigned i = 0; i < g.nsvc; i++) {
 		const struct service *s = &g.svc[i];
-		if ((s->d.flags & ORB_SVC_FLAG_START) && !(s->valid && s->ever_ready))
+		if ((s->d.flags & ORB_SVC_FLAG_START) && !s->absent && !(s->valid && s->ever_ready))
 			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s",
 					      (const char *)s->d.name);
 	}
@@ -155,7 +156,7 @@ void boot_advance(void)
 	if (g.boot_phase > 3 && !g.all_ready_said) {
 		bool all = true;
 		for (unsigned i = 0; i < g.nsvc; i++)
-			if (g.svc[i].d.flags & ORB_SVC_FLAG_START)
+			if ((g.svc[i].d.flags & ORB_SVC_FLAG_START) && !g.svc[i].absent)
 				all = all && g.svc[i].valid && g.svc[i].ever_ready;
 		if (all)
 			say_all_ready();

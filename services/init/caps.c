@@ -8,12 +8,19 @@
  * derived from it by process_spawn, attenuated to exactly those rights. Capabilities to
  * another service's endpoint are derived from the one init made for that service, and
  * never carry R: only a service's own instances may receive its requests.
+ *
+ * A PCI device capability is asked for by a match (vendor and device, or class), and init
+ * gives one of its own device capabilities whose device matches. When it has none — the
+ * machine has no such device, so the kernel left init's slot empty — the service is a
+ * driver for absent hardware: it is not started, and it does not hold up "all services
+ * ready" (nor do the services that depend on it).
  */
 #include "init.h"
 
 #define MAX_SLOTS 256                 /* CSpace capacity (spec §5.7) */
 
 static orb_cap_info_t own[MAX_SLOTS];
+static orb_pci_info_t own_pci[MAX_SLOTS];   /* for PCI device capabilities */
 static unsigned nown;
 
 static const char *kind(uint8_t type)
@@ -24,6 +31,7 @@ static const char *kind(uint8_t type)
 	case ORB_OBJ_AXIOM: return "axiom";
 	case ORB_OBJ_IRQ: return "irq";
 	case ORB_OBJ_IOPORT: return "ioport";
+	case ORB_OBJ_PCI_DEVICE: return "pci";
 	default: return "?";
 	}
 }
@@ -37,6 +45,10 @@ long caps_setup(void)
 	nown = (unsigned)n < MAX_SLOTS ? (unsigned)n : MAX_SLOTS;
 	g.proc = ORB_CAP_NONE;
 	for (unsigned i = 0; i < nown; i++)
+		if (own[i].object_type == ORB_OBJ_PCI_DEVICE &&
+		    orb_pci_info(own[i].slot, &own_pci[i], sizeof(own_pci[i])) < 0)
+			own[i].object_type = 0;   /* unreadable: never handed out */
+	for (unsigned i = 0; i < nown; i++)
 		if (own[i].object_type == ORB_OBJ_PROCESS && own[i].object_id == 0 &&
 		    (own[i].rights & ORB_RIGHT_WRITE))
 			g.proc = own[i].slot;   /* boot slots were never emptied: generation 0 */
@@ -49,11 +61,25 @@ long caps_setup(void)
 	return g.proc == ORB_CAP_NONE ? -ORB_EPERM : 0;
 }
 
+/* Does the device of own[i] match a pci_match word? */
+static bool pci_matches(unsigned i, uint64_t match)
+{
+	const orb_pci_info_t *d = &own_pci[i];
+	switch (orb_pci_match_get_kind(match)) {
+	case 1: return d->vendor == orb_pci_match_get_vendor(match) &&
+		       d->device == orb_pci_match_get_device(match);
+	case 2: return d->class_code == orb_pci_match_get_class_code(match) &&
+		       d->subclass == orb_pci_match_get_subclass(match);
+	default: return false;
+	}
+}
+
 static orb_cptr_t find_own(uint8_t type, uint64_t object, uint8_t rights)
 {
 	for (unsigned i = 0; i < nown; i++) {
 		const orb_cap_info_t *c = &own[i];
-		if (c->object_type == type && c->object_id == object &&
+		bool same = type == ORB_OBJ_PCI_DEVICE ? pci_matches(i, object) : c->object_id == object;
+		if (c->object_type == type && same &&
 		    (c->rights & ORB_RIGHT_GRANT) && (c->rights & rights) == rights)
 			return c->slot;
 	}
@@ -83,6 +109,13 @@ long caps_resolve(struct service *s, const orb_service_cap_t *caps, unsigned nca
 			rights &= ORB_RIGHT_WRITE | ORB_RIGHT_GRANT;
 		} else {
 			src = find_own(c->object_type, c->object_id, c->rights);
+			if (src == ORB_CAP_NONE && c->object_type == ORB_OBJ_PCI_DEVICE) {
+				orb_printf("init: %s: no PCI device matches its capability %u "
+					   "(0x%lx); not starting it\n", (const char *)s->d.name, k,
+					   (unsigned long)c->object_id);
+				s->absent = true;
+				return -ORB_ENOENT;
+			}
 			if (src == ORB_CAP_NONE) {
 				orb_printf("init: %s: init holds no %s capability 0x%lx with rights "
 					   "0x%x and grant to give it; not starting it\n",

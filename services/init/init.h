@@ -41,6 +41,8 @@ struct service {
 	/* from the boot archive, fixed after manifest_load() */
 	orb_service_desc_t d;               /* validated copy; name/image/type NUL-terminated */
 	bool valid;                         /* false: the descriptor is unusable, never started */
+	bool absent;                        /* not valid because its hardware is not there (or
+					       that of a service it depends on) */
 	orb_cptr_t ep;                      /* its endpoint: init keeps R|W|G */
 	orb_cptr_t capsrc[INIT_MAX_SVC_CAPS]; /* init's capability for each of its service_caps */
 	uint8_t caprights[INIT_MAX_SVC_CAPS]; /* ... and the rights the instance gets */

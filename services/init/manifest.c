@@ -192,4 +192,24 @@ void manifest_load(void)
 			s->state = ORB_SVC_DISABLED;
 		}
 	}
+	/* Whoever depends on a driver of absent hardware is absent too (bounded: each round
+	 * marks one more service or stops). */
+	for (unsigned round = 0; round < g.nsvc; round++) {
+		bool marked = false;
+		for (unsigned i = 0; i < g.nsvc; i++) {
+			struct service *s = &g.svc[i];
+			for (unsigned j = 0; j < g.nsvc && s->valid; j++) {
+				if (!(s->d.deps & (1ull << j)) || !g.svc[j].absent)
+					continue;
+				orb_printf("init: %s: it depends on %s, whose device is absent; not "
+					   "starting it\n", (const char *)s->d.name,
+					   (const char *)g.svc[j].d.name);
+				s->valid = false;
+				s->absent = marked = true;
+				s->state = ORB_SVC_DISABLED;
+			}
+		}
+		if (!marked)
+			break;
+	}
 }

@@ -13,14 +13,14 @@
  */
 #include "shell.h"
 
-enum field_kind { F_U8, F_U32, F_I32, F_U64, F_STR, F_BYTES, F_HASH, F_CAP };
+enum field_kind { F_U8, F_U16, F_U32, F_I32, F_U64, F_STR, F_BYTES, F_HASH, F_CAP };
 
 struct field {
 	enum field_kind kind;
 	const char *name;
 };
 
-#define MAX_FIELDS 5
+#define MAX_FIELDS 6
 
 struct commit_layout {
 	uint8_t type;
@@ -43,6 +43,15 @@ static const struct commit_layout layouts[] = {
 	{ 0x0C, { { F_U64, "pid" }, { F_U32, "vector" }, { F_STR, "description" } } },
 	{ 0x0E, { { F_U64, "id" }, { F_U64, "owner" } } },
 	{ 0x0F, { { F_U64, "id" } } },
+	{ 0x10, { { F_U32, "bdf" }, { F_U16, "vendor" }, { F_U16, "device" },
+		  { F_U32, "class_code" } } },
+	{ 0x11, { { F_U64, "id" }, { F_U64, "creator" }, { F_U64, "size" }, { F_U8, "flags" },
+		  { F_U32, "device" } } },
+	{ 0x12, { { F_U64, "id" } } },
+	{ 0x13, { { F_U64, "pid" }, { F_U64, "vaddr" }, { F_U64, "size" }, { F_U8, "prot" },
+		  { F_U64, "shm" } } },
+	{ 0x14, { { F_U64, "pid" }, { F_U64, "vaddr" }, { F_U64, "size" }, { F_U8, "prot" },
+		  { F_U32, "bdf" }, { F_U8, "bar" } } },
 };
 
 /* A bounds-checked little-endian reader over one envelope. */
@@ -105,6 +114,9 @@ static void field(struct line *l, struct reader *r, const struct field *f)
 	switch (f->kind) {
 	case F_U8:
 		add(l, " %s=%lu", f->name, (unsigned long)take(r, 1));
+		break;
+	case F_U16:
+		add(l, " %s=%lu", f->name, (unsigned long)take(r, 2));
 		break;
 	case F_U32:
 		add(l, " %s=%lu", f->name, (unsigned long)take(r, 4));

@@ -66,17 +66,20 @@ def test_mini_records_round_trip(mini: Abi, mini_module: ModuleType) -> None:
 
 
 def test_commit_kinds_follow_spec() -> None:
-    """CommitType discriminants of spec §2.4; 5 and 13 are reserved."""
+    """CommitType discriminants of spec §2.4; 5 and 13 are reserved; 14-20 are Orbital's."""
     assert {k: c.__name__ for k, c in gen.COMMIT_TYPES.items()} == {
         0: "CommitGenesis", 1: "CommitProcessCreated", 2: "CommitProcessExited",
         3: "CommitCapInserted", 4: "CommitCapRemoved", 6: "CommitEndpointCreated",
         7: "CommitEndpointDestroyed", 8: "CommitCapUpdated", 9: "CommitMemoryMapped",
         10: "CommitMemoryUnmapped", 11: "CommitCheckpoint", 12: "CommitProcessFaulted",
-        14: "CommitNotificationCreated", 15: "CommitNotificationDestroyed"}
+        14: "CommitNotificationCreated", 15: "CommitNotificationDestroyed",
+        16: "CommitPciDeviceFound", 17: "CommitShmCreated", 18: "CommitShmDestroyed",
+        19: "CommitShmMapped", 20: "CommitDeviceMapped"}
     assert gen.CommitType.CHECKPOINT == 11
     assert {chr(k): c.__name__ for k, c in gen.STATE_RECORDS.items()} == {
         "P": "StateProcess", "C": "StateCap", "E": "StateEndpoint", "N": "StateNotification",
-        "M": "StateRegion", "K": "StateCounters"}
+        "M": "StateRegion", "D": "StatePciDevice", "S": "StateShm", "V": "StateMapping",
+        "K": "StateCounters"}
 
 
 def test_commit_max_is_computed() -> None:
@@ -97,7 +100,10 @@ def test_record_wire_bytes() -> None:
     chk = gen.CommitCheckpoint(state_hash=bytes(range(32)), algorithm=0, signature=b"")
     assert chk.encode() == bytes(range(32)) + b"\0" + bytes(4)
     assert gen.StateProcess(1, 0, "init").encode() == struct.pack("<QQH", 1, 0, 4) + b"init"
-    assert gen.StateCounters(1, 2, 3, 4).encode() == struct.pack("<QQQQ", 1, 2, 3, 4)
+    assert gen.StateCounters(1, 2, 3, 4, 5).encode() == struct.pack("<QQQQQ", 1, 2, 3, 4, 5)
+    assert gen.CommitPciDeviceFound(bdf=0x20, vendor=0x1AF4, device=0x1042,
+                                    class_code=0x010000).encode() == \
+        struct.pack("<IHHI", 0x20, 0x1AF4, 0x1042, 0x010000)
 
 
 def test_syslog_record_layout() -> None:

@@ -384,8 +384,8 @@ def test_commit_layouts_match_the_abi() -> None:
         name = type(codec).__name__
         if name == "Int":
             size, signed = codec.size, codec.signed   # type: ignore[attr-defined]
-            return {(1, False): "F_U8", (4, False): "F_U32", (4, True): "F_I32",
-                    (8, False): "F_U64"}[(size, signed)]
+            return {(1, False): "F_U8", (2, False): "F_U16", (4, False): "F_U32",
+                    (4, True): "F_I32", (8, False): "F_U64"}[(size, signed)]
         if name == "Raw":
             return "F_HASH"
         return {"Str": "F_STR", "Bytes": "F_BYTES", "Fixed": "F_CAP"}[name]

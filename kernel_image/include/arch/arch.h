@@ -69,6 +69,14 @@ NORETURN void arch_run_on_kernel_stack(void (*fn)(void));
 /* Port I/O on behalf of an IoPort capability holder (width 1, 2 or 4 bytes). */
 u32 arch_port_in(u16 port, unsigned width);
 void arch_port_out(u16 port, unsigned width, u32 value);
+/* PCI configuration space of function bdf (bus << 8 | device << 3 | function): `width`
+ * 1, 2 or 4 bytes at `offset` (< 256, a multiple of width). Kernel only. */
+u32 arch_pci_read(u32 bdf, u32 offset, unsigned width);
+void arch_pci_write(u32 bdf, u32 offset, unsigned width, u32 value);
+/* The MSI address and data that raise IRQ `irq` (>= ORB_IRQ_MSI_FIRST) on this CPU. */
+void arch_msi_message(unsigned irq, u64 *addr, u32 *data);
+/* Does [base, base + size) touch physical MMIO the kernel itself drives (the APICs)? */
+bool arch_mmio_reserved(paddr_t base, u64 size);
 /* Write a buffer to one port, byte by byte (a debug stream). */
 void arch_port_write(u16 port, const void *buf, size_t len);
 /* Copy n bytes from or to the active address space's user memory (range already checked

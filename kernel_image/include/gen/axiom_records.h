@@ -143,6 +143,11 @@ static inline size_t orb_rec_put_cap_record(uint8_t *p, const orb_cap_record_t *
 #define ORB_COMMIT_PROCESS_FAULTED        0x0Cu /* The process faulted and is gone. */
 #define ORB_COMMIT_NOTIFICATION_CREATED   0x0Eu /* A notification object exists. */
 #define ORB_COMMIT_NOTIFICATION_DESTROYED 0x0Fu /* A notification object is gone. */
+#define ORB_COMMIT_PCI_DEVICE_FOUND       0x10u /* Boot enumeration found a PCI function; capabilities may name it from now on. */
+#define ORB_COMMIT_SHM_CREATED            0x11u /* A shared memory object exists. */
+#define ORB_COMMIT_SHM_DESTROYED          0x12u /* A shared memory object is gone: no capability and no mapping named it. */
+#define ORB_COMMIT_SHM_MAPPED             0x13u /* A shared memory object was mapped; memory_unmapped removes the region. */
+#define ORB_COMMIT_DEVICE_MAPPED          0x14u /* A device's memory BAR was mapped; memory_unmapped removes the region. */
 
 #define ORB_COMMIT_GENESIS_MAX                50u  /* 18..50 bytes */
 #define ORB_COMMIT_PROCESS_CREATED_MAX        84u  /* 20..84 bytes */
@@ -158,6 +163,11 @@ static inline size_t orb_rec_put_cap_record(uint8_t *p, const orb_cap_record_t *
 #define ORB_COMMIT_PROCESS_FAULTED_MAX        46u  /* 14..46 bytes */
 #define ORB_COMMIT_NOTIFICATION_CREATED_MAX   16u  /* 16 bytes */
 #define ORB_COMMIT_NOTIFICATION_DESTROYED_MAX 8u   /* 8 bytes */
+#define ORB_COMMIT_PCI_DEVICE_FOUND_MAX       12u  /* 12 bytes */
+#define ORB_COMMIT_SHM_CREATED_MAX            29u  /* 29 bytes */
+#define ORB_COMMIT_SHM_DESTROYED_MAX          8u   /* 8 bytes */
+#define ORB_COMMIT_SHM_MAPPED_MAX             33u  /* 33 bytes */
+#define ORB_COMMIT_DEVICE_MAPPED_MAX          30u  /* 30 bytes */
 #define ORB_AXIOM_COMMIT_PAYLOAD_MAX          101u /* largest commit payload */
 
 /*
@@ -369,13 +379,100 @@ static inline size_t orb_enc_commit_notification_destroyed(uint8_t *buf, uint64_
     return n;
 }
 
+/*
+ * commit pci_device_found (0x10): Boot enumeration found a PCI function; capabilities may name it
+ * from now on. Fields: u32 bdf, u16 vendor, u16 device, u32 class_code. Writes at most
+ * ORB_COMMIT_PCI_DEVICE_FOUND_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_commit_pci_device_found(uint8_t *buf, uint32_t bdf, uint16_t vendor,
+                                                     uint16_t device, uint32_t class_code)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u32(buf + n, bdf);
+    n += orb_rec_put_u16(buf + n, vendor);
+    n += orb_rec_put_u16(buf + n, device);
+    n += orb_rec_put_u32(buf + n, class_code);
+    return n;
+}
+
+/*
+ * commit shm_created (0x11): A shared memory object exists. Fields: u64 id, u64 creator, u64 size,
+ * u8 flags, u32 device. Writes at most ORB_COMMIT_SHM_CREATED_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_commit_shm_created(uint8_t *buf, uint64_t id, uint64_t creator,
+                                                uint64_t size, uint8_t flags, uint32_t device)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, id);
+    n += orb_rec_put_u64(buf + n, creator);
+    n += orb_rec_put_u64(buf + n, size);
+    n += orb_rec_put_u8(buf + n, flags);
+    n += orb_rec_put_u32(buf + n, device);
+    return n;
+}
+
+/*
+ * commit shm_destroyed (0x12): A shared memory object is gone: no capability and no mapping named
+ * it. Fields: u64 id. Writes at most ORB_COMMIT_SHM_DESTROYED_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_commit_shm_destroyed(uint8_t *buf, uint64_t id)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, id);
+    return n;
+}
+
+/*
+ * commit shm_mapped (0x13): A shared memory object was mapped; memory_unmapped removes the region.
+ * Fields: u64 pid, u64 vaddr, u64 size, u8 prot, u64 shm. Writes at most ORB_COMMIT_SHM_MAPPED_MAX
+ * bytes; returns the length.
+ */
+static inline size_t orb_enc_commit_shm_mapped(uint8_t *buf, uint64_t pid, uint64_t vaddr,
+                                               uint64_t size, uint8_t prot, uint64_t shm)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, pid);
+    n += orb_rec_put_u64(buf + n, vaddr);
+    n += orb_rec_put_u64(buf + n, size);
+    n += orb_rec_put_u8(buf + n, prot);
+    n += orb_rec_put_u64(buf + n, shm);
+    return n;
+}
+
+/*
+ * commit device_mapped (0x14): A device's memory BAR was mapped; memory_unmapped removes the
+ * region. Fields: u64 pid, u64 vaddr, u64 size, u8 prot, u32 bdf, u8 bar. Writes at most
+ * ORB_COMMIT_DEVICE_MAPPED_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_commit_device_mapped(uint8_t *buf, uint64_t pid, uint64_t vaddr,
+                                                  uint64_t size, uint8_t prot, uint32_t bdf,
+                                                  uint8_t bar)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, pid);
+    n += orb_rec_put_u64(buf + n, vaddr);
+    n += orb_rec_put_u64(buf + n, size);
+    n += orb_rec_put_u8(buf + n, prot);
+    n += orb_rec_put_u32(buf + n, bdf);
+    n += orb_rec_put_u8(buf + n, bar);
+    return n;
+}
+
 /* --- State records ---------------------------------------------------------------------------- */
 /* State record kinds: the byte fed to the state hash just before a record's payload (spec §2.5). */
 #define ORB_STATE_PROCESS      0x50u /* 'P': One per live process (key: pid). */
 #define ORB_STATE_CAP          0x43u /* 'C': One per occupied CSpace slot (key: pid, slot). */
 #define ORB_STATE_ENDPOINT     0x45u /* 'E': One per endpoint (key: id). */
 #define ORB_STATE_NOTIFICATION 0x4Eu /* 'N': One per notification object (key: id). */
-#define ORB_STATE_REGION       0x4Du /* 'M': One per mapped region (key: pid, base; spec §5.8 #36). */
+#define ORB_STATE_REGION       0x4Du /* 'M': One per private mapped region (key: pid, base; spec §5.8 #36). */
+#define ORB_STATE_PCI_DEVICE   0x44u /* 'D': One per PCI function found at boot (key: bdf). */
+#define ORB_STATE_SHM          0x53u /* 'S': One per shared memory object (key: id). */
+#define ORB_STATE_MAPPING      0x56u /* 'V': One per region that maps a shared object or device memory (key: pid, base). */
 #define ORB_STATE_COUNTERS     0x4Bu /* 'K': The id counters, once. */
 
 #define ORB_STATE_PROCESS_MAX       50u /* 18..50 bytes */
@@ -383,7 +480,10 @@ static inline size_t orb_enc_commit_notification_destroyed(uint8_t *buf, uint64_
 #define ORB_STATE_ENDPOINT_MAX      16u /* 16 bytes */
 #define ORB_STATE_NOTIFICATION_MAX  16u /* 16 bytes */
 #define ORB_STATE_REGION_MAX        25u /* 25 bytes */
-#define ORB_STATE_COUNTERS_MAX      32u /* 32 bytes */
+#define ORB_STATE_PCI_DEVICE_MAX    12u /* 12 bytes */
+#define ORB_STATE_SHM_MAX           29u /* 29 bytes */
+#define ORB_STATE_MAPPING_MAX       34u /* 34 bytes */
+#define ORB_STATE_COUNTERS_MAX      40u /* 40 bytes */
 #define ORB_AXIOM_STATE_PAYLOAD_MAX 52u /* largest state payload */
 
 /*
@@ -444,8 +544,8 @@ static inline size_t orb_enc_state_notification(uint8_t *buf, uint64_t id, uint6
 }
 
 /*
- * state region (0x4D): One per mapped region (key: pid, base; spec §5.8 #36). Fields: u64 pid, u64
- * base, u64 size, u8 prot. Writes at most ORB_STATE_REGION_MAX bytes; returns the length.
+ * state region (0x4D): One per private mapped region (key: pid, base; spec §5.8 #36). Fields: u64
+ * pid, u64 base, u64 size, u8 prot. Writes at most ORB_STATE_REGION_MAX bytes; returns the length.
  */
 static inline size_t orb_enc_state_region(uint8_t *buf, uint64_t pid, uint64_t base, uint64_t size,
                                           uint8_t prot)
@@ -460,11 +560,66 @@ static inline size_t orb_enc_state_region(uint8_t *buf, uint64_t pid, uint64_t b
 }
 
 /*
+ * state pci_device (0x44): One per PCI function found at boot (key: bdf). Fields: u32 bdf, u16
+ * vendor, u16 device, u32 class_code. Writes at most ORB_STATE_PCI_DEVICE_MAX bytes; returns the
+ * length.
+ */
+static inline size_t orb_enc_state_pci_device(uint8_t *buf, uint32_t bdf, uint16_t vendor,
+                                              uint16_t device, uint32_t class_code)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u32(buf + n, bdf);
+    n += orb_rec_put_u16(buf + n, vendor);
+    n += orb_rec_put_u16(buf + n, device);
+    n += orb_rec_put_u32(buf + n, class_code);
+    return n;
+}
+
+/*
+ * state shm (0x53): One per shared memory object (key: id). Fields: u64 id, u64 creator, u64 size,
+ * u8 flags, u32 device. Writes at most ORB_STATE_SHM_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_state_shm(uint8_t *buf, uint64_t id, uint64_t creator, uint64_t size,
+                                       uint8_t flags, uint32_t device)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, id);
+    n += orb_rec_put_u64(buf + n, creator);
+    n += orb_rec_put_u64(buf + n, size);
+    n += orb_rec_put_u8(buf + n, flags);
+    n += orb_rec_put_u32(buf + n, device);
+    return n;
+}
+
+/*
+ * state mapping (0x56): One per region that maps a shared object or device memory (key: pid, base).
+ * Fields: u64 pid, u64 base, u64 size, u8 prot, u8 kind, u64 object. Writes at most
+ * ORB_STATE_MAPPING_MAX bytes; returns the length.
+ */
+static inline size_t orb_enc_state_mapping(uint8_t *buf, uint64_t pid, uint64_t base, uint64_t size,
+                                           uint8_t prot, uint8_t kind, uint64_t object)
+{
+    size_t n = 0;
+
+    n += orb_rec_put_u64(buf + n, pid);
+    n += orb_rec_put_u64(buf + n, base);
+    n += orb_rec_put_u64(buf + n, size);
+    n += orb_rec_put_u8(buf + n, prot);
+    n += orb_rec_put_u8(buf + n, kind);
+    n += orb_rec_put_u64(buf + n, object);
+    return n;
+}
+
+/*
  * state counters (0x4B): The id counters, once. Fields: u64 next_pid, u64 next_eid, u64 next_nid,
- * u64 next_cap_id. Writes at most ORB_STATE_COUNTERS_MAX bytes; returns the length.
+ * u64 next_cap_id, u64 next_shm_id. Writes at most ORB_STATE_COUNTERS_MAX bytes; returns the
+ * length.
  */
 static inline size_t orb_enc_state_counters(uint8_t *buf, uint64_t next_pid, uint64_t next_eid,
-                                            uint64_t next_nid, uint64_t next_cap_id)
+                                            uint64_t next_nid, uint64_t next_cap_id,
+                                            uint64_t next_shm_id)
 {
     size_t n = 0;
 
@@ -472,6 +627,7 @@ static inline size_t orb_enc_state_counters(uint8_t *buf, uint64_t next_pid, uin
     n += orb_rec_put_u64(buf + n, next_eid);
     n += orb_rec_put_u64(buf + n, next_nid);
     n += orb_rec_put_u64(buf + n, next_cap_id);
+    n += orb_rec_put_u64(buf + n, next_shm_id);
     return n;
 }
 

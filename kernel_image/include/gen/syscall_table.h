@@ -185,10 +185,12 @@ long sys_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
                  struct syscall_frame *f);
 
 /*
- * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space.
+ * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space: a region
+ * made by mem_map, shm_map or pci_bar_map.
  * Errors:
  *   -ORB_ENOENT  no region starts at vaddr
- *   -ORB_EINVAL  the region at vaddr was not made by mem_map, or its size is not size
+ *   -ORB_EINVAL  the region at vaddr was not made by mem_map, shm_map or pci_bar_map, or its size
+ *                is not size
  */
 long sys_mem_unmap(uint64_t vaddr, size_t size);
 
@@ -202,6 +204,55 @@ long sys_mem_unmap(uint64_t vaddr, size_t size);
  *   -ORB_EPERM   prot adds a right the region was not mapped with
  */
 long sys_mem_protect(uint64_t vaddr, size_t size, uint32_t prot);
+
+/*
+ * 0x23 shm_create: Creates a shared memory object of size bytes, zeroed, and returns a capability
+ * to it (R|W|G). With ORB_SHM_DMA the frames are physically contiguous DMA memory for the device
+ * dev names (ORB_CAP_NONE otherwise); the creator is charged. Rights: PCI_DEVICE:W (ORB_SHM_DMA
+ * only).
+ * Errors:
+ *   -ORB_EINVAL  size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or ORB_SHM_DMA_MAX (DMA),
+ *                or flags has unknown bits
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  dev is not ORB_CAP_NONE for a plain object
+ *   -ORB_ENOMEM  the kernel's table of shared objects is full, no frames (or no contiguous block)
+ *                are left, the caller's memory limit would be passed, or its CSpace is full
+ */
+long sys_shm_create(size_t size, uint32_t flags, orb_cptr_t dev);
+
+/*
+ * 0x24 shm_map: Maps the whole object at vaddr (0: anywhere) with prot (read, or read and write;
+ * never execute); returns the address, the object's size in RDX. The mapping keeps the object alive
+ * until mem_unmap. Rights: SHM:R (read), SHM:W (write).
+ * Errors:
+ *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a shared memory object
+ *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   shm has expired
+ *   -ORB_EPERM   prot asks to read without R or to write without W
+ *   -ORB_EINVAL  prot is 0, has unknown bits or has ORB_PROT_EXEC, or vaddr is not page-aligned
+ *   -ORB_EINVAL  vaddr is 0 and no free range is left, or the range is outside the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot or page table is left
+ */
+long sys_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot, struct syscall_frame *f);
+
+/*
+ * 0x25 shm_phys: The physical address of byte offset of a DMA object, for a device to use; only the
+ * process that created it may ask. Rights: SHM (its creator, DMA only).
+ * Errors:
+ *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a shared memory object
+ *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   shm has expired
+ *   -ORB_EINVAL  the object is not DMA memory, or offset is not below its size
+ *   -ORB_EPERM   the caller did not create the object
+ */
+long sys_shm_phys(orb_cptr_t shm, uint64_t offset);
 
 /*
  * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into process to_pid with rights attenuated to
@@ -484,7 +535,7 @@ long sys_notification_poll(orb_cptr_t ntfn);
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
  *   -ORB_EINVAL  irq is not a line of the I/O APIC (0-23)
- *   -ORB_EBUSY   irq is already registered, or ntfn already has a line
+ *   -ORB_EBUSY   irq is already registered
  */
 long sys_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t irq_cap);
 
@@ -492,7 +543,7 @@ long sys_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t irq_cap);
  * 0x51 irq_ack (SYS_IRQ_ACK): Acknowledges irq so that it can fire again. Rights: (registered
  * owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 long sys_irq_ack(uint32_t irq);
@@ -500,7 +551,7 @@ long sys_irq_ack(uint32_t irq);
 /*
  * 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 long sys_irq_mask(uint32_t irq);
@@ -508,10 +559,32 @@ long sys_irq_mask(uint32_t irq);
 /*
  * 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 long sys_irq_unmask(uint32_t irq);
+
+/*
+ * 0x54 pci_irq_bind: Binds MSI-X table entry `entry` of the device to ntfn: the kernel picks a
+ * vector, writes the entry and enables MSI-X. Returns the IRQ number (from ORB_IRQ_MSI_FIRST) used
+ * with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit irq % 63 in
+ * ntfn until irq_ack. Rights: PCI_DEVICE:W, NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  the device has no usable MSI-X table, or entry is not below its size
+ *   -ORB_EBUSY   entry is already bound
+ *   -ORB_ENOMEM  every one of the kernel's ORB_IRQ_MSI_COUNT vectors is bound
+ */
+long sys_pci_irq_bind(orb_cptr_t dev, uint32_t entry, orb_cptr_t ntfn);
 
 /*
  * 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R.
@@ -586,6 +659,69 @@ long sys_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value);
 long sys_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value);
 
 /*
+ * 0x70 pci_info: Writes the device's pci_info record to buf; returns its size. Rights:
+ * PCI_DEVICE:R.
+ * Errors:
+ *   -ORB_EBADF      dev names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than a PCI device
+ *   -ORB_ESTALE     dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      dev lacks the R right
+ *   -ORB_EPERM      dev has expired
+ *   -ORB_EOVERFLOW  len is smaller than a pci_info record
+ *   -ORB_EINVAL     buf is not writable user memory for the record
+ */
+long sys_pci_info(orb_cptr_t dev, uint64_t buf, size_t len);
+
+/*
+ * 0x71 pci_config_read: Reads 1, 2 or 4 bytes (width) of the device's configuration space at
+ * offset. Rights: PCI_DEVICE:R.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the R right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  width is not 1, 2 or 4, offset is not a multiple of it, or the access reaches past
+ *                byte 255
+ */
+long sys_pci_config_read(orb_cptr_t dev, uint32_t offset, uint32_t width);
+
+/*
+ * 0x72 pci_config_write: Writes the command register (offset 4, width 2): only its I/O space,
+ * memory space, bus master and INTx-disable bits change. Every other byte (BARs, MSI-X,
+ * capabilities) belongs to the kernel. Rights: PCI_DEVICE:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  width is not 1, 2 or 4, offset is not a multiple of it, or the access reaches past
+ *                byte 255
+ *   -ORB_EPERM   the access is not the command register at offset 4, width 2
+ */
+long sys_pci_config_write(orb_cptr_t dev, uint32_t offset, uint32_t width, uint32_t value);
+
+/*
+ * 0x73 pci_bar_map: Maps memory BAR `bar` of the device, uncached, read-write, at vaddr (0:
+ * anywhere); returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its
+ * pending bits stay unmapped (the kernel owns them). Rights: PCI_DEVICE:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  bar is not below 6, or names no mappable memory BAR (I/O, absent, the upper half
+ *                of a 64-bit BAR, or refused at boot)
+ *   -ORB_EINVAL  vaddr is not page-aligned, or is 0 and no free range is left, or the range is
+ *                outside the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot or page table is left
+ */
+long sys_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr, struct syscall_frame *f);
+
+/*
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
  * Errors:
@@ -631,6 +767,9 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x20, mem_map, 4) \
     X(0x21, mem_unmap, 2) \
     X(0x22, mem_protect, 3) \
+    X(0x23, shm_create, 3) \
+    X(0x24, shm_map, 3) \
+    X(0x25, shm_phys, 2) \
     X(0x30, cap_grant, 3) \
     X(0x31, cap_revoke, 1) \
     X(0x32, cap_delete, 1) \
@@ -655,12 +794,17 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x51, irq_ack, 1) \
     X(0x52, irq_mask, 1) \
     X(0x53, irq_unmask, 1) \
+    X(0x54, pci_irq_bind, 3) \
     X(0x60, io_in8, 2) \
     X(0x61, io_in16, 2) \
     X(0x62, io_in32, 2) \
     X(0x63, io_out8, 3) \
     X(0x64, io_out16, 3) \
     X(0x65, io_out32, 3) \
+    X(0x70, pci_info, 3) \
+    X(0x71, pci_config_read, 3) \
+    X(0x72, pci_config_write, 4) \
+    X(0x73, pci_bar_map, 3) \
     X(0xF0, axiom_syslog_read, 4) \
     X(0xF1, axiom_commits_read, 4)
 
@@ -772,6 +916,23 @@ static inline long syscall_invoke_mem_protect(const uint64_t a[6], struct syscal
 {
     (void)f;
     return sys_mem_protect((uint64_t)a[0], (size_t)a[1], (uint32_t)a[2]);
+}
+
+static inline long syscall_invoke_shm_create(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_shm_create((size_t)a[0], (uint32_t)a[1], (orb_cptr_t)a[2]);
+}
+
+static inline long syscall_invoke_shm_map(const uint64_t a[6], struct syscall_frame *f)
+{
+    return sys_shm_map((orb_cptr_t)a[0], (uint64_t)a[1], (uint32_t)a[2], f);
+}
+
+static inline long syscall_invoke_shm_phys(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_shm_phys((orb_cptr_t)a[0], (uint64_t)a[1]);
 }
 
 static inline long syscall_invoke_cap_grant(const uint64_t a[6], struct syscall_frame *f)
@@ -921,6 +1082,12 @@ static inline long syscall_invoke_irq_unmask(const uint64_t a[6], struct syscall
     return sys_irq_unmask((uint32_t)a[0]);
 }
 
+static inline long syscall_invoke_pci_irq_bind(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_pci_irq_bind((orb_cptr_t)a[0], (uint32_t)a[1], (orb_cptr_t)a[2]);
+}
+
 static inline long syscall_invoke_io_in8(const uint64_t a[6], struct syscall_frame *f)
 {
     (void)f;
@@ -955,6 +1122,29 @@ static inline long syscall_invoke_io_out32(const uint64_t a[6], struct syscall_f
 {
     (void)f;
     return sys_io_out32((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+
+static inline long syscall_invoke_pci_info(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_pci_info((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2]);
+}
+
+static inline long syscall_invoke_pci_config_read(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_pci_config_read((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+
+static inline long syscall_invoke_pci_config_write(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_pci_config_write((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]);
+}
+
+static inline long syscall_invoke_pci_bar_map(const uint64_t a[6], struct syscall_frame *f)
+{
+    return sys_pci_bar_map((orb_cptr_t)a[0], (uint32_t)a[1], (uint64_t)a[2], f);
 }
 
 static inline long syscall_invoke_axiom_syslog_read(const uint64_t a[6], struct syscall_frame *f)

@@ -43,6 +43,11 @@ void axiom_notification_created(u64 id, u32 owner);
 void axiom_notification_destroyed(u64 id);
 void axiom_memory_mapped(u32 pid, u64 base, u64 size, unsigned prot);
 void axiom_memory_unmapped(u32 pid, u64 base, u64 size);
+void axiom_pci_device_found(u32 bdf, u16 vendor, u16 device, u32 class_code);
+void axiom_shm_created(u64 id, u32 creator, u64 size, u8 flags, u32 device);
+void axiom_shm_destroyed(u64 id);
+void axiom_shm_mapped(u32 pid, u64 base, u64 size, unsigned prot, u64 shm);
+void axiom_device_mapped(u32 pid, u64 base, u64 size, unsigned prot, u32 bdf, u8 bar);
 /* Called where no operation is half done: takes a checkpoint when one is due. */
 void axiom_quiescent(void);
 extern u32 axiom_since_checkpoint;

@@ -46,7 +46,7 @@ struct notification {
 	struct notification *owner_next;
 	u64 bits;
 	struct waitq waiters;         /* W_NOTIFY */
-	int irq;                      /* bound interrupt line, -1 if none */
+	u32 nirqs;                    /* interrupt lines bound to it (irq.c) */
 };
 
 /* Per-process IPC state: its endpoints and notifications. */

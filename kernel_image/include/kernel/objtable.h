@@ -18,6 +18,20 @@ static inline bool objtable_put(void **table, void *obj)
 	return false;
 }
 
+/* The object with the smallest id above `after` (each object's u64 id lies at `id_off`),
+ * or NULL: enumeration in id order, for the state hash. */
+static inline void *objtable_next(void *const *table, u64 after, size_t id_off)
+{
+	void *best = NULL;
+	u64 best_id = 0;
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		u64 id = table[i] ? *(const u64 *)((const char *)table[i] + id_off) : 0;
+		if (table[i] && id > after && (!best || id < best_id))
+			best = table[i], best_id = id;
+	}
+	return best;
+}
+
 static inline void objtable_drop(void **table, void *obj)
 {
 	for (int i = 0; i < MAX_OBJECTS; i++)

@@ -11,7 +11,9 @@
 #define MAX_REGIONS 64
 #define PROC_NAME_LEN 32
 
-enum region_kind { R_FREE, R_ELF, R_STACK, R_IPCBUF, R_ANON, R_BOOT };
+enum region_kind { R_FREE, R_ELF, R_STACK, R_IPCBUF, R_ANON, R_BOOT, R_SHM, R_DEVICE };
+
+struct shm;
 
 /* A range of the user half with one maximum protection (protect may only narrow it). */
 struct region {
@@ -20,7 +22,9 @@ struct region {
 	u64 size;
 	u8 kind;
 	u8 max_prot;     /* VM_READ|VM_WRITE|VM_EXEC as mapped */
-	bool logged;     /* a MemoryMapped commit describes it */
+	bool logged;     /* a MemoryMapped (or ShmMapped, DeviceMapped) commit describes it */
+	struct shm *shm; /* R_SHM: the object it maps (the mapping keeps it alive) */
+	u64 object;      /* R_SHM: the object's id; R_DEVICE: bdf << 8 | bar */
 };
 
 enum process_state { P_FREE, P_ALIVE, P_DYING };
@@ -58,6 +62,7 @@ struct process {
 		u64 memory_bytes;    /* 0 = unlimited */
 		u32 max_caps;        /* live capabilities, 0 = unlimited */
 	} limits;
+	u64 shm_charged;             /* bytes of shared objects it created that still exist */
 };
 
 /* Create a process from an ELF image (validated) with one ready thread. Returns the
@@ -72,9 +77,20 @@ struct process *process_at(u32 index);
 u32 process_count(void);
 u64 process_next_pid(void);
 
-/* Regions (process.c): add/find/remove, checking overlap with every other region. */
+/* Memory accounting against limits.memory_bytes: its private pages plus the shared
+ * objects it created. mem_charge is 0 or -ORB_ENOMEM (nothing charged); the hook for a
+ * per-process resource account. */
+long mem_charge(struct process *p, u64 bytes);
+void mem_uncharge(u32 pid, u64 bytes);
+
+/* Regions (memory.c): add/find/remove, checking overlap with every other region. */
 struct region *region_add(struct process *p, vaddr_t base, u64 size, u8 kind, u8 prot);
 struct region *region_find(struct process *p, vaddr_t base);
+/* A new region of `kind` for [vaddr, vaddr + size) in the mapping area (vaddr 0: the first
+ * free range there), or NULL with *err = -EINVAL (bad or no range), -EEXIST (overlap) or
+ * -ENOMEM (no region slot). Nothing is mapped yet. */
+struct region *region_claim(struct process *p, vaddr_t vaddr, u64 size, u8 kind, u8 prot,
+			    long *err);
 /* A region intersecting [base, base + size), or NULL. */
 struct region *region_overlaps(struct process *p, vaddr_t base, u64 size);
 /* Map fresh zeroed frames for [base, base+size) with prot; 0 or -ORB_E*. */

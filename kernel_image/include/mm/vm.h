@@ -14,12 +14,14 @@
 #define VM_EXEC 0x4
 #define VM_USER 0x8
 #define VM_SHARED 0x10   /* frame not owned by this mapping: not freed on unmap */
+#define VM_UNCACHED 0x20 /* device memory: no caching, no write combining */
 
 struct vspace {
 	paddr_t root;       /* top-level page table */
 	u16 asid;           /* PCID when the CPU has it */
 	bool tlb_stale;     /* changed while not loaded: flush on next activation */
 	u64 pages;          /* user pages mapped */
+	u64 shared;         /* ... of which VM_SHARED (frames this space does not own) */
 	u64 table_pages;    /* page-table pages allocated */
 };
 
@@ -43,6 +45,9 @@ bool vm_user_entry(const struct vspace *vs, u64 entry);
 /* The active address space (for copy routines and tests). */
 struct vspace *vm_current(void);
 bool vm_pcid_enabled(void);
+/* Map physical device memory [pa, pa + size) (page-aligned) uncached into the kernel's
+ * MMIO window; returns its kernel address, or NULL when the window is full. Never undone. */
+void *vm_map_kernel_mmio(paddr_t pa, u64 size);
 /* Map a kernel stack of `size` bytes in stack slot `index` with a guard page below; returns
  * its top. */
 u64 vm_map_kernel_stack(unsigned index, u64 size);

@@ -360,6 +360,40 @@ void axiom_memory_unmapped(u32 pid, u64 base, u64 size)
 	commit(ORB_COMMIT_MEMORY_UNMAPPED, buf, orb_enc_commit_memory_unmapped(buf, pid, base, size));
 }
 
+void axiom_pci_device_found(u32 bdf, u16 vendor, u16 device, u32 class_code)
+{
+	u8 buf[ORB_COMMIT_PCI_DEVICE_FOUND_MAX];
+	commit(ORB_COMMIT_PCI_DEVICE_FOUND, buf,
+	       orb_enc_commit_pci_device_found(buf, bdf, vendor, device, class_code));
+}
+
+void axiom_shm_created(u64 id, u32 creator, u64 size, u8 flags, u32 device)
+{
+	u8 buf[ORB_COMMIT_SHM_CREATED_MAX];
+	commit(ORB_COMMIT_SHM_CREATED, buf,
+	       orb_enc_commit_shm_created(buf, id, creator, size, flags, device));
+}
+
+void axiom_shm_destroyed(u64 id)
+{
+	u8 buf[ORB_COMMIT_SHM_DESTROYED_MAX];
+	commit(ORB_COMMIT_SHM_DESTROYED, buf, orb_enc_commit_shm_destroyed(buf, id));
+}
+
+void axiom_shm_mapped(u32 pid, u64 base, u64 size, unsigned prot, u64 shm)
+{
+	u8 buf[ORB_COMMIT_SHM_MAPPED_MAX];
+	commit(ORB_COMMIT_SHM_MAPPED, buf,
+	       orb_enc_commit_shm_mapped(buf, pid, base, size, (u8)(prot & 7), shm));
+}
+
+void axiom_device_mapped(u32 pid, u64 base, u64 size, unsigned prot, u32 bdf, u8 bar)
+{
+	u8 buf[ORB_COMMIT_DEVICE_MAPPED_MAX];
+	commit(ORB_COMMIT_DEVICE_MAPPED, buf,
+	       orb_enc_commit_device_mapped(buf, pid, base, size, (u8)(prot & 7), bdf, bar));
+}
+
 /* ---- reading the logs ------------------------------------------------------------------- */
 
 void axiom_fill_info(orb_sys_info_t *info)

@@ -6,7 +6,10 @@
  *   'P' every live process, ascending pid
  *   'C' every occupied slot of every CSpace, ascending (pid, slot)
  *   'E' every endpoint, ascending id;  'N' every notification, ascending id
- *   'M' every memory region, ascending (pid, base)
+ *   'M' every private memory region, ascending (pid, base)
+ *   'D' every PCI function found at boot, ascending bdf
+ *   'S' every shared memory object, ascending id
+ *   'V' every region mapping a shared object or a device BAR, ascending (pid, base)
  *   'K' the id counters
  * orbital_build/axiom/replay.py rebuilds the same records from the commits alone; equal
  * hashes mean the log explains the state completely.
@@ -14,8 +17,10 @@
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
+#include <kernel/pci.h>
 #include <kernel/process.h>
 #include <kernel/sha256.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <gen/axiom_records.h>
 
@@ -78,10 +83,26 @@ void axiom_state_hash(u8 out[32])
 		     orb_enc_state_notification(buf, n->id, n->owner->pid));
 	for (struct process *p = next_process(0); p; p = next_process(p->pid))
 		for (const struct region *r = next_region(p, 0); r; r = next_region(p, r->base))
-			feed(&h, ORB_STATE_REGION, buf,
-			     orb_enc_state_region(buf, p->pid, r->base, r->size, r->max_prot));
+			if (r->kind != R_SHM && r->kind != R_DEVICE)
+				feed(&h, ORB_STATE_REGION, buf,
+				     orb_enc_state_region(buf, p->pid, r->base, r->size, r->max_prot));
+	for (struct pci_device *d = pci_next(PCI_NO_DEVICE); d; d = pci_next(d->bdf))
+		feed(&h, ORB_STATE_PCI_DEVICE, buf,
+		     orb_enc_state_pci_device(buf, d->bdf, d->vendor, d->device,
+					      (u32)d->class_code << 16 | (u32)d->subclass << 8 |
+					      d->progif));
+	for (struct shm *s = shm_next(0); s; s = shm_next(s->id))
+		feed(&h, ORB_STATE_SHM, buf,
+		     orb_enc_state_shm(buf, s->id, s->creator, s->size, s->flags,
+				       s->dev ? s->dev->bdf : PCI_NO_DEVICE));
+	for (struct process *p = next_process(0); p; p = next_process(p->pid))
+		for (const struct region *r = next_region(p, 0); r; r = next_region(p, r->base))
+			if (r->kind == R_SHM || r->kind == R_DEVICE)
+				feed(&h, ORB_STATE_MAPPING, buf,
+				     orb_enc_state_mapping(buf, p->pid, r->base, r->size, r->max_prot,
+							   r->kind == R_SHM ? 1 : 2, r->object));
 	feed(&h, ORB_STATE_COUNTERS, buf,
 	     orb_enc_state_counters(buf, process_next_pid(), endpoint_next_id(),
-					  notification_next_id(), cap_next_id()));
+					  notification_next_id(), cap_next_id(), shm_next_id()));
 	sha256_final(&h, out);
 }

@@ -4,7 +4,9 @@
  *
  * init (the entry flagged INIT) is created first, so it is pid 1. It receives the
  * capabilities its image description lists (config entry "initcaps", one boot_cap record
- * each, placed in slots 0, 1, 2… in that order) and a read-only window onto the whole
+ * each, placed in slots 0, 1, 2… in that order; a PCI device capability names the first
+ * device boot enumeration found that matches the record, and its slot stays empty when
+ * none does) and a read-only window onto the whole
  * boot archive at USER_BOOT_ARCHIVE, from which it reads the manifest and the images of
  * the services it starts. Entries flagged START_AT_BOOT are then started by the kernel
  * as children of init (test images use this; the default image lets init start them).
@@ -13,6 +15,7 @@
 #include <kernel/axiom.h>
 #include <kernel/boot.h>
 #include <kernel/cap.h>
+#include <kernel/pci.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <memlayout.h>
@@ -26,13 +29,23 @@ static void give_boot_caps(struct process *p)
 	u32 n = f.size / sizeof(*bc);
 	for (u32 i = 0; i < n; i++) {
 		u8 type = bc[i].object_type;
-		if (type != ORB_OBJ_CONSOLE && type != ORB_OBJ_PROCESS && type != ORB_OBJ_IRQ &&
-		    type != ORB_OBJ_IOPORT && type != ORB_OBJ_AXIOM) {
+		u64 object = bc[i].object_id;
+		struct kobj *obj = NULL;
+		if (type == ORB_OBJ_PCI_DEVICE) {   /* a match: the first device that fits */
+			struct pci_device *d = pci_match(object);
+			if (!d) {
+				printk("boot: initcaps[%u]: no PCI device matches %#lx; slot left "
+				       "empty\n", i, object);
+				continue;
+			}
+			object = d->bdf;
+			obj = &d->kobj;
+		} else if (type != ORB_OBJ_CONSOLE && type != ORB_OBJ_PROCESS &&
+			   type != ORB_OBJ_IRQ && type != ORB_OBJ_IOPORT && type != ORB_OBJ_AXIOM) {
 			printk("boot: initcaps[%u]: type %u cannot be created at boot; skipped\n", i, type);
 			continue;
 		}
-		long h = cap_create_obj(p, type, bc[i].object_id, bc[i].rights & ORB_RIGHTS_ALL,
-					NULL, (int)i);
+		long h = cap_create_obj(p, type, object, bc[i].rights & ORB_RIGHTS_ALL, obj, (int)i);
 		if (h < 0)
 			printk("boot: initcaps[%u]: error %ld\n", i, h);
 	}

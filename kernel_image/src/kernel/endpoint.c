@@ -57,13 +57,7 @@ static struct endpoint *endpoint_by_id(u64 id)
 
 struct endpoint *endpoint_next(u64 after)
 {
-	struct endpoint *best = NULL;
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		struct endpoint *e = all_endpoints[i];
-		if (e && e->id > after && (!best || e->id < best->id))
-			best = e;
-	}
-	return best;
+	return objtable_next((void *const *)all_endpoints, after, offsetof(struct endpoint, id));
 }
 
 u64 endpoint_next_id(void)

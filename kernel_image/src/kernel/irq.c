@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * IRQ lines bound to notifications (spec §1.12, with the Irq capability of §5.1 #10).
+ * IRQ lines bound to notifications (spec §1.12, with the Irq capability of §5.1 #10):
+ * I/O APIC pins and MSI-X vectors, one table (see irq.h). A notification may have several
+ * lines; each sets its own bit.
  *
- * Syscalls here: irq_register, irq_ack, irq_mask, irq_unmask.
+ * Syscalls here: irq_register, irq_ack, irq_mask, irq_unmask (pci_irq_bind is in pci.c).
  */
+#include <arch/arch.h>
 #include <gen/syscall_table.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
+#include <kernel/pci.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <orbital/abi.h>
@@ -15,11 +19,21 @@
 struct irq_line {
 	struct notification *ntfn;
 	struct process *owner;
-	bool pending;       /* fired, not yet acknowledged */
+	struct pci_device *dev;   /* MSI-X lines: the device and its table entry */
+	u16 entry;
+	bool pending;             /* fired, not yet acknowledged */
 	u64 count;
 };
 
-static struct irq_line lines[IRQ_LINES];
+static struct irq_line lines[IRQ_ALL];
+
+static void set_masked(unsigned irq, bool masked)
+{
+	if (irq < IRQ_LINES)
+		arch_irq_set_masked(irq, masked);
+	else
+		pci_msix_mask(lines[irq].dev, lines[irq].entry, masked);
+}
 
 long irq_bind(unsigned irq, struct notification *n, struct process *owner)
 {
@@ -27,21 +41,54 @@ long irq_bind(unsigned irq, struct notification *n, struct process *owner)
 		return -ORB_EINVAL;
 	if (lines[irq].ntfn)
 		return -ORB_EBUSY;
-	if (n->irq >= 0)
-		return -ORB_EBUSY;   /* one line per notification */
 	lines[irq] = (struct irq_line){ .ntfn = n, .owner = owner };
-	n->irq = (int)irq;
+	n->nirqs++;
 	arch_irq_set_masked(irq, false);
 	return 0;
 }
 
+long irq_bind_msix(struct pci_device *d, unsigned entry, struct notification *n,
+		   struct process *owner)
+{
+	unsigned irq = IRQ_ALL;
+	for (unsigned i = ORB_IRQ_MSI_FIRST; i < IRQ_ALL; i++) {
+		if (lines[i].dev == d && lines[i].entry == entry && lines[i].ntfn)
+			return -ORB_EBUSY;
+		if (!lines[i].ntfn && irq == IRQ_ALL)
+			irq = i;
+	}
+	if (irq == IRQ_ALL)
+		return -ORB_ENOMEM;
+	lines[irq] = (struct irq_line){ .ntfn = n, .owner = owner, .dev = d, .entry = (u16)entry };
+	n->nirqs++;
+	u64 addr;
+	u32 data;
+	arch_msi_message(irq, &addr, &data);
+	pci_msix_program(d, entry, addr, data);
+	pci_msix_mask(d, entry, false);
+	return irq;
+}
+
 void irq_unbind(struct notification *n)
 {
-	if (n->irq < 0)
-		return;
-	arch_irq_set_masked((unsigned)n->irq, true);
-	lines[n->irq] = (struct irq_line){ 0 };
-	n->irq = -1;
+	for (unsigned irq = 0; irq < IRQ_ALL && n->nirqs; irq++) {
+		if (lines[irq].ntfn != n)
+			continue;
+		set_masked(irq, true);
+		lines[irq] = (struct irq_line){ .count = lines[irq].count };
+		n->nirqs--;
+	}
+}
+
+void irq_process_gone(struct process *p)
+{
+	for (unsigned irq = 0; irq < IRQ_ALL; irq++) {
+		if (lines[irq].owner != p || !lines[irq].ntfn)
+			continue;
+		set_masked(irq, true);
+		lines[irq].ntfn->nirqs--;
+		lines[irq] = (struct irq_line){ .count = lines[irq].count };
+	}
 }
 
 void irq_fire(unsigned irq)
@@ -50,28 +97,30 @@ void irq_fire(unsigned irq)
 	l->count++;
 	if (!l->ntfn)
 		return;   /* nobody bound it: stays masked */
+	if (irq >= IRQ_LINES)
+		pci_msix_mask(l->dev, l->entry, true);   /* until the owner acks */
 	l->pending = true;
 	notification_signal(l->ntfn, 1ull << (irq % 63));
 }
 
 long irq_control(struct process *p, unsigned irq, int op)
 {
-	if (irq >= IRQ_LINES || !lines[irq].ntfn)
+	if (irq >= IRQ_ALL || !lines[irq].ntfn)
 		return -ORB_EINVAL;
 	if (lines[irq].owner != p)
 		return -ORB_EPERM;
 	if (op == 0) {
 		lines[irq].pending = false;
-		arch_irq_set_masked(irq, false);
+		set_masked(irq, false);
 	} else {
-		arch_irq_set_masked(irq, op == 1);
+		set_masked(irq, op == 1);
 	}
 	return 0;
 }
 
 u64 irq_count(unsigned irq)
 {
-	return irq < IRQ_LINES ? lines[irq].count : 0;
+	return irq < IRQ_ALL ? lines[irq].count : 0;
 }
 
 /* ---- syscalls: irq_register, ack, mask, unmask ---- */

@@ -4,7 +4,8 @@
  *
  * What the kernel does, and what it refuses to do:
  *  - It holds mechanism only: address spaces, threads, capabilities, IPC endpoints,
- *    notifications, interrupts. Policy — who may spawn, which service gets which
+ *    notifications, interrupts, shared memory. Drivers are processes: the kernel hands
+ *    out a device's registers, interrupts and DMA memory, and knows nothing of the device. Policy — who may spawn, which service gets which
  *    capability, restart rules — lives in ring-3 services (init, Process Manager,
  *    Permissions), reached by IPC.
  *  - Authority is a capability or nothing. No ambient rights, no global names a process can
@@ -24,6 +25,7 @@
 #include <kernel/boot.h>
 #include <kernel/bootinfo.h>
 #include <kernel/irq.h>
+#include <kernel/pci.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -97,6 +99,7 @@ void kmain(u32 boot_arg0, u32 boot_arg1)
 	arch_irq_init();
 	arch_timer_init(TICK_NS);
 	axiom_init(bootinfo.mem_total);
+	pci_init();
 	print_services();
 	if (bootinfo.cmdline[0])
 		printk("cmdline: %s\n", bootinfo.cmdline);

@@ -2,15 +2,21 @@
 /*
  * User memory regions and the syscalls on them: mem_map / mem_unmap / mem_protect
  * (spec §1.10, §5.1 #8). A process's address space is a fixed table of regions (ELF
- * segments, stacks, IPC buffers, anonymous mappings), none overlapping another. A mapping
- * is a region of whole pages, zero-filled, never both writable and executable; unmap takes
- * exactly a region mem_map made; protect may only take rights away.
+ * segments, stacks, IPC buffers, anonymous mappings, mapped shared objects and device
+ * BARs), none overlapping another. A mapping is a region of whole pages, zero-filled,
+ * never both writable and executable; unmap takes exactly a region mem_map, shm_map or
+ * pci_bar_map made; protect may only take rights away, and only on mem_map's regions.
+ *
+ * Accounting: a process's memory limit covers its private pages and the shared objects
+ * it created (charged once, to the creator, however many map them); pages it maps from
+ * another's object or a device are not its own.
  */
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <memlayout.h>
@@ -55,10 +61,25 @@ struct region *region_find(struct process *p, vaddr_t base)
 	return NULL;
 }
 
+long mem_charge(struct process *p, u64 bytes)
+{
+	u64 used = (p->vs.pages - p->vs.shared) * PAGE_SIZE + p->shm_charged;
+	if (p->limits.memory_bytes && (bytes > p->limits.memory_bytes ||
+				       used > p->limits.memory_bytes - bytes))
+		return -ORB_ENOMEM;
+	return 0;
+}
+
+void mem_uncharge(u32 pid, u64 bytes)
+{
+	struct process *p = process_by_pid(pid);
+	if (p)
+		p->shm_charged -= MIN(bytes, p->shm_charged);
+}
+
 int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot)
 {
-	if (p->limits.memory_bytes &&
-	    (p->vs.pages * PAGE_SIZE) + size > p->limits.memory_bytes)
+	if (mem_charge(p, size) < 0)
 		return -ORB_ENOMEM;
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {
 		paddr_t pa = frame_alloc(0);
@@ -93,7 +114,11 @@ void region_release(struct process *p, struct region *r)
 	}
 	if (r->logged && p->state == P_ALIVE)
 		axiom_memory_unmapped(p->pid, r->base, r->size);
+	struct shm *s = r->kind == R_SHM ? r->shm : NULL;
 	r->kind = R_FREE;
+	r->shm = NULL;
+	if (s)
+		shm_unmapped(s);   /* after the unmap commit: the object may go now */
 }
 
 #define MAP_MAX (1ull << 30)   /* one mapping: at most 1 GiB */
@@ -124,6 +149,22 @@ static vaddr_t find_free(struct process *p, u64 size)
 	return 0;
 }
 
+struct region *region_claim(struct process *p, vaddr_t vaddr, u64 size, u8 kind, u8 prot,
+			    long *err)
+{
+	if (!vaddr)
+		vaddr = find_free(p, size);
+	if (!vaddr || (vaddr & (PAGE_SIZE - 1)) || vaddr < USER_BASE || vaddr >= USER_MMAP_TOP ||
+	    size > USER_MMAP_TOP - vaddr) {
+		*err = -ORB_EINVAL;
+		return NULL;
+	}
+	struct region *r = region_add(p, vaddr, size, kind, prot);
+	if (!r)
+		*err = region_overlaps(p, vaddr, size) ? -ORB_EEXIST : -ORB_ENOMEM;
+	return r;
+}
+
 long sys_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
 		 struct syscall_frame *f)
 {
@@ -136,13 +177,11 @@ long sys_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_cptr_t proc,
 		if (rc < 0)
 			return rc;
 	}
-	if (!vaddr)
-		vaddr = find_free(p, size);
-	if (!vaddr || vaddr < USER_BASE || vaddr >= USER_MMAP_TOP || size > USER_MMAP_TOP - vaddr)
-		return -ORB_EINVAL;
-	struct region *r = region_add(p, vaddr, size, R_ANON, (u8)prot_to_vm(prot));
+	long err;
+	struct region *r = region_claim(p, vaddr, size, R_ANON, (u8)prot_to_vm(prot), &err);
 	if (!r)
-		return region_overlaps(p, vaddr, size) ? -ORB_EEXIST : -ORB_ENOMEM;
+		return err;
+	vaddr = r->base;
 	int rc = region_populate(p, vaddr, size, prot_to_vm(prot));
 	if (rc < 0) {
 		region_release(p, r);
@@ -162,7 +201,7 @@ long sys_mem_unmap(uint64_t vaddr, size_t size)
 	struct region *r = region_find(p, vaddr);
 	if (!r)
 		return -ORB_ENOENT;
-	if (r->kind != R_ANON || r->size != size)
+	if ((r->kind != R_ANON && r->kind != R_SHM && r->kind != R_DEVICE) || r->size != size)
 		return -ORB_EINVAL;
 	region_release(p, r);
 	return 0;

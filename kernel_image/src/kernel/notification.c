@@ -46,7 +46,6 @@ struct notification *notification_create(struct process *owner)
 	}
 	n->id = next_nid++;
 	n->owner = owner;
-	n->irq = -1;
 	n->kobj.unreferenced = notification_unreferenced;
 	n->owner_next = owner->notifications;
 	owner->notifications = n;
@@ -86,13 +85,8 @@ void notification_signal(struct notification *n, u64 bits)
 
 struct notification *notification_next(u64 after)
 {
-	struct notification *best = NULL;
-	for (int i = 0; i < MAX_OBJECTS; i++) {
-		struct notification *n = all_notifications[i];
-		if (n && n->id > after && (!best || n->id < best->id))
-			best = n;
-	}
-	return best;
+	return objtable_next((void *const *)all_notifications, after,
+			     offsetof(struct notification, id));
 }
 
 u64 notification_next_id(void)

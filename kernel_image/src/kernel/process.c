@@ -15,6 +15,7 @@
 #include <kernel/axiom.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
@@ -125,6 +126,7 @@ void process_exit(struct process *p, i32 code, enum exit_reason why)
 	 */
 	while (p->threads)
 		thread_reap(p->threads);
+	irq_process_gone(p);
 	ipc_process_gone(p);
 	for (int i = 0; i < MAX_REGIONS; i++)
 		cap_remove_all_to(&p->regions[i].kobj);

@@ -120,6 +120,37 @@ COMMITS = (
     ), "A notification object exists."),
     Record("notification_destroyed", 15, (F("id", "u64", "notification id"),),
            "A notification object is gone."),
+    Record("pci_device_found", 16, (
+        F("bdf", "u32", "bus << 8 | device << 3 | function"),
+        F("vendor", "u16"),
+        F("device", "u16"),
+        F("class_code", "u32", "class << 16 | subclass << 8 | programming interface"),
+    ), "Boot enumeration found a PCI function; capabilities may name it from now on."),
+    Record("shm_created", 17, (
+        F("id", "u64", "shared memory object id"),
+        F("creator", "u64", "PID that created it (charged for it; reads a DMA object's "
+                            "physical address)"),
+        F("size", "u64"),
+        F("flags", "u8", "ORB_SHM_* set"),
+        F("device", "u32", "bdf of the device a DMA object is for; 0xFFFFFFFF for none"),
+    ), "A shared memory object exists."),
+    Record("shm_destroyed", 18, (F("id", "u64", "shared memory object id"),),
+           "A shared memory object is gone: no capability and no mapping named it."),
+    Record("shm_mapped", 19, (
+        F("pid", "u64"),
+        F("vaddr", "u64"),
+        F("size", "u64"),
+        F("prot", "u8", "ORB_PROT_* set"),
+        F("shm", "u64", "the object mapped"),
+    ), "A shared memory object was mapped; memory_unmapped removes the region."),
+    Record("device_mapped", 20, (
+        F("pid", "u64"),
+        F("vaddr", "u64"),
+        F("size", "u64"),
+        F("prot", "u8", "ORB_PROT_* set"),
+        F("bdf", "u32", "the device"),
+        F("bar", "u8", "which of its BARs"),
+    ), "A device's memory BAR was mapped; memory_unmapped removes the region."),
 )
 
 STATE_RECORDS = (
@@ -147,11 +178,33 @@ STATE_RECORDS = (
         F("base", "u64"),
         F("size", "u64"),
         F("prot", "u8", "ORB_PROT_* set"),
-    ), "One per mapped region (key: pid, base; spec §5.8 #36)."),
+    ), "One per private mapped region (key: pid, base; spec §5.8 #36)."),
+    Record("pci_device", ord("D"), (
+        F("bdf", "u32"),
+        F("vendor", "u16"),
+        F("device", "u16"),
+        F("class_code", "u32"),
+    ), "One per PCI function found at boot (key: bdf)."),
+    Record("shm", ord("S"), (
+        F("id", "u64"),
+        F("creator", "u64"),
+        F("size", "u64"),
+        F("flags", "u8"),
+        F("device", "u32"),
+    ), "One per shared memory object (key: id)."),
+    Record("mapping", ord("V"), (
+        F("pid", "u64"),
+        F("base", "u64"),
+        F("size", "u64"),
+        F("prot", "u8", "ORB_PROT_* set"),
+        F("kind", "u8", "1: a shared memory object; 2: a device BAR"),
+        F("object", "u64", "the object's id, or bdf << 8 | bar"),
+    ), "One per region that maps a shared object or device memory (key: pid, base)."),
     Record("counters", ord("K"), (
         F("next_pid", "u64"),
         F("next_eid", "u64"),
         F("next_nid", "u64"),
         F("next_cap_id", "u64"),
+        F("next_shm_id", "u64"),
     ), "The id counters, once."),
 )

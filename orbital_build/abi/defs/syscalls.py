@@ -63,7 +63,8 @@ def _io(number: int, name: str, result: str, rights: str, doc: str, spec: str,
 
 def _irq_control(number: int, name: str, doc: str, spec: str) -> Syscall:
     return Syscall(name, number, (A("irq", "u32"),), "void", _NONE, "(registered owner)", doc,
-                   spec, errors=(E("EINVAL", "irq is not a line (0-23) bound by irq_register"),
+                   spec, errors=(E("EINVAL", "irq is not a line bound by irq_register (0-23) or "
+                                                   "pci_irq_bind (24 on)"),
                                  E("EPERM", "another process registered irq")))
 
 
@@ -172,10 +173,11 @@ SYSCALLS = (
                     E("ENOMEM", "no region slot, frame or page table is left, or the "
                                 "process's memory limit would be passed"))),
     Syscall("mem_unmap", 0x21, (A("vaddr", "u64"), A("size", "usize")), "void", _NONE, "",
-            "Unmaps [vaddr, vaddr + size) of the caller's address space.", "SYS_MUNMAP",
+            "Unmaps [vaddr, vaddr + size) of the caller's address space: a region made by "
+            "mem_map, shm_map or pci_bar_map.", "SYS_MUNMAP",
             errors=(E("ENOENT", "no region starts at vaddr"),
-                    E("EINVAL", "the region at vaddr was not made by mem_map, or its size is "
-                                "not size"))),
+                    E("EINVAL", "the region at vaddr was not made by mem_map, shm_map or "
+                                "pci_bar_map, or its size is not size"))),
     Syscall("mem_protect", 0x22, (A("vaddr", "u64"), A("size", "usize"), A("prot", "u32")),
             "void", _NONE, "", "Changes the protection of [vaddr, vaddr + size) to prot.",
             "SYS_MPROTECT",
@@ -185,6 +187,39 @@ SYSCALLS = (
                     E("EINVAL", "that region was not made by mem_map, or the range runs past "
                                 "its end"),
                     E("EPERM", "prot adds a right the region was not mapped with"))),
+    Syscall("shm_create", 0x23, (A("size", "usize"), A("flags", "u32"), A("dev", "cptr")),
+            "cptr", _NONE, "PCI_DEVICE:W (ORB_SHM_DMA only)",
+            "Creates a shared memory object of size bytes, zeroed, and returns a capability "
+            "to it (R|W|G). With ORB_SHM_DMA the frames are physically contiguous DMA memory "
+            "for the device dev names (ORB_CAP_NONE otherwise); the creator is charged.",
+            errors=(E("EINVAL", "size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or "
+                                "ORB_SHM_DMA_MAX (DMA), or flags has unknown bits"),
+                    *_cap("dev", "a PCI device", "W"),
+                    E("EINVAL", "dev is not ORB_CAP_NONE for a plain object"),
+                    E("ENOMEM", "the kernel's table of shared objects is full, no frames (or "
+                                "no contiguous block) are left, the caller's memory limit "
+                                "would be passed, or its CSpace is full"))),
+    Syscall("shm_map", 0x24, (A("shm", "cptr"), A("vaddr", "u64"), A("prot", "u32")), "u64",
+            (Out("rdx", "size", "u64"),), "SHM:R (read), SHM:W (write)",
+            "Maps the whole object at vaddr (0: anywhere) with prot (read, or read and "
+            "write; never execute); returns the address, the object's size in RDX. The "
+            "mapping keeps the object alive until mem_unmap.",
+            errors=(*_cap("shm", "a shared memory object"),
+                    E("EPERM", "prot asks to read without R or to write without W"),
+                    E("EINVAL", "prot is 0, has unknown bits or has ORB_PROT_EXEC, or vaddr "
+                                "is not page-aligned"),
+                    E("EINVAL", "vaddr is 0 and no free range is left, or the range is "
+                                "outside the mapping area"),
+                    E("EEXIST", "the range overlaps a region of the address space"),
+                    E("ENOMEM", "no region slot or page table is left"))),
+    Syscall("shm_phys", 0x25, (A("shm", "cptr"), A("offset", "u64")), "u64", _NONE,
+            "SHM (its creator, DMA only)",
+            "The physical address of byte offset of a DMA object, for a device to use; "
+            "only the process that created it may ask.",
+            errors=(*_cap("shm", "a shared memory object"),
+                    E("EINVAL", "the object is not DMA memory, or offset is not below its "
+                                "size"),
+                    E("EPERM", "the caller did not create the object"))),
     # --- 0x30-0x3F capabilities ---------------------------------------------------------
     Syscall("cap_grant", 0x30, (A("slot", "cptr"), A("to_pid", "u32"), A("rights", "u8")),
             "cptr", _NONE, "any:G",
@@ -323,11 +358,24 @@ SYSCALLS = (
                     E("EPERM", "irq_cap names a line other than irq"),
                     *_cap("ntfn", "a notification", "W"),
                     E("EINVAL", "irq is not a line of the I/O APIC (0-23)"),
-                    E("EBUSY", "irq is already registered, or ntfn already has a line"))),
+                    E("EBUSY", "irq is already registered"))),
     _irq_control(0x51, "irq_ack", "Acknowledges irq so that it can fire again.",
                  "SYS_IRQ_ACK"),
     _irq_control(0x52, "irq_mask", "Masks irq.", "SYS_IRQ_MASK"),
     _irq_control(0x53, "irq_unmask", "Unmasks irq.", "SYS_IRQ_UNMASK"),
+    Syscall("pci_irq_bind", 0x54, (A("dev", "cptr"), A("entry", "u32"), A("ntfn", "cptr")),
+            "u32", _NONE, "PCI_DEVICE:W, NOTIFICATION:W",
+            "Binds MSI-X table entry `entry` of the device to ntfn: the kernel picks a "
+            "vector, writes the entry and enables MSI-X. Returns the IRQ number (from "
+            "ORB_IRQ_MSI_FIRST) used with irq_ack, irq_mask and irq_unmask; each interrupt "
+            "masks the entry and sets bit irq % 63 in ntfn until irq_ack.",
+            errors=(*_cap("dev", "a PCI device", "W"),
+                    *_cap("ntfn", "a notification", "W"),
+                    E("EINVAL", "the device has no usable MSI-X table, or entry is not below "
+                                "its size"),
+                    E("EBUSY", "entry is already bound"),
+                    E("ENOMEM", "every one of the kernel's ORB_IRQ_MSI_COUNT vectors is "
+                                "bound"))),
     # --- 0x60-0x6F port I/O -------------------------------------------------------------
     _io(0x60, "io_in8", "u8", "IOPORT:R", "Reads a byte from port base + offset.",
         "SYS_IO_IN8", False),
@@ -341,6 +389,41 @@ SYSCALLS = (
         "SYS_IO_OUT16", True),
     _io(0x65, "io_out32", "void", "IOPORT:W", "Writes value to the port.", "SYS_IO_OUT32",
         True),
+    # --- 0x70-0x7F devices (Orbital) ----------------------------------------------------
+    Syscall("pci_info", 0x70, (A("dev", "cptr"), A("buf", "ptr"), A("len", "usize")), "usize",
+            _NONE, "PCI_DEVICE:R",
+            "Writes the device's pci_info record to buf; returns its size.",
+            errors=(*_cap("dev", "a PCI device", "R"),
+                    E("EOVERFLOW", "len is smaller than a pci_info record"),
+                    E("EINVAL", "buf is not writable user memory for the record"))),
+    Syscall("pci_config_read", 0x71, (A("dev", "cptr"), A("offset", "u32"), A("width", "u32")),
+            "u32", _NONE, "PCI_DEVICE:R",
+            "Reads 1, 2 or 4 bytes (width) of the device's configuration space at offset.",
+            errors=(*_cap("dev", "a PCI device", "R"),
+                    E("EINVAL", "width is not 1, 2 or 4, offset is not a multiple of it, or "
+                                "the access reaches past byte 255"))),
+    Syscall("pci_config_write", 0x72, (A("dev", "cptr"), A("offset", "u32"), A("width", "u32"),
+                                       A("value", "u32")), "void", _NONE, "PCI_DEVICE:W",
+            "Writes the command register (offset 4, width 2): only its I/O space, memory "
+            "space, bus master and INTx-disable bits change. Every other byte (BARs, MSI-X, "
+            "capabilities) belongs to the kernel.",
+            errors=(*_cap("dev", "a PCI device", "W"),
+                    E("EINVAL", "width is not 1, 2 or 4, offset is not a multiple of it, or "
+                                "the access reaches past byte 255"),
+                    E("EPERM", "the access is not the command register at offset 4, width "
+                               "2"))),
+    Syscall("pci_bar_map", 0x73, (A("dev", "cptr"), A("bar", "u32"), A("vaddr", "u64")), "u64",
+            (Out("rdx", "size", "u64"),), "PCI_DEVICE:W",
+            "Maps memory BAR `bar` of the device, uncached, read-write, at vaddr (0: "
+            "anywhere); returns the address and the BAR's size in RDX. Pages holding the "
+            "MSI-X table or its pending bits stay unmapped (the kernel owns them).",
+            errors=(*_cap("dev", "a PCI device", "W"),
+                    E("EINVAL", "bar is not below 6, or names no mappable memory BAR (I/O, "
+                                "absent, the upper half of a 64-bit BAR, or refused at boot)"),
+                    E("EINVAL", "vaddr is not page-aligned, or is 0 and no free range is "
+                                "left, or the range is outside the mapping area"),
+                    E("EEXIST", "the range overlaps a region of the address space"),
+                    E("ENOMEM", "no region slot or page table is left"))),
     # --- 0xF0-0xFF Axiom ----------------------------------------------------------------
     Syscall("axiom_syslog_read", 0xF0, (A("cap", "cptr"), A("buf", "ptr"), A("len", "usize"),
                                         A("from_seq", "u64")), "usize", _NONE,

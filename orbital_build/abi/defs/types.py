@@ -22,6 +22,10 @@ ERRORS = (  # name, value, doc, brief (what printers show; the doc when omitted)
               "(Orbital)", "the peer died"),
     ErrorCode("ESTALE", 13, "stale handle: its generation does not match the slot's "
               "(Orbital)", "stale handle"),
+    ErrorCode("EIO", 14, "input/output error: a device failed the request (Orbital)",
+              "I/O error"),
+    ErrorCode("ERANGE", 15, "out of range: past the end of a device or object (Orbital)",
+              "out of range"),
 )
 
 OBJECT_TYPES = (
@@ -33,6 +37,13 @@ OBJECT_TYPES = (
     ObjectType("CONSOLE", 6, "console output"),
     ObjectType("NOTIFICATION", 7, "a word of signal bits a thread can wait on (Orbital)"),
     ObjectType("AXIOM", 8, "the Axiom logs: R reads the SysLog and the CommitLog (Orbital)"),
+    ObjectType("PCI_DEVICE", 9, "one PCI function the kernel found at boot; object_id = its "
+                                "bus << 8 | device << 3 | function. R reads its description and "
+                                "configuration space; W writes the command register, maps its "
+                                "memory BARs, binds its MSI-X vectors and makes DMA memory "
+                                "(Orbital)"),
+    ObjectType("SHM", 10, "a shared memory object: frames that several address spaces map; "
+                          "object_id = its id. R maps it readable, W writable (Orbital)"),
 )
 
 RIGHTS = (
@@ -96,6 +107,28 @@ CONSTANTS = (
     Constant("SYSLOG_BLOCKED", 0x2,
              "syslog_record flag: the call blocked; its result arrived later or never"),
     Constant("SYSLOG_FASTPATH", 0x4, "syslog_record flag: the call took the fast path"),
+    Constant("SHM_DMA", 0x1, "shm_create flag: physically contiguous DMA memory for the device "
+                             "`dev` names; its creator may read its physical address"),
+    Constant("SHM_MAX", 16 << 20, "largest shared memory object in bytes"),
+    Constant("SHM_DMA_MAX", 4 << 20, "largest DMA memory object in bytes (one buddy block)"),
+    Constant("PCI_BAR_MEM", 0x1, "pci_info bar_flags: a memory BAR"),
+    Constant("PCI_BAR_IO", 0x2, "pci_info bar_flags: an I/O port BAR (not mappable)"),
+    Constant("PCI_BAR_64", 0x4, "pci_info bar_flags: a 64-bit memory BAR (it also takes the "
+                                "next BAR register)"),
+    Constant("PCI_BAR_PREFETCH", 0x8, "pci_info bar_flags: prefetchable"),
+    Constant("PCI_BAR_MAPPABLE", 0x10, "pci_info bar_flags: pci_bar_map maps it (a memory BAR "
+                                       "the kernel checked: page-aligned, not RAM, not "
+                                       "another device's)"),
+    Constant("PCI_CONFIG_SIZE", 256, "bytes of configuration space a driver reads"),
+    Constant("PCI_COMMAND", 0x04, "configuration offset of the command register, the one a "
+                                  "driver writes"),
+    Constant("PCI_COMMAND_WRITABLE", 0x0407,
+             "command bits a driver may change: I/O space, memory space, bus master, "
+             "INTx disable"),
+    Constant("PCI_COMMAND_BUS_MASTER", 0x0004, "command register: bus mastering (DMA) on"),
+    Constant("IRQ_MSI_FIRST", 24, "the first IRQ number pci_irq_bind hands out (0-23 are the "
+                                  "I/O APIC's lines)"),
+    Constant("IRQ_MSI_COUNT", 32, "MSI-X vectors the kernel can bind at once"),
 )
 
 BITFIELDS = (
@@ -109,6 +142,14 @@ BITFIELDS = (
         Field("len", 32, 13, "payload length in bytes, 0..4096"),
         Field("ncaps", 45, 4, "capabilities transferred, 0..8"),
     ), "The message-info word of every IPC call; bits 49-63 are reserved and must be 0."),
+    Bitfield("pci_match", 64, (
+        Field("vendor", 0, 16, "vendor id (kind 1)"),
+        Field("device", 16, 16, "device id (kind 1)"),
+        Field("class_code", 32, 8, "class code (kind 2)"),
+        Field("subclass", 40, 8, "subclass (kind 2)"),
+        Field("kind", 48, 2, "1: match vendor and device; 2: match class and subclass"),
+    ), "Which PCI device an image grants (boot_cap and service_cap object_id): the first one "
+       "found, in bus order, that matches."),
 )
 
 STRUCTS = (
@@ -233,12 +274,13 @@ STRUCTS = (
     ), "One service init supervises: archive entry `services` holds them in image order.",
         168),
     Struct("service_cap", (
-        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport, or "
-                               "endpoint (the endpoint of service `service`)"),
+        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport, "
+                               "pci_device, or endpoint (the endpoint of service `service`)"),
         F("rights", "u8", "ORB_RIGHT_* set"),
         F("_pad", "u8[2]"),
         F("service", "u32", "for endpoint capabilities: the service index"),
-        F("object_id", "u64", "0, an IRQ line, or first port | last port << 16"),
+        F("object_id", "u64", "0, an IRQ line, first port | last port << 16, or a pci_match "
+                              "word"),
     ), "One capability init gives a service (archive entry `servicecaps`).", 16),
     Struct("svc_status", (
         F("name", "u8[32]", "service name, NUL-padded"),
@@ -274,11 +316,32 @@ STRUCTS = (
         F("_pad", "u8[2]"),
     ), "One capability change (Permissions QUERY_HISTORY).", 40),
     Struct("boot_cap", (
-        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq or ioport"),
+        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport or "
+                               "pci_device"),
         F("rights", "u8", "ORB_RIGHT_* set"),
         F("_pad", "u8[6]"),
-        F("object_id", "u64", "0, an IRQ line, or first port | last port << 16"),
+        F("object_id", "u64", "0, an IRQ line, first port | last port << 16, or a pci_match "
+                              "word (the kernel gives the first device that matches)"),
     ), "One of init's initial capabilities: archive entry `initcaps`, slot order.", 16),
+    Struct("pci_info", (
+        F("bdf", "u32", "bus << 8 | device << 3 | function"),
+        F("vendor", "u16", "vendor id"),
+        F("device", "u16", "device id"),
+        F("class_code", "u8", "class code"),
+        F("subclass", "u8", "subclass"),
+        F("progif", "u8", "programming interface"),
+        F("revision", "u8", "revision id"),
+        F("subsys_vendor", "u16", "subsystem vendor id"),
+        F("subsys_id", "u16", "subsystem id"),
+        F("msix_entries", "u16", "MSI-X table entries, 0 if the device has no MSI-X"),
+        F("irq_pin", "u8", "INTx pin (1-4), 0 none"),
+        F("_pad", "u8"),
+        F("_pad2", "u32"),
+        F("bar_size", "u64[6]", "bytes of each BAR, 0 if absent (a 64-bit BAR's upper "
+                                "register reads 0)"),
+        F("bar_flags", "u8[6]", "ORB_PCI_BAR_* of each BAR"),
+        F("_pad3", "u8[2]"),
+    ), "One PCI function as pci_info describes it (no physical addresses).", 80),
     Struct("boot_archive_entry", (
         F("name", "u8[32]", "NUL-padded service name"),
         F("offset", "u32", "payload offset from the archive start"),

@@ -53,6 +53,8 @@ long kt_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 #define KT_AXIOM_CAP 2
 #define KT_IOPORT_CAP 3     /* ports 0x70-0x71 (CMOS/RTC) */
 #define KT_IRQ_CAP 4        /* IRQ 8 (RTC) */
+#define KT_BLK_CAP 5        /* PCI: the virtio-blk (1af4:1042) of the devices profile */
+#define KT_RNG_CAP 6        /* PCI: the virtio-rng (1af4:1044) */
 
 orb_cptr_t kt_endpoint(uint64_t *id);
 long kt_rights(orb_cptr_t h);
@@ -69,3 +71,9 @@ extern const struct kcase kt_cap_cases[], kt_ipc_cases[], kt_proc_cases[], kt_el
 extern const size_t kt_cap_count, kt_ipc_count, kt_proc_count, kt_elf_count;
 extern const struct kcase kt_basic_cases[], kt_mem_cases[], kt_mem2_cases[], kt_thread_cases[];
 extern const size_t kt_basic_count, kt_mem_count, kt_mem2_count, kt_thread_count;
+extern const struct kcase kt_dev_cases[], kt_shm_cases[];
+extern const size_t kt_dev_count, kt_shm_count;
+/* Wait for child pid's MSG_CHILD_EXITED on notify: 0 if it died of a page fault. */
+long kt_child_faulted(orb_cptr_t notify, long pid);
+/* Give the peer an order it does not report back on (it exits or faults doing it). */
+long kt_peer_last(orb_cptr_t ep, uint64_t order, uint64_t arg);

@@ -69,6 +69,8 @@ int main(void)
 	run(kt_ipc_cases, kt_ipc_count, &passed);
 	run(kt_proc_cases, kt_proc_count, &passed);
 	run(kt_elf_cases, kt_elf_count, &passed);
+	run(kt_shm_cases, kt_shm_count, &passed);
+	run(kt_dev_cases, kt_dev_count, &passed);
 	wait_for_others();
 	orb_printf("ktest: %d passed, %d failed\n", passed, failures);
 	return failures ? 1 : 0;

@@ -11,3 +11,9 @@
 #define PEER_INSPECT 4        /* mr1 = handle */
 #define PEER_BLOCK 5
 #define PEER_FAULT 6
+#define PEER_SHM_MAP 7        /* shm_map the cap in slot 1 with prot mr1; result: address */
+#define PEER_LOAD 8           /* read the u64 at the last mapping + mr1 (may fault) */
+#define PEER_STORE 9          /* write 0x5a at the last mapping + mr1 (may fault) */
+#define PEER_SHM_PHYS 10      /* shm_phys of the cap in slot 1 at offset mr1 */
+#define PEER_BAR_MAP 11       /* pci_bar_map BAR mr1 of the cap in slot 1 */
+#define PEER_IRQ_ACK 12       /* irq_ack(mr1) */

@@ -67,6 +67,16 @@ long kt_peer_order(orb_cptr_t ep, uint64_t order, uint64_t arg, long *result)
 	return 0;
 }
 
+long kt_peer_last(orb_cptr_t ep, uint64_t order, uint64_t arg)
+{
+	orb_endpoint_receive_wait_out_t out;
+	long info;
+	if (!peer_waiting && (info = orb_endpoint_receive_wait(ep, 2000000000ull, &out)) < 0)
+		return info;
+	peer_waiting = false;
+	return orb_endpoint_reply(orb_msginfo_new(0x0F82, 16, 0), order, arg, 0, 0);
+}
+
 long kt_child_exit(orb_cptr_t notify, uint32_t *pid, int32_t *code, uint8_t *reason)
 {
 	orb_endpoint_receive_wait_out_t out;
@@ -79,4 +89,15 @@ long kt_child_exit(orb_cptr_t notify, uint32_t *pid, int32_t *code, uint8_t *rea
 	*code = (int32_t)(out.mr0 >> 32);
 	*reason = (uint8_t)out.mr1;
 	return 0;
+}
+
+long kt_child_faulted(orb_cptr_t notify, long pid)
+{
+	uint32_t dead;
+	int32_t code;
+	uint8_t why;
+	long rc = kt_child_exit(notify, &dead, &code, &why);
+	if (rc < 0)
+		return rc;
+	return dead == pid && why == ORB_EXIT_REASON_FAULT && code == 14 ? 0 : -ORB_EINVAL;
 }

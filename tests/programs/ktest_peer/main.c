@@ -12,6 +12,7 @@ int main(void)
 {
 	orb_cptr_t ktest = 0;
 	long result = 0;
+	uint64_t mapped = 0;   /* the last mapping an order made */
 	uint64_t tag = PEER_READY;
 	for (int round = 0; round < 1000; round++) {
 		orb_endpoint_call_out_t out;
@@ -45,6 +46,27 @@ int main(void)
 		}
 		case PEER_FAULT:
 			*(volatile int *)0 = 1;
+			break;
+		case PEER_SHM_MAP:
+			result = orb_shm_map(1, 0, (uint32_t)out.mr1, NULL);
+			mapped = result > 0 ? (uint64_t)result : mapped;
+			break;
+		case PEER_LOAD:
+			result = (long)*(volatile uint64_t *)(mapped + out.mr1);
+			break;
+		case PEER_STORE:
+			*(volatile uint8_t *)(mapped + out.mr1) = 0x5a;
+			result = 0;
+			break;
+		case PEER_SHM_PHYS:
+			result = orb_shm_phys(1, out.mr1);
+			break;
+		case PEER_BAR_MAP:
+			result = orb_pci_bar_map(1, (uint32_t)out.mr1, 0, NULL);
+			mapped = result > 0 ? (uint64_t)result : mapped;
+			break;
+		case PEER_IRQ_ACK:
+			result = orb_irq_ack((uint32_t)out.mr1);
 			break;
 		default:
 			result = -ORB_EINVAL;

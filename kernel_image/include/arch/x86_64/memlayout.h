@@ -16,6 +16,8 @@
  *                                                   .text RX, .rodata R+NX, .data/.bss RW+NX
  *   KERNEL_STACKS = 0xffff_ffff_c000_0000           per-CPU kernel stack and IST stacks,
  *                                                   64 KiB apart, guard page below each
+ *   KERNEL_MMIO = 0xffff_ffff_e000_0000             device registers the kernel drives
+ *                                                   itself (MSI-X tables), uncached
  *
  *   physical
  *   0x0000_0000 .. 0x0010_0000   BIOS, legacy, never allocated
@@ -53,6 +55,8 @@
                                                     unmapped guard page below it */
 #define KERNEL_STACK_SLOT   0x10000
 #define IST_STACK_SIZE      0x2000               /* double fault / NMI stacks */
+#define KERNEL_MMIO         0xffffffffe0000000   /* kernel mappings of device memory ... */
+#define KERNEL_MMIO_SIZE    0x0000000010000000   /* ... 256 MiB of address space */
 
 #ifndef __ASSEMBLER__
 #define KERNEL_VIRT(pa)  ((void *)((unsigned long)(pa) + DIRECT_MAP_BASE))

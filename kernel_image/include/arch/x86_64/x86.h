@@ -5,6 +5,10 @@
 #include <arch/x86_64/regs.h>
 #include <kernel/types.h>
 
+/* Interrupt vectors past the exceptions: the LAPIC timer, I/O APIC pin n at 0x30 + n
+ * (apic.c), MSI IRQ n at VEC_MSI_BASE + n - ORB_IRQ_MSI_FIRST (pci.c), spurious at 0xFF. */
+#define VEC_MSI_BASE 0x50
+
 void gdt_init(void);
 void idt_init(void);
 struct tss {

@@ -5,8 +5,9 @@
  * The legacy 8259 PICs are masked entirely. The LAPIC timer runs periodic on vector 0x20,
  * its count calibrated against the TSC (itself calibrated against the PIT) for the
  * requested period. I/O APIC pin n raises vector 0x30 + n, edge-triggered, starting
- * masked; ISA IRQ 0 arrives on pin 2 on PC machines and is not used. Spurious interrupts
- * arrive on 0xFF and need no EOI.
+ * masked; ISA IRQ 0 arrives on pin 2 on PC machines and is not used. MSI-X messages
+ * arrive on VEC_MSI_BASE + n (pci.c composes them). Spurious interrupts arrive on 0xFF and
+ * need no EOI.
  */
 #include <arch/arch.h>
 #include <arch/x86_64/cpu.h>
@@ -93,6 +94,9 @@ void irq_dispatch(u64 vector)
 		arch_irq_set_masked(vector - VEC_IRQ_BASE, true);   /* until the owner acks */
 		eoi();
 		irq_fire(vector - VEC_IRQ_BASE);
+	} else if (vector >= VEC_MSI_BASE && vector < VEC_MSI_BASE + ORB_IRQ_MSI_COUNT) {
+		eoi();   /* MSI-X: irq_fire masks the table entry until the owner acks */
+		irq_fire(ORB_IRQ_MSI_FIRST + (unsigned)(vector - VEC_MSI_BASE));
 	} else if (vector != VEC_SPURIOUS) {
 		eoi();
 		if (unexpected_count++ < 8)

@@ -61,6 +61,8 @@ static u64 leaf_bits(unsigned prot)
 		e |= PTE_G;
 	if (prot & VM_SHARED)
 		e |= PTE_SHARED;
+	if (prot & VM_UNCACHED)
+		e |= PTE_PCD | PTE_PWT;   /* PAT entry 3 as the CPU resets it: UC */
 	return e;
 }
 
@@ -75,6 +77,8 @@ static unsigned pte_prot(u64 e)
 		p |= VM_USER;
 	if (e & PTE_SHARED)
 		p |= VM_SHARED;
+	if (e & PTE_PCD)
+		p |= VM_UNCACHED;
 	return p;
 }
 
@@ -171,6 +175,17 @@ u64 vm_map_kernel_stack(unsigned index, u64 size)
 		kmap_range(va, va + PAGE_SIZE, pa, VM_READ | VM_WRITE);
 	}
 	return top;   /* the page below top - size stays unmapped: the guard */
+}
+
+void *vm_map_kernel_mmio(paddr_t pa, u64 size)
+{
+	static vaddr_t next = KERNEL_MMIO;
+	if ((pa | size) & (PAGE_SIZE - 1) || size > KERNEL_MMIO + KERNEL_MMIO_SIZE - next)
+		return NULL;
+	vaddr_t va = next;
+	kmap_range(va, va + size, pa, VM_READ | VM_WRITE | VM_UNCACHED);
+	next += size + PAGE_SIZE;   /* a guard page between mappings */
+	return (void *)va;
 }
 
 bool vm_pcid_enabled(void)
@@ -278,6 +293,7 @@ int vm_map(struct vspace *vs, vaddr_t va, paddr_t pa, unsigned prot)
 		return -ORB_EEXIST;
 	*e = pa | leaf_bits(prot | VM_USER);
 	vs->pages++;
+	vs->shared += (prot & VM_SHARED) != 0;
 	return 0;
 }
 
@@ -299,6 +315,7 @@ paddr_t vm_unmap(struct vspace *vs, vaddr_t va, unsigned *prot_out)
 	paddr_t pa = *e & PTE_ADDR;
 	if (prot_out)
 		*prot_out = pte_prot(*e);
+	vs->shared -= (*e & PTE_SHARED) != 0;
 	*e = 0;
 	vs->pages--;
 	tlb_invalidate(vs, va);
@@ -314,7 +331,7 @@ int vm_protect(struct vspace *vs, vaddr_t va, unsigned prot)
 	u64 *e = walk(vs->root, va, false, true, NULL);
 	if (!e || !(*e & PTE_P))
 		return -ORB_ENOENT;
-	*e = (*e & (PTE_ADDR | PTE_SHARED)) | leaf_bits(prot | VM_USER);
+	*e = (*e & (PTE_ADDR | PTE_SHARED | PTE_PCD | PTE_PWT)) | leaf_bits(prot | VM_USER);
 	tlb_invalidate(vs, va);
 	return 0;
 }

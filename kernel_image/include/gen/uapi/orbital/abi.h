@@ -75,6 +75,20 @@
 #define ORB_SYSLOG_DONE                   1u                /* syslog_record flag: result is final */
 #define ORB_SYSLOG_BLOCKED                2u                /* syslog_record flag: the call blocked; its result arrived later or never */
 #define ORB_SYSLOG_FASTPATH               4u                /* syslog_record flag: the call took the fast path */
+#define ORB_SHM_DMA                       1u                /* shm_create flag: physically contiguous DMA memory for the device `dev` names; its creator may read its physical address */
+#define ORB_SHM_MAX                       0x1000000u        /* largest shared memory object in bytes */
+#define ORB_SHM_DMA_MAX                   0x400000u         /* largest DMA memory object in bytes (one buddy block) */
+#define ORB_PCI_BAR_MEM                   1u                /* pci_info bar_flags: a memory BAR */
+#define ORB_PCI_BAR_IO                    2u                /* pci_info bar_flags: an I/O port BAR (not mappable) */
+#define ORB_PCI_BAR_64                    4u                /* pci_info bar_flags: a 64-bit memory BAR (it also takes the next BAR register) */
+#define ORB_PCI_BAR_PREFETCH              8u                /* pci_info bar_flags: prefetchable */
+#define ORB_PCI_BAR_MAPPABLE              16u               /* pci_info bar_flags: pci_bar_map maps it (a memory BAR the kernel checked: page-aligned, not RAM, not another device's) */
+#define ORB_PCI_CONFIG_SIZE               256u              /* bytes of configuration space a driver reads */
+#define ORB_PCI_COMMAND                   4u                /* configuration offset of the command register, the one a driver writes */
+#define ORB_PCI_COMMAND_WRITABLE          1031u             /* command bits a driver may change: I/O space, memory space, bus master, INTx disable */
+#define ORB_PCI_COMMAND_BUS_MASTER        4u                /* command register: bus mastering (DMA) on */
+#define ORB_IRQ_MSI_FIRST                 24u               /* the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines) */
+#define ORB_IRQ_MSI_COUNT                 32u               /* MSI-X vectors the kernel can bind at once */
 #define ORB_AXIOM_STREAM_MAGIC            0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
 #define ORB_AXIOM_SEAL_MAGIC              0x31535841u       /* seal frame magic: the frame's first four bytes read "AXS1" */
 #define ORB_AXIOM_SEAL_CHECKPOINT         1u                /* seal reason: written after a checkpoint */
@@ -127,16 +141,20 @@
 #define ORB_ETIMEDOUT 11 /* a receive or wait timed out (Orbital) */
 #define ORB_EDEAD     12 /* the peer died or the endpoint was destroyed while blocked (Orbital) */
 #define ORB_ESTALE    13 /* stale handle: its generation does not match the slot's (Orbital) */
+#define ORB_EIO       14 /* input/output error: a device failed the request (Orbital) */
+#define ORB_ERANGE    15 /* out of range: past the end of a device or object (Orbital) */
 
 /* --- Kernel object types (u8) ----------------------------------------------------------------- */
-#define ORB_OBJ_ENDPOINT     1u /* IPC endpoint; object_id = endpoint id */
-#define ORB_OBJ_PROCESS      2u /* a process; object_id = PID, 0 = authority to spawn and kill any */
-#define ORB_OBJ_MEMORY       3u /* a mapped region; object_id = base virtual address */
-#define ORB_OBJ_IRQ          4u /* an interrupt line; object_id = IRQ number */
-#define ORB_OBJ_IOPORT       5u /* an I/O port range */
-#define ORB_OBJ_CONSOLE      6u /* console output */
-#define ORB_OBJ_NOTIFICATION 7u /* a word of signal bits a thread can wait on (Orbital) */
-#define ORB_OBJ_AXIOM        8u /* the Axiom logs: R reads the SysLog and the CommitLog (Orbital) */
+#define ORB_OBJ_ENDPOINT     1u  /* IPC endpoint; object_id = endpoint id */
+#define ORB_OBJ_PROCESS      2u  /* a process; object_id = PID, 0 = authority to spawn and kill any */
+#define ORB_OBJ_MEMORY       3u  /* a mapped region; object_id = base virtual address */
+#define ORB_OBJ_IRQ          4u  /* an interrupt line; object_id = IRQ number */
+#define ORB_OBJ_IOPORT       5u  /* an I/O port range */
+#define ORB_OBJ_CONSOLE      6u  /* console output */
+#define ORB_OBJ_NOTIFICATION 7u  /* a word of signal bits a thread can wait on (Orbital) */
+#define ORB_OBJ_AXIOM        8u  /* the Axiom logs: R reads the SysLog and the CommitLog (Orbital) */
+#define ORB_OBJ_PCI_DEVICE   9u  /* one PCI function the kernel found at boot; object_id = its bus << 8 | device << 3 | function. R reads its description and configuration space; W writes the command register, maps its memory BARs, binds its MSI-X vectors and makes DMA memory (Orbital) */
+#define ORB_OBJ_SHM          10u /* a shared memory object: frames that several address spaces map; object_id = its id. R maps it readable, W writable (Orbital) */
 
 /* --- Rights (u8 flag set) --------------------------------------------------------------------- */
 #define ORB_RIGHT_READ  0x1u /* receive from / read the object */
@@ -232,6 +250,90 @@ static inline orb_msginfo_t orb_msginfo_set_ncaps(orb_msginfo_t w, uint32_t v)
 static inline orb_msginfo_t orb_msginfo_new(uint32_t tag, uint32_t len, uint32_t ncaps)
 {
     return orb_msginfo_set_ncaps(orb_msginfo_set_len(orb_msginfo_set_tag(0, tag), len), ncaps);
+}
+
+/*
+ * Which PCI device an image grants (boot_cap and service_cap object_id): the first one found, in
+ * bus order, that matches.
+ */
+typedef uint64_t orb_pci_match_t;
+#define ORB_PCI_MATCH_VENDOR_SHIFT     0                     /* vendor id (kind 1) */
+#define ORB_PCI_MATCH_VENDOR_MASK      0xFFFFull             /* bits 0..15 */
+#define ORB_PCI_MATCH_DEVICE_SHIFT     16                    /* device id (kind 1) */
+#define ORB_PCI_MATCH_DEVICE_MASK      0xFFFFull             /* bits 16..31 */
+#define ORB_PCI_MATCH_CLASS_CODE_SHIFT 32                    /* class code (kind 2) */
+#define ORB_PCI_MATCH_CLASS_CODE_MASK  0xFFull               /* bits 32..39 */
+#define ORB_PCI_MATCH_SUBCLASS_SHIFT   40                    /* subclass (kind 2) */
+#define ORB_PCI_MATCH_SUBCLASS_MASK    0xFFull               /* bits 40..47 */
+#define ORB_PCI_MATCH_KIND_SHIFT       48                    /* 1: match vendor and device; 2: match class and subclass */
+#define ORB_PCI_MATCH_KIND_MASK        0x3ull                /* bits 48..49 */
+#define ORB_PCI_MATCH_RESERVED_MASK    0xFFFC000000000000ull /* bits that must be 0 */
+
+static inline uint32_t orb_pci_match_get_vendor(orb_pci_match_t w)
+{
+    return (uint32_t)((w >> ORB_PCI_MATCH_VENDOR_SHIFT) & ORB_PCI_MATCH_VENDOR_MASK);
+}
+
+static inline orb_pci_match_t orb_pci_match_set_vendor(orb_pci_match_t w, uint32_t v)
+{
+    const orb_pci_match_t m = (orb_pci_match_t)ORB_PCI_MATCH_VENDOR_MASK << ORB_PCI_MATCH_VENDOR_SHIFT;
+
+    return (orb_pci_match_t)((w & ~m) | (((orb_pci_match_t)v << ORB_PCI_MATCH_VENDOR_SHIFT) & m));
+}
+
+static inline uint32_t orb_pci_match_get_device(orb_pci_match_t w)
+{
+    return (uint32_t)((w >> ORB_PCI_MATCH_DEVICE_SHIFT) & ORB_PCI_MATCH_DEVICE_MASK);
+}
+
+static inline orb_pci_match_t orb_pci_match_set_device(orb_pci_match_t w, uint32_t v)
+{
+    const orb_pci_match_t m = (orb_pci_match_t)ORB_PCI_MATCH_DEVICE_MASK << ORB_PCI_MATCH_DEVICE_SHIFT;
+
+    return (orb_pci_match_t)((w & ~m) | (((orb_pci_match_t)v << ORB_PCI_MATCH_DEVICE_SHIFT) & m));
+}
+
+static inline uint32_t orb_pci_match_get_class_code(orb_pci_match_t w)
+{
+    return (uint32_t)((w >> ORB_PCI_MATCH_CLASS_CODE_SHIFT) & ORB_PCI_MATCH_CLASS_CODE_MASK);
+}
+
+static inline orb_pci_match_t orb_pci_match_set_class_code(orb_pci_match_t w, uint32_t v)
+{
+    const orb_pci_match_t m = (orb_pci_match_t)ORB_PCI_MATCH_CLASS_CODE_MASK << ORB_PCI_MATCH_CLASS_CODE_SHIFT;
+
+    return (orb_pci_match_t)((w & ~m) | (((orb_pci_match_t)v << ORB_PCI_MATCH_CLASS_CODE_SHIFT) & m));
+}
+
+static inline uint32_t orb_pci_match_get_subclass(orb_pci_match_t w)
+{
+    return (uint32_t)((w >> ORB_PCI_MATCH_SUBCLASS_SHIFT) & ORB_PCI_MATCH_SUBCLASS_MASK);
+}
+
+static inline orb_pci_match_t orb_pci_match_set_subclass(orb_pci_match_t w, uint32_t v)
+{
+    const orb_pci_match_t m = (orb_pci_match_t)ORB_PCI_MATCH_SUBCLASS_MASK << ORB_PCI_MATCH_SUBCLASS_SHIFT;
+
+    return (orb_pci_match_t)((w & ~m) | (((orb_pci_match_t)v << ORB_PCI_MATCH_SUBCLASS_SHIFT) & m));
+}
+
+static inline uint32_t orb_pci_match_get_kind(orb_pci_match_t w)
+{
+    return (uint32_t)((w >> ORB_PCI_MATCH_KIND_SHIFT) & ORB_PCI_MATCH_KIND_MASK);
+}
+
+static inline orb_pci_match_t orb_pci_match_set_kind(orb_pci_match_t w, uint32_t v)
+{
+    const orb_pci_match_t m = (orb_pci_match_t)ORB_PCI_MATCH_KIND_MASK << ORB_PCI_MATCH_KIND_SHIFT;
+
+    return (orb_pci_match_t)((w & ~m) | (((orb_pci_match_t)v << ORB_PCI_MATCH_KIND_SHIFT) & m));
+}
+
+static inline orb_pci_match_t orb_pci_match_new(uint32_t vendor, uint32_t device,
+                                                uint32_t class_code, uint32_t subclass,
+                                                uint32_t kind)
+{
+    return orb_pci_match_set_kind(orb_pci_match_set_subclass(orb_pci_match_set_class_code(orb_pci_match_set_device(orb_pci_match_set_vendor(0, vendor), device), class_code), subclass), kind);
 }
 
 /* --- Structures ------------------------------------------------------------------------------- */
@@ -490,11 +592,11 @@ _Static_assert(offsetof(orb_service_desc_t, _pad) == 163, "ABI layout");
 
 /* service_cap: One capability init gives a service (archive entry `servicecaps`). */
 typedef struct orb_service_cap {
-    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, or endpoint (the endpoint of service `service`) */
+    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, or endpoint (the endpoint of service `service`) */
     uint8_t rights;      /*    1: ORB_RIGHT_* set */
     uint8_t _pad[2];     /*    2 */
     uint32_t service;    /*    4: for endpoint capabilities: the service index */
-    uint64_t object_id;  /*    8: 0, an IRQ line, or first port | last port << 16 */
+    uint64_t object_id;  /*    8: 0, an IRQ line, first port | last port << 16, or a pci_match word */
 } orb_service_cap_t;
 _Static_assert(sizeof(orb_service_cap_t) == 16, "ABI layout");
 _Static_assert(_Alignof(orb_service_cap_t) == 8, "ABI layout");
@@ -578,10 +680,10 @@ _Static_assert(offsetof(orb_history_entry_t, _pad) == 38, "ABI layout");
 
 /* boot_cap: One of init's initial capabilities: archive entry `initcaps`, slot order. */
 typedef struct orb_boot_cap {
-    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq or ioport */
+    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport or pci_device */
     uint8_t rights;      /*    1: ORB_RIGHT_* set */
     uint8_t _pad[6];     /*    2 */
-    uint64_t object_id;  /*    8: 0, an IRQ line, or first port | last port << 16 */
+    uint64_t object_id;  /*    8: 0, an IRQ line, first port | last port << 16, or a pci_match word (the kernel gives the first device that matches) */
 } orb_boot_cap_t;
 _Static_assert(sizeof(orb_boot_cap_t) == 16, "ABI layout");
 _Static_assert(_Alignof(orb_boot_cap_t) == 8, "ABI layout");
@@ -589,6 +691,44 @@ _Static_assert(offsetof(orb_boot_cap_t, object_type) == 0, "ABI layout");
 _Static_assert(offsetof(orb_boot_cap_t, rights) == 1, "ABI layout");
 _Static_assert(offsetof(orb_boot_cap_t, _pad) == 2, "ABI layout");
 _Static_assert(offsetof(orb_boot_cap_t, object_id) == 8, "ABI layout");
+
+/* pci_info: One PCI function as pci_info describes it (no physical addresses). */
+typedef struct orb_pci_info {
+    uint32_t bdf;           /*    0: bus << 8 | device << 3 | function */
+    uint16_t vendor;        /*    4: vendor id */
+    uint16_t device;        /*    6: device id */
+    uint8_t class_code;     /*    8: class code */
+    uint8_t subclass;       /*    9: subclass */
+    uint8_t progif;         /*   10: programming interface */
+    uint8_t revision;       /*   11: revision id */
+    uint16_t subsys_vendor; /*   12: subsystem vendor id */
+    uint16_t subsys_id;     /*   14: subsystem id */
+    uint16_t msix_entries;  /*   16: MSI-X table entries, 0 if the device has no MSI-X */
+    uint8_t irq_pin;        /*   18: INTx pin (1-4), 0 none */
+    uint8_t _pad;           /*   19 */
+    uint32_t _pad2;         /*   20 */
+    uint64_t bar_size[6];   /*   24: bytes of each BAR, 0 if absent (a 64-bit BAR's upper register reads 0) */
+    uint8_t bar_flags[6];   /*   72: ORB_PCI_BAR_* of each BAR */
+    uint8_t _pad3[2];       /*   78 */
+} orb_pci_info_t;
+_Static_assert(sizeof(orb_pci_info_t) == 80, "ABI layout");
+_Static_assert(_Alignof(orb_pci_info_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, bdf) == 0, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, vendor) == 4, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, device) == 6, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, class_code) == 8, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, subclass) == 9, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, progif) == 10, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, revision) == 11, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, subsys_vendor) == 12, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, subsys_id) == 14, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, msix_entries) == 16, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, irq_pin) == 18, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, _pad) == 19, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, _pad2) == 20, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, bar_size) == 24, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, bar_flags) == 72, "ABI layout");
+_Static_assert(offsetof(orb_pci_info_t, _pad3) == 78, "ABI layout");
 
 /* boot_archive_entry: One program in the boot archive; `count` of them follow the header. */
 typedef struct orb_boot_archive_entry {
@@ -702,6 +842,9 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 #define ORB_SYS_MEM_MAP               0x20u /* SYS_MMAP */
 #define ORB_SYS_MEM_UNMAP             0x21u /* SYS_MUNMAP */
 #define ORB_SYS_MEM_PROTECT           0x22u /* SYS_MPROTECT */
+#define ORB_SYS_SHM_CREATE            0x23u
+#define ORB_SYS_SHM_MAP               0x24u
+#define ORB_SYS_SHM_PHYS              0x25u
 #define ORB_SYS_CAP_GRANT             0x30u /* SYS_CAP_GRANT */
 #define ORB_SYS_CAP_REVOKE            0x31u /* SYS_CAP_REVOKE */
 #define ORB_SYS_CAP_DELETE            0x32u /* SYS_CAP_DELETE */
@@ -726,12 +869,17 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 #define ORB_SYS_IRQ_ACK               0x51u /* SYS_IRQ_ACK */
 #define ORB_SYS_IRQ_MASK              0x52u /* SYS_IRQ_MASK */
 #define ORB_SYS_IRQ_UNMASK            0x53u /* SYS_IRQ_UNMASK */
+#define ORB_SYS_PCI_IRQ_BIND          0x54u
 #define ORB_SYS_IO_IN8                0x60u /* SYS_IO_IN8 */
 #define ORB_SYS_IO_IN16               0x61u /* SYS_IO_IN16 */
 #define ORB_SYS_IO_IN32               0x62u /* SYS_IO_IN32 */
 #define ORB_SYS_IO_OUT8               0x63u /* SYS_IO_OUT8 */
 #define ORB_SYS_IO_OUT16              0x64u /* SYS_IO_OUT16 */
 #define ORB_SYS_IO_OUT32              0x65u /* SYS_IO_OUT32 */
+#define ORB_SYS_PCI_INFO              0x70u
+#define ORB_SYS_PCI_CONFIG_READ       0x71u
+#define ORB_SYS_PCI_CONFIG_WRITE      0x72u
+#define ORB_SYS_PCI_BAR_MAP           0x73u
 #define ORB_SYS_AXIOM_SYSLOG_READ     0xF0u /* SYS_AXIOM_QUERY */
 #define ORB_SYS_AXIOM_COMMITS_READ    0xF1u
 #define ORB_SYS_COUNT                 0xF2u /* highest number + 1 */

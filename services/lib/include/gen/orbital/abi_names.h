@@ -34,6 +34,9 @@ static const struct { const char *name; unsigned char nargs; } orb_syscall_names
     [ORB_SYS_MEM_MAP] = { "mem_map", 4 },
     [ORB_SYS_MEM_UNMAP] = { "mem_unmap", 2 },
     [ORB_SYS_MEM_PROTECT] = { "mem_protect", 3 },
+    [ORB_SYS_SHM_CREATE] = { "shm_create", 3 },
+    [ORB_SYS_SHM_MAP] = { "shm_map", 3 },
+    [ORB_SYS_SHM_PHYS] = { "shm_phys", 2 },
     [ORB_SYS_CAP_GRANT] = { "cap_grant", 3 },
     [ORB_SYS_CAP_REVOKE] = { "cap_revoke", 1 },
     [ORB_SYS_CAP_DELETE] = { "cap_delete", 1 },
@@ -58,12 +61,17 @@ static const struct { const char *name; unsigned char nargs; } orb_syscall_names
     [ORB_SYS_IRQ_ACK] = { "irq_ack", 1 },
     [ORB_SYS_IRQ_MASK] = { "irq_mask", 1 },
     [ORB_SYS_IRQ_UNMASK] = { "irq_unmask", 1 },
+    [ORB_SYS_PCI_IRQ_BIND] = { "pci_irq_bind", 3 },
     [ORB_SYS_IO_IN8] = { "io_in8", 2 },
     [ORB_SYS_IO_IN16] = { "io_in16", 2 },
     [ORB_SYS_IO_IN32] = { "io_in32", 2 },
     [ORB_SYS_IO_OUT8] = { "io_out8", 3 },
     [ORB_SYS_IO_OUT16] = { "io_out16", 3 },
     [ORB_SYS_IO_OUT32] = { "io_out32", 3 },
+    [ORB_SYS_PCI_INFO] = { "pci_info", 3 },
+    [ORB_SYS_PCI_CONFIG_READ] = { "pci_config_read", 3 },
+    [ORB_SYS_PCI_CONFIG_WRITE] = { "pci_config_write", 4 },
+    [ORB_SYS_PCI_BAR_MAP] = { "pci_bar_map", 3 },
     [ORB_SYS_AXIOM_SYSLOG_READ] = { "axiom_syslog_read", 4 },
     [ORB_SYS_AXIOM_COMMITS_READ] = { "axiom_commits_read", 4 },
 };
@@ -98,6 +106,8 @@ static const char *const orb_errno_names_[] = {
     [ORB_ETIMEDOUT] = "ETIMEDOUT",
     [ORB_EDEAD] = "EDEAD",
     [ORB_ESTALE] = "ESTALE",
+    [ORB_EIO] = "EIO",
+    [ORB_ERANGE] = "ERANGE",
 };
 
 static const char *const orb_errno_texts_[] = {
@@ -114,6 +124,8 @@ static const char *const orb_errno_texts_[] = {
     [ORB_ETIMEDOUT] = "timed out",
     [ORB_EDEAD] = "the peer died",
     [ORB_ESTALE] = "stale handle",
+    [ORB_EIO] = "I/O error",
+    [ORB_ERANGE] = "out of range",
 };
 
 /* The name of error e (either sign: 5 and -5 are both EAGAIN); "E?" for an undefined code. */
@@ -144,6 +156,8 @@ static const char *const orb_object_type_names_[] = {
     [ORB_OBJ_CONSOLE] = "console",
     [ORB_OBJ_NOTIFICATION] = "notification",
     [ORB_OBJ_AXIOM] = "axiom",
+    [ORB_OBJ_PCI_DEVICE] = "pci_device",
+    [ORB_OBJ_SHM] = "shm",
 };
 
 /* The name of object type t ("endpoint"), or NULL. */
@@ -167,6 +181,11 @@ static const char *const orb_commit_names_[] = {
     [0x0C] = "process_faulted",
     [0x0E] = "notification_created",
     [0x0F] = "notification_destroyed",
+    [0x10] = "pci_device_found",
+    [0x11] = "shm_created",
+    [0x12] = "shm_destroyed",
+    [0x13] = "shm_mapped",
+    [0x14] = "device_mapped",
 };
 
 /* The name of commit kind `kind` ("process_created"), or NULL for a reserved or unknown kind. */

@@ -48,6 +48,11 @@ typedef struct {
 #define ORB_COMMIT_PROCESS_FAULTED        0x0Cu /* The process faulted and is gone. */
 #define ORB_COMMIT_NOTIFICATION_CREATED   0x0Eu /* A notification object exists. */
 #define ORB_COMMIT_NOTIFICATION_DESTROYED 0x0Fu /* A notification object is gone. */
+#define ORB_COMMIT_PCI_DEVICE_FOUND       0x10u /* Boot enumeration found a PCI function; capabilities may name it from now on. */
+#define ORB_COMMIT_SHM_CREATED            0x11u /* A shared memory object exists. */
+#define ORB_COMMIT_SHM_DESTROYED          0x12u /* A shared memory object is gone: no capability and no mapping named it. */
+#define ORB_COMMIT_SHM_MAPPED             0x13u /* A shared memory object was mapped; memory_unmapped removes the region. */
+#define ORB_COMMIT_DEVICE_MAPPED          0x14u /* A device's memory BAR was mapped; memory_unmapped removes the region. */
 
 /* --- Readers (internal) ----------------------------------------------------------------------- */
 /* The little-endian integer of `size` bytes at p. */
@@ -536,5 +541,165 @@ static inline long orb_dec_commit_notification_destroyed(const uint8_t *p, size_
     if (orb_ax_int(p, len, &n, 8, &v) < 0)
         return -ORB_EINVAL;
     r->id = v;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * commit pci_device_found (0x10): Boot enumeration found a PCI function; capabilities may name it
+ * from now on.
+ */
+typedef struct {
+    uint32_t bdf;
+    uint16_t vendor;
+    uint16_t device;
+    uint32_t class_code;
+} orb_commit_pci_device_found_t;
+
+static inline long orb_dec_commit_pci_device_found(const uint8_t *p, size_t len,
+                                                   orb_commit_pci_device_found_t *r)
+{
+    size_t n = 0;
+    uint64_t v;
+
+    if (orb_ax_int(p, len, &n, 4, &v) < 0)
+        return -ORB_EINVAL;
+    r->bdf = (uint32_t)v;
+    if (orb_ax_int(p, len, &n, 2, &v) < 0)
+        return -ORB_EINVAL;
+    r->vendor = (uint16_t)v;
+    if (orb_ax_int(p, len, &n, 2, &v) < 0)
+        return -ORB_EINVAL;
+    r->device = (uint16_t)v;
+    if (orb_ax_int(p, len, &n, 4, &v) < 0)
+        return -ORB_EINVAL;
+    r->class_code = (uint32_t)v;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* commit shm_created (0x11): A shared memory object exists. */
+typedef struct {
+    uint64_t id;
+    uint64_t creator;
+    uint64_t size;
+    uint8_t flags;
+    uint32_t device;
+} orb_commit_shm_created_t;
+
+static inline long orb_dec_commit_shm_created(const uint8_t *p, size_t len,
+                                              orb_commit_shm_created_t *r)
+{
+    size_t n = 0;
+    uint64_t v;
+
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->id = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->creator = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->size = v;
+    if (orb_ax_int(p, len, &n, 1, &v) < 0)
+        return -ORB_EINVAL;
+    r->flags = (uint8_t)v;
+    if (orb_ax_int(p, len, &n, 4, &v) < 0)
+        return -ORB_EINVAL;
+    r->device = (uint32_t)v;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * commit shm_destroyed (0x12): A shared memory object is gone: no capability and no mapping named
+ * it.
+ */
+typedef struct {
+    uint64_t id;
+} orb_commit_shm_destroyed_t;
+
+static inline long orb_dec_commit_shm_destroyed(const uint8_t *p, size_t len,
+                                                orb_commit_shm_destroyed_t *r)
+{
+    size_t n = 0;
+    uint64_t v;
+
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->id = v;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * commit shm_mapped (0x13): A shared memory object was mapped; memory_unmapped removes the region.
+ */
+typedef struct {
+    uint64_t pid;
+    uint64_t vaddr;
+    uint64_t size;
+    uint8_t prot;
+    uint64_t shm;
+} orb_commit_shm_mapped_t;
+
+static inline long orb_dec_commit_shm_mapped(const uint8_t *p, size_t len,
+                                             orb_commit_shm_mapped_t *r)
+{
+    size_t n = 0;
+    uint64_t v;
+
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->pid = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->vaddr = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->size = v;
+    if (orb_ax_int(p, len, &n, 1, &v) < 0)
+        return -ORB_EINVAL;
+    r->prot = (uint8_t)v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->shm = v;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * commit device_mapped (0x14): A device's memory BAR was mapped; memory_unmapped removes the
+ * region.
+ */
+typedef struct {
+    uint64_t pid;
+    uint64_t vaddr;
+    uint64_t size;
+    uint8_t prot;
+    uint32_t bdf;
+    uint8_t bar;
+} orb_commit_device_mapped_t;
+
+static inline long orb_dec_commit_device_mapped(const uint8_t *p, size_t len,
+                                                orb_commit_device_mapped_t *r)
+{
+    size_t n = 0;
+    uint64_t v;
+
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->pid = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->vaddr = v;
+    if (orb_ax_int(p, len, &n, 8, &v) < 0)
+        return -ORB_EINVAL;
+    r->size = v;
+    if (orb_ax_int(p, len, &n, 1, &v) < 0)
+        return -ORB_EINVAL;
+    r->prot = (uint8_t)v;
+    if (orb_ax_int(p, len, &n, 4, &v) < 0)
+        return -ORB_EINVAL;
+    r->bdf = (uint32_t)v;
+    if (orb_ax_int(p, len, &n, 1, &v) < 0)
+        return -ORB_EINVAL;
+    r->bar = (uint8_t)v;
     return n == len ? 0 : -ORB_EINVAL;
 }
