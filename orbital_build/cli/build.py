@@ -13,7 +13,9 @@ def commands() -> list:
     from ..emu.bench import BenchCommand
     from ..image.command import ImageCommand
     from ..storage.command import DiskCommand
-    return [GenCommand(), ImageCommand(), AxiomCommand(), BenchCommand(), DiskCommand()]
+    from ..thirdparty.command import DepsCommand
+    return [GenCommand(), ImageCommand(), DepsCommand(), AxiomCommand(), BenchCommand(),
+            DiskCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,7 @@ PROT_READ = 1  # mem_map / mem_protect: readable
 PROT_WRITE = 2  # mem_map / mem_protect: writable
 PROT_EXEC = 4  # mem_map / mem_protect: executable
 TIMEOUT_FOREVER = 0  # timeout_ns value that waits without limit
+ENTROPY_MAX = 256  # most bytes one entropy_get call returns
 BOOT_ARCHIVE_MAGIC = 0x4142524F  # boot archive magic: the file's first four bytes read "ORBA"
 BOOT_ARCHIVE_VERSION = 1  # boot archive format version
 BOOT_ENTRY_ELF = 1  # boot archive entry flag: an ELF program
@@ -216,6 +217,7 @@ class Syscall(IntEnum):
     CAP_LIST = 0x04  # SYS_LIST_CAPS
     PROCESS_LIST = 0x05  # SYS_LIST_PROCS
     SYSTEM_INFO = 0x08
+    ENTROPY_GET = 0x09
     THREAD_CREATE = 0x10  # SYS_THREAD_CREATE
     EXIT = 0x11  # SYS_EXIT
     YIELD = 0x12  # SYS_YIELD
@@ -2877,6 +2879,21 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (
             (Errno.EOVERFLOW, "len is smaller than a sys_info record"),
             (Errno.EINVAL, "buf is not writable user memory for the record"),
+        )),
+    0x09: SyscallInfo(
+        0x09, "entropy_get",
+        (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
+        "usize",
+        (),
+        "",
+        ("Fills buf with len bytes (at most ENTROPY_MAX) from the machine's entropy source (on "
+         "x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, not a "
+         "stream to read in bulk."),
+        (
+            (Errno.EINVAL, "len is 0 or over ENTROPY_MAX (256)"),
+            (Errno.EINVAL, "buf is not writable user memory for len bytes"),
+            (Errno.ENOSYS, "the machine has no entropy source the kernel can read"),
+            (Errno.EAGAIN, "the entropy source stayed empty through every retry"),
         )),
     0x10: SyscallInfo(
         0x10, "thread_create",

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..cli import Command
 from ..errors import OrbitalError
 from ..paths import project_root
+from ..thirdparty.command import ensure
 from . import archive
 from .bootcaps import boot_caps
 from .description import Image, load_image
@@ -93,7 +94,9 @@ def build_image(description: Path, *, verbose: bool = False, jobs: int | None = 
     builddir = builddir or f"build/{img.name}"
     _write_if_changed(root / builddir / "manifest.json",
                       json.dumps(_manifest(img, builddir), indent=2) + "\n")
-    ninja_file, _ = write_ninja(root, img, builddir)
+    wanted = sorted({lib for s in img.services for lib in s.libraries})
+    libs = ensure(root, wanted) if wanted else {}
+    ninja_file, _ = write_ninja(root, img, builddir, libs)
     rel = ninja_file.relative_to(root) if ninja_file.is_relative_to(root) else ninja_file
     cmd = [_ninja_binary(), "-f", str(rel)]
     if verbose:

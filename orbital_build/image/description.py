@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..thirdparty.lock import LOCK_PATH, load_lock
 from .schema import SchemaError, Table, load_toml, parse_size
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
@@ -64,6 +65,7 @@ class Service:
     limits: Limits
     backoff: Backoff = Backoff()
     max_restarts: int = 5            # per 60 s before init disables it (spec §5.10 #44)
+    libraries: tuple[str, ...] = ()  # third-party libraries it links (lock.toml names)
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,12 @@ def _service(root: Path, t: Table) -> Service:
             caps.append(parse_cap(c))
         except ValueError as e:
             raise t.error(f"'{t.key('caps')}[{i}]': {e}") from None
+    libraries = t.get("libraries", list, [])
+    for i, lib in enumerate(libraries):
+        if not isinstance(lib, str) or not NAME_RE.match(lib):
+            raise t.error(f"'{t.key('libraries')}[{i}]' must be a library name from {LOCK_PATH}")
+        if libraries.count(lib) > 1:
+            raise t.error(f"'{t.key('libraries')}': '{lib}' is listed twice")
     deps = t.get("depends_on", list, [])
     for i, d in enumerate(deps):
         if not isinstance(d, str) or not NAME_RE.match(d):
@@ -182,6 +190,7 @@ def _service(root: Path, t: Table) -> Service:
         backoff=_backoff(t.table("backoff")),
         max_restarts=t.get("max_restarts", int, 5,
                            check=lambda v: None if 1 <= v <= 10000 else "must be 1-10000"),
+        libraries=tuple(libraries),
     )
     t.done()
     return svc
@@ -250,6 +259,17 @@ def load_image(path: Path, root: Path) -> Image:
                     and c.object not in names:
                 raise SchemaError(f"{path}: service '{s.name}': capability '{c}' names "
                                   f"unknown service '{c.object}'")
+    wanted = sorted({lib for s in services for lib in s.libraries})
+    if wanted:
+        locked = load_lock(root / LOCK_PATH)
+        for s in services:
+            for lib in s.libraries:
+                if lib not in locked:
+                    raise SchemaError(f"{path}: service '{s.name}': library '{lib}' is not in "
+                                      f"{LOCK_PATH} (locked: {', '.join(sorted(locked))})")
+                if locked[lib].build is None:
+                    raise SchemaError(f"{path}: service '{s.name}': library '{lib}' is locked "
+                                      "for fetching only (no build recipe yet)")
     if len(services) > 60:
         raise SchemaError(f"{path}: at most 60 services fit in a boot archive")
     return Image(path=path, name=name, description=description, profile=profile,

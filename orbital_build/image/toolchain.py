@@ -27,3 +27,21 @@ USER_ASFLAGS = ["-D__ASSEMBLER__", "-g", "-Iservices/lib/include",
 
 LDFLAGS = ["-nostdlib", "-static", "-no-pie", "-z", "max-page-size=0x1000",
            "-z", "noexecstack", "--build-id=none"]
+
+# Third-party C code (services/third_party/lock.toml) is built freestanding too, but sees
+# no C library headers except the project's own small set (services/third_party/libc):
+# -nostdinc keeps the host's glibc headers out; the compiler's own (stddef.h, stdint.h,
+# stdarg.h) come back through -isystem. Their warnings are not ours to fix (-w).
+THIRD_PARTY_LIBC = "services/third_party/libc"
+THIRD_PARTY_CFLAGS = [f for f in COMMON_CFLAGS if not f.startswith("-W")] + ["-w", "-nostdinc"]
+
+
+def compiler_include_dir() -> str:
+    """gcc's own freestanding headers (stddef.h, stdint.h, ...)."""
+    import subprocess
+    try:
+        out = subprocess.run(["gcc", "-print-file-name=include"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return out

@@ -38,7 +38,7 @@ def test_dry_run_prints_argv_and_runs_nothing(image: Path, fake_qemu: Fake,
     argv = shlex.split(line[2:])
     assert argv[0] == str(fake)
     assert argv[argv.index("-machine") + 1] == "pc"
-    assert argv[argv.index("-cpu") + 1] == "qemu64,+smep,+smap"
+    assert argv[argv.index("-cpu") + 1] == "qemu64,+smep,+smap,+rdrand"
     assert argv[argv.index("-m") + 1] == "256M"
     assert "isa-debug-exit,iobase=0xf4,iosize=0x04" in argv
     assert argv[-4:] == ["-serial", "stdio", "-kernel", str(image)]

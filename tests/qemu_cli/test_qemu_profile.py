@@ -18,7 +18,7 @@ def test_default_profile() -> None:
     assert profile.path == project_root() / "qemu" / "default.toml"
     assert profile.binary == "qemu-system-x86_64"
     assert profile.machine == "pc"
-    assert profile.cpu == "qemu64,+smep,+smap"
+    assert profile.cpu == "qemu64,+smep,+smap,+rdrand"
     assert (profile.memory, profile.smp) == ("256M", 1)
     assert profile.extra_args == ("-display", "none", "-no-reboot", "-monitor", "none")
     assert profile.debug_exit.success_status == 33

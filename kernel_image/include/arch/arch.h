@@ -47,6 +47,10 @@ u64 arch_tsc_hz(void);
 u64 arch_cycles_to_ns(u64 cycles);
 u64 arch_stamp_to_ns(u64 stamp);
 
+/* Entropy: one 64-bit word from the CPU's random source (x86_64: RDSEED, else RDRAND);
+ * 0, -ORB_ENOSYS when the machine has none, -ORB_EAGAIN when it stayed empty. */
+long arch_entropy_u64(u64 *out);
+
 /* The periodic timer (vector handled by timer_tick in generic code). */
 void arch_timer_init(u64 period_ns);
 /* Wait for an interrupt with interrupts enabled, then disable them again (idle). */

@@ -72,6 +72,18 @@ long sys_process_list(uint64_t buf, size_t len);
 long sys_system_info(uint64_t buf, size_t len);
 
 /*
+ * 0x09 entropy_get: Fills buf with len bytes (at most ENTROPY_MAX) from the machine's entropy
+ * source (on x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, not a
+ * stream to read in bulk.
+ * Errors:
+ *   -ORB_EINVAL  len is 0 or over ENTROPY_MAX (256)
+ *   -ORB_EINVAL  buf is not writable user memory for len bytes
+ *   -ORB_ENOSYS  the machine has no entropy source the kernel can read
+ *   -ORB_EAGAIN  the entropy source stayed empty through every retry
+ */
+long sys_entropy_get(uint64_t buf, size_t len);
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -756,6 +768,7 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x04, cap_list, 2) \
     X(0x05, process_list, 2) \
     X(0x08, system_info, 2) \
+    X(0x09, entropy_get, 2) \
     X(0x10, thread_create, 4) \
     X(0x11, exit, 1) \
     X(0x12, yield, 0) \
@@ -851,6 +864,12 @@ static inline long syscall_invoke_system_info(const uint64_t a[6], struct syscal
 {
     (void)f;
     return sys_system_info((uint64_t)a[0], (size_t)a[1]);
+}
+
+static inline long syscall_invoke_entropy_get(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_entropy_get((uint64_t)a[0], (size_t)a[1]);
 }
 
 static inline long syscall_invoke_thread_create(const uint64_t a[6], struct syscall_frame *f)

@@ -8,7 +8,7 @@
  *
  * Each syscall's handler sys_<name> lives in the file of its object (docs: the "Where is
  * it?" table in README.md); here are only the calls about the machine as a whole: nop,
- * clock_get, system_info.
+ * clock_get, system_info, entropy_get.
  */
 #include <arch/arch.h>
 #include <gen/syscall_table.h>
@@ -16,6 +16,7 @@
 #include <kernel/fastpath.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/usercopy.h>
 #include <mm/frame.h>
@@ -53,7 +54,7 @@ void syscall_entry_c(struct thread *t, u64 nr)
 	axiom_syscall_end(t, ret);
 }
 
-/* ---- syscalls of the machine as a whole: nop, clock_get, system_info ---- */
+/* ---- syscalls of the machine as a whole: nop, clock_get, system_info, entropy_get ---- */
 
 long sys_nop(void)
 {
@@ -84,4 +85,21 @@ long sys_system_info(uint64_t buf, size_t len)
 	axiom_fill_info(&info);
 	int rc = copy_to_user(buf, &info, sizeof(info));
 	return rc < 0 ? rc : (long)sizeof(info);
+}
+
+/* Seed material for user space: whole words from the CPU's source, copied out, then wiped
+ * from the kernel stack. */
+long sys_entropy_get(uint64_t buf, size_t len)
+{
+	if (len == 0 || len > ORB_ENTROPY_MAX)
+		return -ORB_EINVAL;
+	u64 words[ORB_ENTROPY_MAX / 8];
+	long rc = 0;
+	for (size_t i = 0; i < (len + 7) / 8 && rc == 0; i++)
+		rc = arch_entropy_u64(&words[i]);
+	if (rc == 0)
+		rc = copy_to_user(buf, words, len);
+	memset(words, 0, sizeof(words));
+	__asm__ volatile("" : : "r"(words) : "memory");   /* the wipe is not a dead store */
+	return rc < 0 ? rc : (long)len;
 }

@@ -95,6 +95,14 @@ SYSCALLS = (
             "Writes a sys_info record; returns its size, -EOVERFLOW if len is smaller.",
             errors=(E("EOVERFLOW", "len is smaller than a sys_info record"),
                     E("EINVAL", "buf is not writable user memory for the record"))),
+    Syscall("entropy_get", 0x09, (A("buf", "ptr"), A("len", "usize")), "usize", _NONE, "",
+            "Fills buf with len bytes (at most ENTROPY_MAX) from the machine's entropy source (on "
+            "x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, "
+            "not a stream to read in bulk.",
+            errors=(E("EINVAL", "len is 0 or over ENTROPY_MAX (256)"),
+                    E("EINVAL", "buf is not writable user memory for len bytes"),
+                    E("ENOSYS", "the machine has no entropy source the kernel can read"),
+                    E("EAGAIN", "the entropy source stayed empty through every retry"))),
     # --- 0x10-0x1F threads and processes --------------------------------------------------
     Syscall("thread_create", 0x10, (A("entry", "ptr"), A("stack", "ptr"), A("arg", "u64"),
                                     A("priority", "u32")), "u64", _NONE, "",

@@ -63,6 +63,7 @@ CONSTANTS = (
     Constant("PROT_WRITE", 2, "mem_map / mem_protect: writable"),
     Constant("PROT_EXEC", 4, "mem_map / mem_protect: executable"),
     Constant("TIMEOUT_FOREVER", 0, "timeout_ns value that waits without limit"),
+    Constant("ENTROPY_MAX", 256, "most bytes one entropy_get call returns"),
     Constant("BOOT_ARCHIVE_MAGIC", 0x4142_524F,
              "boot archive magic: the file's first four bytes read \"ORBA\""),
     Constant("BOOT_ARCHIVE_VERSION", 1, "boot archive format version"),

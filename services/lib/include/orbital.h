@@ -42,6 +42,11 @@ void *orb_malloc(size_t n);
 void *orb_calloc(size_t n, size_t size);
 void orb_free(void *p);
 
+/* --- entropy ------------------------------------------------------------------------- */
+/* Fill buf with len bytes of seed material from the machine's entropy source: 0, or
+ * -ORB_ENOSYS when there is none (never a fallback to the clock or a fixed seed). */
+int orb_entropy(void *buf, size_t len);
+
 /* --- process and threads ------------------------------------------------------------- */
 uint32_t orb_pid(void);
 uint64_t orb_now_ns(void);

@@ -93,6 +93,33 @@ static void process_list_names_us(struct kt *t)
 	KT_ERR(t, orb_process_list((void *)KERNEL_ADDR, sizeof(list)), ORB_EINVAL);
 }
 
+static void entropy_get_checks_and_fills(struct kt *t)
+{
+	uint8_t a[ORB_ENTROPY_MAX + 1], b[64];
+	KT_ERR(t, orb_entropy_get(a, 0), ORB_EINVAL);
+	KT_ERR(t, orb_entropy_get(a, ORB_ENTROPY_MAX + 1), ORB_EINVAL);
+	KT_ERR(t, orb_entropy_get((void *)KERNEL_ADDR, 16), ORB_EINVAL);
+	KT_ERR(t, orb_entropy_get((void *)0x1000, 16), ORB_EINVAL);
+	KT_ERR(t, orb_entropy_get((void *)(uintptr_t)&entropy_get_checks_and_fills, 16),
+	       ORB_EINVAL);   /* read-only text */
+	/* a length that is not whole words: exactly len bytes change */
+	memset(a, 0, sizeof(a));
+	a[13] = 0xA5;
+	KT_EQ(t, orb_entropy_get(a, 13), 13);
+	KT_EQ(t, a[13], 0xA5);
+	KT_EQ(t, orb_entropy_get(a, ORB_ENTROPY_MAX), ORB_ENTROPY_MAX);
+	KT_EQ(t, orb_entropy_get(b, sizeof(b)), sizeof(b));
+	/* two draws of 512 bits are neither zero nor equal (2^-512 chance otherwise) */
+	uint8_t zero[64] = { 0 };
+	KT_TRUE(t, memcmp(a, zero, sizeof(zero)) != 0);
+	KT_TRUE(t, memcmp(b, zero, sizeof(zero)) != 0);
+	KT_TRUE(t, memcmp(a, b, sizeof(b)) != 0);
+	/* liborbital's wrapper takes any length, in ENTROPY_MAX chunks */
+	static uint8_t big[1000];
+	KT_EQ(t, orb_entropy(big, sizeof(big)), 0);
+	KT_TRUE(t, memcmp(big + sizeof(big) - 64, zero, 64) != 0);
+}
+
 const struct kcase kt_basic_cases[] = {
 	{ "nop_returns_zero", nop_returns_zero },
 	{ "unknown_numbers_are_enosys", unknown_numbers_are_enosys },
@@ -103,5 +130,6 @@ const struct kcase kt_basic_cases[] = {
 	{ "debug_write_rejects_bad_buffers", debug_write_rejects_bad_buffers },
 	{ "system_info_checks_its_buffer", system_info_checks_its_buffer },
 	{ "process_list_names_us", process_list_names_us },
+	{ "entropy_get_checks_and_fills", entropy_get_checks_and_fills },
 };
 const size_t kt_basic_count = ORB_ARRAY_SIZE(kt_basic_cases);

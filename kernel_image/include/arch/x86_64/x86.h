@@ -38,3 +38,4 @@ NORETURN void return_to_user(struct regs *r);
 
 /* CPU features found at boot. */
 extern bool cpu_has_smep, cpu_has_smap, cpu_has_pcid, cpu_has_invpcid, cpu_has_umip;
+extern bool cpu_has_rdrand, cpu_has_rdseed;

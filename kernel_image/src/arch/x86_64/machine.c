@@ -13,6 +13,7 @@
 #define DEBUG_EXIT_FAILURE 0x11   /* 35 */
 
 bool cpu_has_smep, cpu_has_smap, cpu_has_pcid, cpu_has_invpcid, cpu_has_umip;
+bool cpu_has_rdrand, cpu_has_rdseed;
 static u64 tsc_hz = 1000000000;   /* replaced by the PIT calibration */
 static u64 tsc_boot;
 static char features[64];
@@ -51,9 +52,11 @@ void cpu_features_init(void)
 		cpu_has_smap = b & (1u << 20);
 		cpu_has_invpcid = b & (1u << 10);
 		cpu_has_umip = c & (1u << 2);
+		cpu_has_rdseed = b & (1u << 18);
 	}
 	cpuid(1, 0, &a, &b, &c, &d);
 	cpu_has_pcid = c & (1u << 17);
+	cpu_has_rdrand = c & (1u << 30);
 
 	u64 cr4 = read_cr4() | CR4_PGE;
 	if (cpu_has_smep)
@@ -66,9 +69,10 @@ void cpu_features_init(void)
 	/* No FPU/SSE state is kept for user threads (they are built -mgeneral-regs-only):
 	 * CR0.EM makes any x87/SSE instruction fault instead of silently sharing state. */
 	write_cr0((read_cr0() | CR0_WP | CR0_EM) & ~CR0_MP);
-	snprintf(features, sizeof(features), "%s%s%s%s", cpu_has_smep ? " smep" : "",
+	snprintf(features, sizeof(features), "%s%s%s%s%s%s", cpu_has_smep ? " smep" : "",
 		 cpu_has_smap ? " smap" : "", cpu_has_pcid ? " pcid" : "",
-		 cpu_has_umip ? " umip" : "");
+		 cpu_has_umip ? " umip" : "", cpu_has_rdrand ? " rdrand" : "",
+		 cpu_has_rdseed ? " rdseed" : "");
 }
 
 const char *arch_cpu_features(void)

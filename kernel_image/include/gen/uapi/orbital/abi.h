@@ -34,6 +34,7 @@
 #define ORB_PROT_WRITE                    2u                /* mem_map / mem_protect: writable */
 #define ORB_PROT_EXEC                     4u                /* mem_map / mem_protect: executable */
 #define ORB_TIMEOUT_FOREVER               0u                /* timeout_ns value that waits without limit */
+#define ORB_ENTROPY_MAX                   256u              /* most bytes one entropy_get call returns */
 #define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
 #define ORB_BOOT_ARCHIVE_VERSION          1u                /* boot archive format version */
 #define ORB_BOOT_ENTRY_ELF                1u                /* boot archive entry flag: an ELF program */
@@ -831,6 +832,7 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 #define ORB_SYS_CAP_LIST              0x04u /* SYS_LIST_CAPS */
 #define ORB_SYS_PROCESS_LIST          0x05u /* SYS_LIST_PROCS */
 #define ORB_SYS_SYSTEM_INFO           0x08u
+#define ORB_SYS_ENTROPY_GET           0x09u
 #define ORB_SYS_THREAD_CREATE         0x10u /* SYS_THREAD_CREATE */
 #define ORB_SYS_EXIT                  0x11u /* SYS_EXIT */
 #define ORB_SYS_YIELD                 0x12u /* SYS_YIELD */

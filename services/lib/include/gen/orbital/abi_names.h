@@ -23,6 +23,7 @@ static const struct { const char *name; unsigned char nargs; } orb_syscall_names
     [ORB_SYS_CAP_LIST] = { "cap_list", 2 },
     [ORB_SYS_PROCESS_LIST] = { "process_list", 2 },
     [ORB_SYS_SYSTEM_INFO] = { "system_info", 2 },
+    [ORB_SYS_ENTROPY_GET] = { "entropy_get", 2 },
     [ORB_SYS_THREAD_CREATE] = { "thread_create", 4 },
     [ORB_SYS_EXIT] = { "exit", 1 },
     [ORB_SYS_YIELD] = { "yield", 0 },

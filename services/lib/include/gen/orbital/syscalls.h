@@ -219,6 +219,32 @@ static inline long orb_system_info(void *buf, size_t len)
 }
 
 /*
+ * 0x09 entropy_get: Fills buf with len bytes (at most ENTROPY_MAX) from the machine's entropy
+ * source (on x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, not a
+ * stream to read in bulk.
+ * Errors:
+ *   -ORB_EINVAL  len is 0 or over ENTROPY_MAX (256)
+ *   -ORB_EINVAL  buf is not writable user memory for len bytes
+ *   -ORB_ENOSYS  the machine has no entropy source the kernel can read
+ *   -ORB_EAGAIN  the entropy source stayed empty through every retry
+ */
+static inline long orb_entropy_get(void *buf, size_t len)
+{
+    register uint64_t rax __asm__("rax") = ORB_SYS_ENTROPY_GET;
+    register uint64_t rdi __asm__("rdi") = (uint64_t)(uintptr_t)buf;
+    register uint64_t rsi __asm__("rsi") = (uint64_t)len;
+    register uint64_t rdx __asm__("rdx");
+    register uint64_t r10 __asm__("r10");
+    register uint64_t r8 __asm__("r8");
+    register uint64_t r9 __asm__("r9");
+    __asm__ volatile("syscall"
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "=r"(rdx), "=r"(r10), "=r"(r8), "=r"(r9)
+                     :
+                     : "rcx", "r11", "memory");
+    return (long)rax;
+}
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -1675,6 +1701,8 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EINVAL;
     case ORB_SYS_SYSTEM_INFO:
         return code == ORB_EOVERFLOW || code == ORB_EINVAL;
+    case ORB_SYS_ENTROPY_GET:
+        return code == ORB_EINVAL || code == ORB_ENOSYS || code == ORB_EAGAIN;
     case ORB_SYS_THREAD_CREATE:
         return code == ORB_EINVAL || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_THREAD_JOIN:

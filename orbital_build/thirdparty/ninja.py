@@ -1,0 +1,98 @@
+"""build.ninja statements for the third-party libraries an image's services link.
+
+Per library NAME (a `[library.NAME.build]` recipe in the lock):
+- its sources, compiled with THIRD_PARTY_CFLAGS (freestanding, -nostdinc, the project's
+  libc headers) into `<builddir>/third_party/NAME/`,
+- the project's glue `services/third_party/NAME/*.c`, compiled as our own code (user
+  CFLAGS, warnings are errors) with the library's headers in view,
+- both archived as `<builddir>/third_party/NAME.a`.
+Once per image: `services/third_party/libc/*.c` (malloc, abort, errno... mapped onto
+liborbital) as `<builddir>/third_party/libc.a`. A service naming libraries in the image
+description compiles with their public headers and links their archives, then libc.a,
+then liborbital.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OrbitalError
+from ..image.toolchain import THIRD_PARTY_LIBC, compiler_include_dir
+from .lock import LOCK_PATH, Library
+
+GLUE_DIR = "services/third_party"
+
+
+@dataclass(frozen=True)
+class BuiltLibrary:
+    name: str
+    archive: str
+    cflags: tuple[str, ...]        # what a service linking it compiles with
+
+
+def _rel(root: Path, p: Path) -> str:
+    return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+
+
+def library_sources(root: Path, lib: Library, tree: Path) -> list[str]:
+    """The recipe's source globs minus its excludes, sorted, relative to `root`."""
+    assert lib.build is not None
+    base = tree / lib.build.root
+    chosen: set[Path] = set()
+    for pattern in lib.build.sources:
+        chosen.update(p for p in base.glob(pattern) if p.is_file() and p.suffix == ".c")
+    for pattern in lib.build.exclude:
+        chosen.difference_update(base.glob(pattern))
+    if not chosen:
+        raise OrbitalError(f"{LOCK_PATH}: library '{lib.name}': its source globs match "
+                           f"no .c file under {_rel(root, base)}")
+    return sorted(_rel(root, p) for p in chosen)
+
+
+def third_party_statements(root: Path, libs: dict[str, tuple[Library, Path]],
+                           builddir: str, quote) -> tuple[list[str], dict[str, BuiltLibrary],
+                                                          str]:
+    """Ninja lines for `libs`; returns (lines, name → BuiltLibrary, libc archive)."""
+    if not libs:
+        return [], {}, ""
+    gcc_include = compiler_include_dir()
+    if not gcc_include:
+        raise OrbitalError("cannot find gcc's own include directory (gcc -print-file-name)")
+    libc_inc = f"{THIRD_PARTY_LIBC}/include"
+    lines = [f"tpcflags = {quote(['-isystem', gcc_include])}", ""]
+    libc_objs = []
+    for src in sorted(_rel(root, p) for p in (root / THIRD_PARTY_LIBC).glob("*.c")):
+        obj = f"{builddir}/third_party/libc/{Path(src).name}.o"
+        libc_objs.append(obj)
+        lines += [f"build {obj}: ucc {src}", f"  svcflags = -I{libc_inc}"]
+    libc_archive = f"{builddir}/third_party/libc.a"
+    lines += [f"build {libc_archive}: ar {' '.join(libc_objs)}", ""]
+    built = {}
+    for name, (lib, tree) in sorted(libs.items()):
+        if lib.build is None:
+            raise OrbitalError(f"{LOCK_PATH}: library '{name}' is locked for fetching only "
+                               f"(no [library.{name}.build] recipe): it cannot be linked yet")
+        recipe = lib.build
+        base = tree / recipe.root
+        glue = f"{GLUE_DIR}/{name}"
+        glue_inc = [f"{glue}/{d}" for d in recipe.glue_include if (root / glue / d).is_dir()]
+        public = [*glue_inc, *(_rel(root, base / d) for d in recipe.include), libc_inc]
+        private = [_rel(root, base / d) for d in recipe.private_include]
+        incs = [f"-I{d}" for d in [*glue_inc, *private, *public[len(glue_inc):]]]
+        defs = [f"-D{d}" for d in recipe.defines]
+        objs = []
+        for src in library_sources(root, lib, tree):
+            rel = Path(src).relative_to(_rel(root, base)) if recipe.root != "." else \
+                Path(src).relative_to(_rel(root, tree))
+            obj = f"{builddir}/third_party/{name}/{rel}.o"
+            objs.append(obj)
+            lines += [f"build {obj}: tpcc {src}", f"  libflags = {quote(incs + defs)}"]
+        for src in sorted(_rel(root, p) for p in (root / glue).glob("*.c")):
+            obj = f"{builddir}/third_party/{name}/glue/{Path(src).name}.o"
+            objs.append(obj)
+            lines += [f"build {obj}: ucc {src}", f"  svcflags = {quote(incs + defs)}"]
+        archive = f"{builddir}/third_party/{name}.a"
+        lines += [f"build {archive}: ar {' '.join(objs)}", ""]
+        built[name] = BuiltLibrary(name, archive, tuple(f"-I{d}" for d in public))
+    return lines, built, libc_archive
