@@ -22,6 +22,13 @@ def test_bench_reports_every_path() -> None:
     assert report["ipc_fastpath_same_space_roundtrip_over_null_syscall"] > 1
     # moving 8 capabilities each way costs commits: it must show up as the slowest path
     assert report["ipc_slowpath_8caps_roundtrip_cycles"] > report["ipc_slowpath_long_roundtrip_cycles"]
+    # libsodium in ring 3 against argon2-cffi / cryptography on the host, same run
+    assert report["argon2id_params"] == "t=3,m=65536,p=1"
+    for key in ("argon2id_hash_ms", "argon2id_host_hash_ms", "argon2id_guest_over_host",
+                "ed25519_sign_per_s", "ed25519_verify_per_s", "ed25519_host_sign_per_s",
+                "ed25519_host_verify_per_s", "ed25519_sign_guest_over_host",
+                "ed25519_verify_guest_over_host"):
+        assert report[key] > 0, key
 
 
 def test_boottime_compares_default_with_a_bare_kernel() -> None:
