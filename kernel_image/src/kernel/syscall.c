@@ -99,7 +99,8 @@ long sys_entropy_get(uint64_t buf, size_t len)
 		rc = arch_entropy_u64(&words[i]);
 	if (rc == 0)
 		rc = copy_to_user(buf, words, len);
-	memset(words, 0, sizeof(words));
-	__asm__ volatile("" : : "r"(words) : "memory");   /* the wipe is not a dead store */
+	volatile u64 *wipe = words;   /* volatile: the wipe is not a dead store to drop */
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		wipe[i] = 0;
 	return rc < 0 ? rc : (long)len;
 }
