@@ -2891,9 +2891,9 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "stream to read in bulk."),
         (
             (Errno.EINVAL, "len is 0 or over ENTROPY_MAX (256)"),
-            (Errno.EINVAL, "buf is not writable user memory for len bytes"),
             (Errno.ENOSYS, "the machine has no entropy source the kernel can read"),
             (Errno.EAGAIN, "the entropy source stayed empty through every retry"),
+            (Errno.EINVAL, "buf is not writable user memory for len bytes"),
         )),
     0x10: SyscallInfo(
         0x10, "thread_create",

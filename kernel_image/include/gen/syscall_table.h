@@ -77,9 +77,9 @@ long sys_system_info(uint64_t buf, size_t len);
  * stream to read in bulk.
  * Errors:
  *   -ORB_EINVAL  len is 0 or over ENTROPY_MAX (256)
- *   -ORB_EINVAL  buf is not writable user memory for len bytes
  *   -ORB_ENOSYS  the machine has no entropy source the kernel can read
  *   -ORB_EAGAIN  the entropy source stayed empty through every retry
+ *   -ORB_EINVAL  buf is not writable user memory for len bytes
  */
 long sys_entropy_get(uint64_t buf, size_t len);
 

@@ -100,9 +100,9 @@ SYSCALLS = (
             "x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, "
             "not a stream to read in bulk.",
             errors=(E("EINVAL", "len is 0 or over ENTROPY_MAX (256)"),
-                    E("EINVAL", "buf is not writable user memory for len bytes"),
                     E("ENOSYS", "the machine has no entropy source the kernel can read"),
-                    E("EAGAIN", "the entropy source stayed empty through every retry"))),
+                    E("EAGAIN", "the entropy source stayed empty through every retry"),
+                    E("EINVAL", "buf is not writable user memory for len bytes"))),
     # --- 0x10-0x1F threads and processes --------------------------------------------------
     Syscall("thread_create", 0x10, (A("entry", "ptr"), A("stack", "ptr"), A("arg", "u64"),
                                     A("priority", "u32")), "u64", _NONE, "",

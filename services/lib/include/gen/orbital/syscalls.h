@@ -224,9 +224,9 @@ static inline long orb_system_info(void *buf, size_t len)
  * stream to read in bulk.
  * Errors:
  *   -ORB_EINVAL  len is 0 or over ENTROPY_MAX (256)
- *   -ORB_EINVAL  buf is not writable user memory for len bytes
  *   -ORB_ENOSYS  the machine has no entropy source the kernel can read
  *   -ORB_EAGAIN  the entropy source stayed empty through every retry
+ *   -ORB_EINVAL  buf is not writable user memory for len bytes
  */
 static inline long orb_entropy_get(void *buf, size_t len)
 {
