@@ -84,8 +84,23 @@ def test_the_project_lock_names_every_library_with_origin_hash_and_licence() -> 
     for lib in libs.values():
         assert lib.licence and lib.origin == "debian" and lib.suite == "bookworm"
         assert any(a.name.endswith(".dsc") for a in lib.files)
-    assert libs["libsodium"].build is not None
-    assert libs["lwip"].build is None and libs["bearssl"].build is None
+    assert all(lib.build is not None for lib in libs.values())
+
+
+def test_an_image_naming_a_fetch_only_library_is_refused(tmp_path: Path) -> None:
+    root = _project(tmp_path, _pypi_lock(_sdist({"a.c": b""})))
+    image = root / "images" / "uses-zlib.toml"
+    image.parent.mkdir()
+    (root / "tests" / "programs" / "x").mkdir(parents=True)
+    image.write_text('[[service]]\nname = "init"\nsource = "tests/programs/x"\n'
+                     'libraries = ["zlib"]\n')
+    env = dict(os.environ, ORBITAL_ROOT=str(root))
+    proc = subprocess.run([sys.executable, "-m", "orbital_build.cli.build", "image", str(image)],
+                          capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "library 'zlib' is locked for fetching only" in lines[0], lines[0]
 
 
 def test_unknown_library_names_the_locked_ones(tmp_path: Path) -> None:

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The C library functions third-party code calls that liborbital does not name the
- * standard way: the heap, abort and assert, errno, and two string searches. Linked only
- * into programs that link a third-party library (after it, before liborbital).
+ * standard way: the heap, abort and assert, errno, two string searches and the number
+ * conversions. Linked only into programs that link a third-party library (after it,
+ * before liborbital).
  */
 #include <orbital.h>
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 int errno;
@@ -58,4 +60,76 @@ char *strrchr(const char *s, int c)
 		if (!*s)
 			return (char *)last;
 	}
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* The magnitude of the number at s (after space and a sign, which *negative reports), in
+ * base (0: by prefix); *end past its last digit, or s itself when there is none. */
+static unsigned long parse_magnitude(const char *s, char **end, int base, bool *negative,
+				     bool *overflow)
+{
+	const char *p = s;
+	*negative = *overflow = false;
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '+' || *p == '-')
+		*negative = *p++ == '-';
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
+		p += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = p[0] == '0' ? 8 : 10;
+	}
+	unsigned long v = 0;
+	const char *first = p;
+	if (base >= 2 && base <= 36) {
+		for (int d; (d = digit_value(*p)) < base; p++) {
+			if (v > (ULONG_MAX - (unsigned long)d) / (unsigned long)base)
+				*overflow = true;
+			else
+				v = v * (unsigned long)base + (unsigned long)d;
+		}
+	}
+	if (end)
+		*end = (char *)(p == first ? s : p);
+	return v;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	bool negative, overflow;
+	unsigned long v = parse_magnitude(s, end, base, &negative, &overflow);
+	if (overflow) {
+		errno = ERANGE;
+		return ULONG_MAX;
+	}
+	return negative ? -v : v;
+}
+
+long strtol(const char *s, char **end, int base)
+{
+	bool negative, overflow;
+	unsigned long v = parse_magnitude(s, end, base, &negative, &overflow);
+	unsigned long limit = negative ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+	if (overflow || v > limit) {
+		errno = ERANGE;
+		return negative ? LONG_MIN : LONG_MAX;
+	}
+	return negative ? (long)(0 - v) : (long)v;
+}
+
+int atoi(const char *s)
+{
+	return (int)strtol(s, NULL, 10);
 }
