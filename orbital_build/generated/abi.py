@@ -149,6 +149,51 @@ STORAGE_PROBLEM_DAMAGED_VALUE = 3
 STORAGE_PROBLEM_LOST = 4
 # check finding: acknowledged records at the end of the log are unreadable
 STORAGE_PROBLEM_LOST_END = 5
+NET_METHOD_GET = 0  # HttpMethod (spec §4.5)
+NET_METHOD_POST = 1  # HttpMethod (spec §4.5)
+NET_METHOD_PUT = 2  # HttpMethod (spec §4.5)
+NET_METHOD_DELETE = 3  # HttpMethod (spec §4.5)
+NET_METHOD_PATCH = 4  # HttpMethod (spec §4.5)
+NET_METHOD_HEAD = 5  # HttpMethod (spec §4.5)
+NET_METHOD_OPTIONS = 6  # HttpMethod (spec §4.5)
+NET_ERR_POLICY_DENIED = 0  # NetworkError: no rule allows the URL, or a deny rule matched
+NET_ERR_DNS = 1  # NetworkError: the host name did not resolve
+# NetworkError: TCP or TLS failed (refused, reset, certificate refused)
+NET_ERR_CONNECTION_FAILED = 2
+NET_ERR_TIMEOUT = 3  # NetworkError: timeout_ms passed before the response was complete
+NET_ERR_INVALID_URL = 4  # NetworkError: the URL does not parse (http:// or https:// only)
+NET_ERR_CORS = 5  # NetworkError: CorsError: the WASM target's meaning; never sent natively
+# NetworkError: anything else; `reason` says what (malformed response, limits, rate limit)
+NET_ERR_OTHER = 6
+NET_CLASS_SYSTEM = 0  # ProcessClass of a policy rule (spec §4.2)
+NET_CLASS_RUNTIME = 1  # ProcessClass of a policy rule (spec §4.2)
+NET_CLASS_APPLICATION = 2  # ProcessClass of a policy rule (spec §4.2)
+NET_CLASS_NAMED = 3  # ProcessClass of a policy rule (spec §4.2)
+NET_CLASS_PID = 4  # ProcessClass of a policy rule (spec §4.2)
+NET_REQ_BODY = 1  # NET_REQUEST flag: the request has a body (else None)
+# NET_REQUEST flag: the body is body_length bytes at body_offset of the shared object in cap 0 (R),
+# not the inline `body`
+NET_REQ_BODY_SHARED = 2
+# NET_REQUEST flag: a response body too large for the reply message goes to response_offset of the
+# object in cap 0 (R|W), at most response_capacity bytes
+NET_REQ_RESPONSE_SHARED = 4
+# NET_RESPONSE flag: the body is body_length bytes at the request's response_offset of the lent
+# object, not the inline `body`
+NET_RESP_BODY_SHARED = 1
+NET_DEFAULT_TIMEOUT_MS = 30000  # timeout_ms 0 means this (spec §5.7)
+NET_MAX_TIMEOUT_MS = 0x927C0  # the longest timeout_ms honoured (10 min)
+NET_RATE_LIMIT = 100  # requests one PID may make per window (spec §4.5)
+NET_RATE_WINDOW_MS = 60000  # the rate-limit window
+NET_MAX_URL = 2048  # bytes of a URL
+NET_MAX_HEADERS = 64  # header lines of a request or a response
+NET_MAX_HEAD = 16384  # bytes of a response's status line and headers: more is an error
+# bytes of encoded response headers returned in NET_RESPONSE; headers beyond them are dropped and
+# NET_RESP_HEADERS_CUT says so
+NET_MAX_REPLY_HEADERS = 2048
+NET_RESP_HEADERS_CUT = 2  # NET_RESPONSE flag: not every response header fitted in the reply
+NET_MAX_BODY = 0x1000000  # bytes of a request or response body (one shared object)
+NET_MAX_RULES = 64  # rules in the URL policy
+NETDEV_MAX_FRAME = 1514  # bytes of an Ethernet frame without its FCS
 RECORD_STR = wire.Str(2, AXIOM_STR_MAX)  # str field of an Axiom record
 RECORD_BYTES = wire.Bytes(AXIOM_BYTES_MAX)  # bytes field of an Axiom record
 SYS_COUNT = 0xF2  # highest syscall number + 1
@@ -360,6 +405,17 @@ class Tag(IntEnum):
     NET_POLICY_QUERY_RESPONSE = 0x8021  # network
     NET_POLICY_UPDATE = 0x8022  # network
     NET_POLICY_UPDATE_RESPONSE = 0x8023  # network
+    NET_INFO = 0x8030  # network
+    NET_INFO_RESPONSE = 0x8031  # network
+    NET_PING = 0x8032  # network
+    NET_PING_RESPONSE = 0x8033  # network
+    NETDEV_ATTACH = 0x8100  # network device
+    NETDEV_ATTACH_RESPONSE = 0x8101  # network device
+    NETDEV_TX = 0x8102  # network device
+    NETDEV_RX = 0x8103  # network device
+    NETDEV_LINK = 0x8104  # network device
+    NETDEV_STATS = 0x8105  # network device
+    NETDEV_STATS_RESPONSE = 0x8106  # network device
 
 
 @dataclass(frozen=True)
@@ -1970,6 +2026,394 @@ class StorageQuotaResponseMsg:
         return cls(**cls.CODEC.decode(data))
 
 
+@dataclass
+class NetRequestMsg:
+    """HttpRequest (spec §4.5): perform an HTTP(S) request under the URL policy and the caller's
+    rate limit.
+    """
+
+    TAG: ClassVar[Tag] = Tag.NET_REQUEST
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_REQUEST", (
+        ("method", wire.U8), ("flags", wire.U8), ("timeout_ms", wire.U32), ("url", wire.STR),
+        ("header_count", wire.U32), ("headers", wire.BYTES), ("body", wire.BYTES),
+        ("body_offset", wire.U64), ("body_length", wire.U64), ("response_offset", wire.U64),
+        ("response_capacity", wire.U64)), MAX_MSG_SIZE)
+    method: int = 0  # NET_METHOD_*
+    flags: int = 0  # NET_REQ_*
+    timeout_ms: int = 0  # the whole request, end to end; 0 = 30000
+    url: str = ""  # http:// or https:// URL
+    header_count: int = 0
+    headers: bytes = b""  # header_count (name str, value str) pairs
+    body: bytes = b""  # the body, unless NET_REQ_BODY_SHARED
+    body_offset: int = 0
+    body_length: int = 0
+    response_offset: int = 0
+    response_capacity: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetRequestMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetResponseMsg:
+    """HttpResponse: Result<HttpSuccess {status, headers, body}, NetworkError>."""
+
+    TAG: ClassVar[Tag] = Tag.NET_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR), ("status", wire.U16),
+        ("flags", wire.U8), ("header_count", wire.U32), ("headers", wire.BYTES),
+        ("body", wire.BYTES), ("body_length", wire.U64)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: HttpSuccess; 0: NetworkError in `error`
+    error: int = 0  # NET_ERR_* when ok = 0
+    reason: str = ""  # what went wrong (always set when ok = 0)
+    status: int = 0  # HTTP status; a redirect is returned as it is
+    flags: int = 0  # NET_RESP_*
+    header_count: int = 0
+    headers: bytes = b""  # header_count (name str, value str) pairs, in order
+    body: bytes = b""  # the body, unless NET_RESP_BODY_SHARED
+    body_length: int = 0  # bytes of the whole body
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPolicyQueryMsg:
+    """The URL policy, in priority order."""
+
+    TAG: ClassVar[Tag] = Tag.NET_POLICY_QUERY
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_POLICY_QUERY", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPolicyQueryMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPolicyQueryResponseMsg:
+    """NetworkPolicyRule list (spec §4.5)."""
+
+    TAG: ClassVar[Tag] = Tag.NET_POLICY_QUERY_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_POLICY_QUERY_RESPONSE", (
+        ("status", wire.I32), ("count", wire.U32), ("rules", wire.BYTES)), MAX_MSG_SIZE)
+    status: int = 0  # 0 or -EPERM (System callers only)
+    count: int = 0
+    # count net_rule items: id str, applies_to u8 (NET_CLASS_*), class_name str (NAMED), class_pid
+    # u32 (PID), pattern str (glob: * any run, ? one character), allow u8, priority u32
+    rules: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPolicyQueryResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPolicyUpdateMsg:
+    """Replace the whole URL policy (System callers only)."""
+
+    TAG: ClassVar[Tag] = Tag.NET_POLICY_UPDATE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_POLICY_UPDATE", (
+        ("count", wire.U32), ("rules", wire.BYTES)), MAX_MSG_SIZE)
+    count: int = 0  # at most NET_MAX_RULES
+    rules: bytes = b""  # count net_rule items, as NET_POLICY_QUERY_RESPONSE
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPolicyUpdateMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPolicyUpdateResponseMsg:
+    """The answer to NET_POLICY_UPDATE."""
+
+    TAG: ClassVar[Tag] = Tag.NET_POLICY_UPDATE_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_POLICY_UPDATE_RESPONSE", (
+        ("status", wire.I32),), MAX_MSG_SIZE)
+    status: int = 0  # 0, -EPERM (not System) or -EINVAL (a malformed rule)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPolicyUpdateResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetInfoMsg:
+    """The interface, its lease and the counters."""
+
+    TAG: ClassVar[Tag] = Tag.NET_INFO
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_INFO", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetInfoMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetInfoResponseMsg:
+    """What `net` shows."""
+
+    TAG: ClassVar[Tag] = Tag.NET_INFO_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_INFO_RESPONSE", (
+        ("link", wire.U8), ("bound", wire.U8), ("mac", wire.U64), ("address", wire.U32),
+        ("netmask", wire.U32), ("gateway", wire.U32), ("dns", wire.U32), ("rx_frames", wire.U64),
+        ("tx_frames", wire.U64), ("rx_bytes", wire.U64), ("tx_bytes", wire.U64),
+        ("requests", wire.U64), ("denied", wire.U64), ("rate_limited", wire.U64),
+        ("failed", wire.U64), ("tcp_active", wire.U32)), MAX_MSG_SIZE)
+    link: int = 0  # 1: the NIC reports link up
+    bound: int = 0  # 1: DHCP gave an address
+    mac: int = 0  # the NIC's address, first byte in bits 0-7
+    address: int = 0  # IPv4, network byte order in memory (first octet lowest)
+    netmask: int = 0
+    gateway: int = 0
+    dns: int = 0
+    rx_frames: int = 0
+    tx_frames: int = 0
+    rx_bytes: int = 0
+    tx_bytes: int = 0
+    requests: int = 0  # NET_REQUESTs answered
+    denied: int = 0  # refused by the policy
+    rate_limited: int = 0  # refused by the rate limit
+    failed: int = 0  # answered with another NetworkError
+    tcp_active: int = 0  # connections open now
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetInfoResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPingMsg:
+    """Send one ICMP echo request and wait for its reply (System callers only)."""
+
+    TAG: ClassVar[Tag] = Tag.NET_PING
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_PING", (
+        ("host", wire.STR), ("timeout_ms", wire.U32), ("seq", wire.U16)), MAX_MSG_SIZE)
+    host: str = ""  # a name or a dotted IPv4 address
+    timeout_ms: int = 0  # 0 = 1000
+    seq: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPingMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetPingResponseMsg:
+    """One echo's round trip."""
+
+    TAG: ClassVar[Tag] = Tag.NET_PING_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NET_PING_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("address", wire.U32), ("rtt_us", wire.U32),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0
+    error: int = 0  # NET_ERR_* when ok = 0
+    address: int = 0  # the address pinged
+    rtt_us: int = 0
+    reason: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetPingResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevAttachMsg:
+    """Network service -> driver: send received frames and link changes to the endpoint in cap 0
+    (W); replaces any earlier attachment.
+    """
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_ATTACH
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_ATTACH", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevAttachMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevAttachResponseMsg:
+    """The NIC's address and state."""
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_ATTACH_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_ATTACH_RESPONSE", (
+        ("status", wire.I32), ("mac", wire.U64), ("mtu", wire.U16),
+        ("link", wire.U8)), MAX_MSG_SIZE)
+    status: int = 0  # 0 or -E
+    mac: int = 0  # first byte in bits 0-7
+    mtu: int = 0
+    link: int = 0  # 1: up
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevAttachResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevTxMsg:
+    """Network service -> driver (send, no answer): transmit; dropped when the ring is full or the
+    sender is not the attached process.
+    """
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_TX
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_TX", (
+        ("frame", wire.BYTES),), MAX_MSG_SIZE)
+    frame: bytes = b""  # an Ethernet frame, no FCS
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevTxMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevRxMsg:
+    """Driver -> attached endpoint (send): a received frame."""
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_RX
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_RX", (
+        ("frame", wire.BYTES),), MAX_MSG_SIZE)
+    frame: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevRxMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevLinkMsg:
+    """Driver -> attached endpoint (send): the link state changed."""
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_LINK
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_LINK", (
+        ("link", wire.U8),), MAX_MSG_SIZE)
+    link: int = 0  # 1: up
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevLinkMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevStatsMsg:
+    """The driver's counters."""
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_STATS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_STATS", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevStatsMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class NetdevStatsResponseMsg:
+    """Counters since the driver started."""
+
+    TAG: ClassVar[Tag] = Tag.NETDEV_STATS_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("NETDEV_STATS_RESPONSE", (
+        ("rx_frames", wire.U64), ("rx_bytes", wire.U64), ("rx_dropped", wire.U64),
+        ("tx_frames", wire.U64), ("tx_bytes", wire.U64), ("tx_dropped", wire.U64),
+        ("attached_pid", wire.U32), ("link", wire.U8)), MAX_MSG_SIZE)
+    rx_frames: int = 0
+    rx_bytes: int = 0
+    rx_dropped: int = 0  # received but not delivered (no attachment, queue full)
+    tx_frames: int = 0
+    tx_bytes: int = 0
+    tx_dropped: int = 0  # refused: ring full, bad length, not attached
+    attached_pid: int = 0  # 0: none
+    link: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> NetdevStatsResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
 # Message class of each tag that has a payload codec.
 MESSAGES: dict[Tag, Any] = {
     Tag.SVC_START: SvcStartMsg,
@@ -2016,6 +2460,23 @@ MESSAGES: dict[Tag, Any] = {
     Tag.STORAGE_LIST: StorageListMsg,
     Tag.STORAGE_LIST_RESPONSE: StorageListResponseMsg,
     Tag.STORAGE_QUOTA_RESPONSE: StorageQuotaResponseMsg,
+    Tag.NET_REQUEST: NetRequestMsg,
+    Tag.NET_RESPONSE: NetResponseMsg,
+    Tag.NET_POLICY_QUERY: NetPolicyQueryMsg,
+    Tag.NET_POLICY_QUERY_RESPONSE: NetPolicyQueryResponseMsg,
+    Tag.NET_POLICY_UPDATE: NetPolicyUpdateMsg,
+    Tag.NET_POLICY_UPDATE_RESPONSE: NetPolicyUpdateResponseMsg,
+    Tag.NET_INFO: NetInfoMsg,
+    Tag.NET_INFO_RESPONSE: NetInfoResponseMsg,
+    Tag.NET_PING: NetPingMsg,
+    Tag.NET_PING_RESPONSE: NetPingResponseMsg,
+    Tag.NETDEV_ATTACH: NetdevAttachMsg,
+    Tag.NETDEV_ATTACH_RESPONSE: NetdevAttachResponseMsg,
+    Tag.NETDEV_TX: NetdevTxMsg,
+    Tag.NETDEV_RX: NetdevRxMsg,
+    Tag.NETDEV_LINK: NetdevLinkMsg,
+    Tag.NETDEV_STATS: NetdevStatsMsg,
+    Tag.NETDEV_STATS_RESPONSE: NetdevStatsResponseMsg,
 }
 
 

@@ -126,6 +126,41 @@
 #define ORB_STORAGE_PROBLEM_DAMAGED_VALUE 3u                /* check finding: a record's header is intact but its value fails its checksum */
 #define ORB_STORAGE_PROBLEM_LOST          4u                /* check finding: records whose headers are unreadable; the log resumes after them */
 #define ORB_STORAGE_PROBLEM_LOST_END      5u                /* check finding: acknowledged records at the end of the log are unreadable */
+#define ORB_NET_METHOD_GET                0u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_POST               1u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_PUT                2u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_DELETE             3u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_PATCH              4u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_HEAD               5u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_OPTIONS            6u                /* HttpMethod (spec §4.5) */
+#define ORB_NET_ERR_POLICY_DENIED         0u                /* NetworkError: no rule allows the URL, or a deny rule matched */
+#define ORB_NET_ERR_DNS                   1u                /* NetworkError: the host name did not resolve */
+#define ORB_NET_ERR_CONNECTION_FAILED     2u                /* NetworkError: TCP or TLS failed (refused, reset, certificate refused) */
+#define ORB_NET_ERR_TIMEOUT               3u                /* NetworkError: timeout_ms passed before the response was complete */
+#define ORB_NET_ERR_INVALID_URL           4u                /* NetworkError: the URL does not parse (http:// or https:// only) */
+#define ORB_NET_ERR_CORS                  5u                /* NetworkError: CorsError: the WASM target's meaning; never sent natively */
+#define ORB_NET_ERR_OTHER                 6u                /* NetworkError: anything else; `reason` says what (malformed response, limits, rate limit) */
+#define ORB_NET_CLASS_SYSTEM              0u                /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_RUNTIME             1u                /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_APPLICATION         2u                /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_NAMED               3u                /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_PID                 4u                /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_REQ_BODY                  1u                /* NET_REQUEST flag: the request has a body (else None) */
+#define ORB_NET_REQ_BODY_SHARED           2u                /* NET_REQUEST flag: the body is body_length bytes at body_offset of the shared object in cap 0 (R), not the inline `body` */
+#define ORB_NET_REQ_RESPONSE_SHARED       4u                /* NET_REQUEST flag: a response body too large for the reply message goes to response_offset of the object in cap 0 (R|W), at most response_capacity bytes */
+#define ORB_NET_RESP_BODY_SHARED          1u                /* NET_RESPONSE flag: the body is body_length bytes at the request's response_offset of the lent object, not the inline `body` */
+#define ORB_NET_DEFAULT_TIMEOUT_MS        30000u            /* timeout_ms 0 means this (spec §5.7) */
+#define ORB_NET_MAX_TIMEOUT_MS            0x927C0u          /* the longest timeout_ms honoured (10 min) */
+#define ORB_NET_RATE_LIMIT                100u              /* requests one PID may make per window (spec §4.5) */
+#define ORB_NET_RATE_WINDOW_MS            60000u            /* the rate-limit window */
+#define ORB_NET_MAX_URL                   2048u             /* bytes of a URL */
+#define ORB_NET_MAX_HEADERS               64u               /* header lines of a request or a response */
+#define ORB_NET_MAX_HEAD                  16384u            /* bytes of a response's status line and headers: more is an error */
+#define ORB_NET_MAX_REPLY_HEADERS         2048u             /* bytes of encoded response headers returned in NET_RESPONSE; headers beyond them are dropped and NET_RESP_HEADERS_CUT says so */
+#define ORB_NET_RESP_HEADERS_CUT          2u                /* NET_RESPONSE flag: not every response header fitted in the reply */
+#define ORB_NET_MAX_BODY                  0x1000000u        /* bytes of a request or response body (one shared object) */
+#define ORB_NET_MAX_RULES                 64u               /* rules in the URL policy */
+#define ORB_NETDEV_MAX_FRAME              1514u             /* bytes of an Ethernet frame without its FCS */
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
 #define ORB_OK        0  /* success */
@@ -973,6 +1008,17 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 #define ORB_MSG_NET_POLICY_QUERY_RESPONSE  0x8021u /* network: policy (spec §5.7) */
 #define ORB_MSG_NET_POLICY_UPDATE          0x8022u /* network: policy (spec §5.7) */
 #define ORB_MSG_NET_POLICY_UPDATE_RESPONSE 0x8023u /* network: policy (spec §5.7) */
+#define ORB_MSG_NET_INFO                   0x8030u /* network: the Network service's status and ICMP echo (Orbital) */
+#define ORB_MSG_NET_INFO_RESPONSE          0x8031u /* network: the Network service's status and ICMP echo (Orbital) */
+#define ORB_MSG_NET_PING                   0x8032u /* network: the Network service's status and ICMP echo (Orbital) */
+#define ORB_MSG_NET_PING_RESPONSE          0x8033u /* network: the Network service's status and ICMP echo (Orbital) */
+#define ORB_MSG_NETDEV_ATTACH              0x8100u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_ATTACH_RESPONSE     0x8101u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_TX                  0x8102u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_RX                  0x8103u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_LINK                0x8104u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_STATS               0x8105u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
+#define ORB_MSG_NETDEV_STATS_RESPONSE      0x8106u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
 
 /*
  * Payloads with a codec (canonical encoding, little-endian), size bounds:
@@ -1021,4 +1067,28 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
  * ORB_MSG_STORAGE_LIST: 11..4096 bytes: str prefix, u64 limit, opt[str] cursor
  * ORB_MSG_STORAGE_LIST_RESPONSE: 9..4096 bytes: u32 count, bytes keys, opt[str] next_cursor
  * ORB_MSG_STORAGE_QUOTA_RESPONSE: 16 bytes: u64 used, u64 quota
+ * ORB_MSG_NET_REQUEST: 52..4096 bytes: u8 method, u8 flags, u32 timeout_ms, str url, u32
+ *     header_count, bytes headers, bytes body, u64 body_offset, u64 body_length, u64
+ *     response_offset, u64 response_capacity
+ * ORB_MSG_NET_RESPONSE: 27..4096 bytes: u8 ok, u8 error, str reason, u16 status, u8 flags, u32
+ *     header_count, bytes headers, bytes body, u64 body_length
+ * ORB_MSG_NET_POLICY_QUERY: 0 bytes:
+ * ORB_MSG_NET_POLICY_QUERY_RESPONSE: 12..4096 bytes: i32 status, u32 count, bytes rules
+ * ORB_MSG_NET_POLICY_UPDATE: 8..4096 bytes: u32 count, bytes rules
+ * ORB_MSG_NET_POLICY_UPDATE_RESPONSE: 4 bytes: i32 status
+ * ORB_MSG_NET_INFO: 0 bytes:
+ * ORB_MSG_NET_INFO_RESPONSE: 94 bytes: u8 link, u8 bound, u64 mac, u32 address, u32 netmask, u32
+ *     gateway, u32 dns, u64 rx_frames, u64 tx_frames, u64 rx_bytes, u64 tx_bytes, u64 requests,
+ *     u64 denied, u64 rate_limited, u64 failed, u32 tcp_active
+ * ORB_MSG_NET_PING: 8..4096 bytes: str host, u32 timeout_ms, u16 seq
+ * ORB_MSG_NET_PING_RESPONSE: 12..4096 bytes: u8 ok, u8 error, u32 address, u32 rtt_us, str
+ *     reason
+ * ORB_MSG_NETDEV_ATTACH: 0 bytes:
+ * ORB_MSG_NETDEV_ATTACH_RESPONSE: 15 bytes: i32 status, u64 mac, u16 mtu, u8 link
+ * ORB_MSG_NETDEV_TX: 4..4096 bytes: bytes frame
+ * ORB_MSG_NETDEV_RX: 4..4096 bytes: bytes frame
+ * ORB_MSG_NETDEV_LINK: 1 bytes: u8 link
+ * ORB_MSG_NETDEV_STATS: 0 bytes:
+ * ORB_MSG_NETDEV_STATS_RESPONSE: 53 bytes: u64 rx_frames, u64 rx_bytes, u64 rx_dropped, u64
+ *     tx_frames, u64 tx_bytes, u64 tx_dropped, u32 attached_pid, u8 link
  */

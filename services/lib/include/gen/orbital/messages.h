@@ -2010,3 +2010,811 @@ static inline long orb_msg_storage_quota_response_decode(const uint8_t *buf, siz
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
+
+/*
+ * NET_REQUEST (ORB_MSG_NET_REQUEST, 0x8000): HttpRequest (spec §4.5): perform an HTTP(S) request
+ * under the URL policy and the caller's rate limit. Payload: u8 method, u8 flags, u32 timeout_ms,
+ * str url, u32 header_count, bytes headers, bytes body, u64 body_offset, u64 body_length, u64
+ * response_offset, u64 response_capacity.
+ */
+typedef struct orb_msg_net_request {
+    uint8_t method;             /* u8: NET_METHOD_* */
+    uint8_t flags;              /* u8: NET_REQ_* */
+    uint32_t timeout_ms;        /* u32: the whole request, end to end; 0 = 30000 */
+    orb_str_t url;              /* str: http:// or https:// URL */
+    uint32_t header_count;      /* u32 */
+    orb_bytes_t headers;        /* bytes: header_count (name str, value str) pairs */
+    orb_bytes_t body;           /* bytes: the body, unless NET_REQ_BODY_SHARED */
+    uint64_t body_offset;       /* u64 */
+    uint64_t body_length;       /* u64 */
+    uint64_t response_offset;   /* u64 */
+    uint64_t response_capacity; /* u64 */
+} orb_msg_net_request_t;
+
+static inline long orb_msg_net_request_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_net_request_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->method))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->flags))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->timeout_ms))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->url))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->header_count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->headers))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->body))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->body_offset))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->body_length))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->response_offset))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->response_capacity))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_request_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_net_request_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->method))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->flags))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->timeout_ms))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->url))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->header_count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->headers))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->body))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->body_offset))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->body_length))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->response_offset))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->response_capacity))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_RESPONSE (ORB_MSG_NET_RESPONSE, 0x8001): HttpResponse: Result<HttpSuccess {status, headers,
+ * body}, NetworkError>. Payload: u8 ok, u8 error, str reason, u16 status, u8 flags, u32
+ * header_count, bytes headers, bytes body, u64 body_length.
+ */
+typedef struct orb_msg_net_response {
+    uint8_t ok;            /* u8: 1: HttpSuccess; 0: NetworkError in `error` */
+    uint8_t error;         /* u8: NET_ERR_* when ok = 0 */
+    orb_str_t reason;      /* str: what went wrong (always set when ok = 0) */
+    uint16_t status;       /* u16: HTTP status; a redirect is returned as it is */
+    uint8_t flags;         /* u8: NET_RESP_* */
+    uint32_t header_count; /* u32 */
+    orb_bytes_t headers;   /* bytes: header_count (name str, value str) pairs, in order */
+    orb_bytes_t body;      /* bytes: the body, unless NET_RESP_BODY_SHARED */
+    uint64_t body_length;  /* u64: bytes of the whole body */
+} orb_msg_net_response_t;
+
+static inline long orb_msg_net_response_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_net_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u16(buf, cap, &n, m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->flags))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->header_count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->headers))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->body))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->body_length))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_response_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_net_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u16(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->flags))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->header_count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->headers))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->body))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->body_length))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_POLICY_QUERY (ORB_MSG_NET_POLICY_QUERY, 0x8020): The URL policy, in priority order. Payload:
+ * no fields.
+ */
+typedef struct orb_msg_net_policy_query {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_net_policy_query_t;
+
+static inline long orb_msg_net_policy_query_encode(uint8_t *buf, size_t cap,
+                                                   const orb_msg_net_policy_query_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_net_policy_query_decode(const uint8_t *buf, size_t len,
+                                                   orb_msg_net_policy_query_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_POLICY_QUERY_RESPONSE (ORB_MSG_NET_POLICY_QUERY_RESPONSE, 0x8021): NetworkPolicyRule list
+ * (spec §4.5). Payload: i32 status, u32 count, bytes rules.
+ */
+typedef struct orb_msg_net_policy_query_response {
+    int32_t status;    /* i32: 0 or -EPERM (System callers only) */
+    uint32_t count;    /* u32 */
+    orb_bytes_t rules; /* bytes: count net_rule items: id str, applies_to u8 (NET_CLASS_*), class_name str (NAMED), class_pid u32 (PID), pattern str (glob: * any run, ? one character), allow u8, priority u32 */
+} orb_msg_net_policy_query_response_t;
+
+static inline long orb_msg_net_policy_query_response_encode(uint8_t *buf, size_t cap,
+                                                            const orb_msg_net_policy_query_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->rules))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_policy_query_response_decode(const uint8_t *buf, size_t len,
+                                                            orb_msg_net_policy_query_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->rules))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_POLICY_UPDATE (ORB_MSG_NET_POLICY_UPDATE, 0x8022): Replace the whole URL policy (System
+ * callers only). Payload: u32 count, bytes rules.
+ */
+typedef struct orb_msg_net_policy_update {
+    uint32_t count;    /* u32: at most NET_MAX_RULES */
+    orb_bytes_t rules; /* bytes: count net_rule items, as NET_POLICY_QUERY_RESPONSE */
+} orb_msg_net_policy_update_t;
+
+static inline long orb_msg_net_policy_update_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_net_policy_update_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->rules))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_policy_update_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_net_policy_update_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->rules))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_POLICY_UPDATE_RESPONSE (ORB_MSG_NET_POLICY_UPDATE_RESPONSE, 0x8023): The answer to
+ * NET_POLICY_UPDATE. Payload: i32 status.
+ */
+typedef struct orb_msg_net_policy_update_response {
+    int32_t status; /* i32: 0, -EPERM (not System) or -EINVAL (a malformed rule) */
+} orb_msg_net_policy_update_response_t;
+
+static inline long orb_msg_net_policy_update_response_encode(uint8_t *buf, size_t cap,
+                                                             const orb_msg_net_policy_update_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_policy_update_response_decode(const uint8_t *buf, size_t len,
+                                                             orb_msg_net_policy_update_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_INFO (ORB_MSG_NET_INFO, 0x8030): The interface, its lease and the counters. Payload: no
+ * fields.
+ */
+typedef struct orb_msg_net_info {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_net_info_t;
+
+static inline long orb_msg_net_info_encode(uint8_t *buf, size_t cap, const orb_msg_net_info_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_net_info_decode(const uint8_t *buf, size_t len, orb_msg_net_info_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_INFO_RESPONSE (ORB_MSG_NET_INFO_RESPONSE, 0x8031): What `net` shows. Payload: u8 link, u8
+ * bound, u64 mac, u32 address, u32 netmask, u32 gateway, u32 dns, u64 rx_frames, u64 tx_frames, u64
+ * rx_bytes, u64 tx_bytes, u64 requests, u64 denied, u64 rate_limited, u64 failed, u32 tcp_active.
+ */
+typedef struct orb_msg_net_info_response {
+    uint8_t link;          /* u8: 1: the NIC reports link up */
+    uint8_t bound;         /* u8: 1: DHCP gave an address */
+    uint64_t mac;          /* u64: the NIC's address, first byte in bits 0-7 */
+    uint32_t address;      /* u32: IPv4, network byte order in memory (first octet lowest) */
+    uint32_t netmask;      /* u32 */
+    uint32_t gateway;      /* u32 */
+    uint32_t dns;          /* u32 */
+    uint64_t rx_frames;    /* u64 */
+    uint64_t tx_frames;    /* u64 */
+    uint64_t rx_bytes;     /* u64 */
+    uint64_t tx_bytes;     /* u64 */
+    uint64_t requests;     /* u64: NET_REQUESTs answered */
+    uint64_t denied;       /* u64: refused by the policy */
+    uint64_t rate_limited; /* u64: refused by the rate limit */
+    uint64_t failed;       /* u64: answered with another NetworkError */
+    uint32_t tcp_active;   /* u32: connections open now */
+} orb_msg_net_info_response_t;
+
+static inline long orb_msg_net_info_response_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_net_info_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->link))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->bound))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->mac))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->address))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->netmask))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->gateway))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->dns))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->rx_frames))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->tx_frames))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->rx_bytes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->tx_bytes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->requests))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->denied))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->rate_limited))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->failed))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->tcp_active))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_info_response_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_net_info_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->link))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->bound))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->mac))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->address))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->netmask))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->gateway))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->dns))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->rx_frames))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->tx_frames))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->rx_bytes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->tx_bytes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->requests))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->denied))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->rate_limited))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->failed))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->tcp_active))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_PING (ORB_MSG_NET_PING, 0x8032): Send one ICMP echo request and wait for its reply (System
+ * callers only). Payload: str host, u32 timeout_ms, u16 seq.
+ */
+typedef struct orb_msg_net_ping {
+    orb_str_t host;      /* str: a name or a dotted IPv4 address */
+    uint32_t timeout_ms; /* u32: 0 = 1000 */
+    uint16_t seq;        /* u16 */
+} orb_msg_net_ping_t;
+
+static inline long orb_msg_net_ping_encode(uint8_t *buf, size_t cap, const orb_msg_net_ping_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->host))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->timeout_ms))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u16(buf, cap, &n, m->seq))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_ping_decode(const uint8_t *buf, size_t len, orb_msg_net_ping_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->host))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->timeout_ms))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u16(buf, len, &n, &m->seq))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NET_PING_RESPONSE (ORB_MSG_NET_PING_RESPONSE, 0x8033): One echo's round trip. Payload: u8 ok, u8
+ * error, u32 address, u32 rtt_us, str reason.
+ */
+typedef struct orb_msg_net_ping_response {
+    uint8_t ok;       /* u8 */
+    uint8_t error;    /* u8: NET_ERR_* when ok = 0 */
+    uint32_t address; /* u32: the address pinged */
+    uint32_t rtt_us;  /* u32 */
+    orb_str_t reason; /* str */
+} orb_msg_net_ping_response_t;
+
+static inline long orb_msg_net_ping_response_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_net_ping_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->address))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->rtt_us))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_net_ping_response_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_net_ping_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->address))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->rtt_us))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_ATTACH (ORB_MSG_NETDEV_ATTACH, 0x8100): Network service -> driver: send received frames
+ * and link changes to the endpoint in cap 0 (W); replaces any earlier attachment. Payload: no
+ * fields.
+ */
+typedef struct orb_msg_netdev_attach {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_netdev_attach_t;
+
+static inline long orb_msg_netdev_attach_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_netdev_attach_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_attach_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_netdev_attach_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_ATTACH_RESPONSE (ORB_MSG_NETDEV_ATTACH_RESPONSE, 0x8101): The NIC's address and state.
+ * Payload: i32 status, u64 mac, u16 mtu, u8 link.
+ */
+typedef struct orb_msg_netdev_attach_response {
+    int32_t status; /* i32: 0 or -E */
+    uint64_t mac;   /* u64: first byte in bits 0-7 */
+    uint16_t mtu;   /* u16 */
+    uint8_t link;   /* u8: 1: up */
+} orb_msg_netdev_attach_response_t;
+
+static inline long orb_msg_netdev_attach_response_encode(uint8_t *buf, size_t cap,
+                                                         const orb_msg_netdev_attach_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->mac))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u16(buf, cap, &n, m->mtu))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->link))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_attach_response_decode(const uint8_t *buf, size_t len,
+                                                         orb_msg_netdev_attach_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->mac))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u16(buf, len, &n, &m->mtu))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->link))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_TX (ORB_MSG_NETDEV_TX, 0x8102): Network service -> driver (send, no answer): transmit;
+ * dropped when the ring is full or the sender is not the attached process. Payload: bytes frame.
+ */
+typedef struct orb_msg_netdev_tx {
+    orb_bytes_t frame; /* bytes: an Ethernet frame, no FCS */
+} orb_msg_netdev_tx_t;
+
+static inline long orb_msg_netdev_tx_encode(uint8_t *buf, size_t cap, const orb_msg_netdev_tx_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_bytes(buf, cap, &n, m->frame))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_tx_decode(const uint8_t *buf, size_t len, orb_msg_netdev_tx_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_bytes(buf, len, &n, &m->frame))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_RX (ORB_MSG_NETDEV_RX, 0x8103): Driver -> attached endpoint (send): a received frame.
+ * Payload: bytes frame.
+ */
+typedef struct orb_msg_netdev_rx {
+    orb_bytes_t frame; /* bytes */
+} orb_msg_netdev_rx_t;
+
+static inline long orb_msg_netdev_rx_encode(uint8_t *buf, size_t cap, const orb_msg_netdev_rx_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_bytes(buf, cap, &n, m->frame))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_rx_decode(const uint8_t *buf, size_t len, orb_msg_netdev_rx_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_bytes(buf, len, &n, &m->frame))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_LINK (ORB_MSG_NETDEV_LINK, 0x8104): Driver -> attached endpoint (send): the link state
+ * changed. Payload: u8 link.
+ */
+typedef struct orb_msg_netdev_link {
+    uint8_t link; /* u8: 1: up */
+} orb_msg_netdev_link_t;
+
+static inline long orb_msg_netdev_link_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_netdev_link_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->link))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_link_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_netdev_link_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->link))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* NETDEV_STATS (ORB_MSG_NETDEV_STATS, 0x8105): The driver's counters. Payload: no fields. */
+typedef struct orb_msg_netdev_stats {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_netdev_stats_t;
+
+static inline long orb_msg_netdev_stats_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_netdev_stats_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_stats_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_netdev_stats_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * NETDEV_STATS_RESPONSE (ORB_MSG_NETDEV_STATS_RESPONSE, 0x8106): Counters since the driver started.
+ * Payload: u64 rx_frames, u64 rx_bytes, u64 rx_dropped, u64 tx_frames, u64 tx_bytes, u64
+ * tx_dropped, u32 attached_pid, u8 link.
+ */
+typedef struct orb_msg_netdev_stats_response {
+    uint64_t rx_frames;    /* u64 */
+    uint64_t rx_bytes;     /* u64 */
+    uint64_t rx_dropped;   /* u64: received but not delivered (no attachment, queue full) */
+    uint64_t tx_frames;    /* u64 */
+    uint64_t tx_bytes;     /* u64 */
+    uint64_t tx_dropped;   /* u64: refused: ring full, bad length, not attached */
+    uint32_t attached_pid; /* u32: 0: none */
+    uint8_t link;          /* u8 */
+} orb_msg_netdev_stats_response_t;
+
+static inline long orb_msg_netdev_stats_response_encode(uint8_t *buf, size_t cap,
+                                                        const orb_msg_netdev_stats_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->rx_frames))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->rx_bytes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->rx_dropped))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->tx_frames))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->tx_bytes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->tx_dropped))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->attached_pid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->link))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_netdev_stats_response_decode(const uint8_t *buf, size_t len,
+                                                        orb_msg_netdev_stats_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->rx_frames))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->rx_bytes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->rx_dropped))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->tx_frames))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->tx_bytes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->tx_dropped))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->attached_pid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->link))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
