@@ -35,6 +35,7 @@ from ..errors import OrbitalError
 from ..paths import project_root
 from ..symbolize import Symbolizer
 from .console import SerialConsole
+from .network import net_args, parse_net
 from .process import QemuStderr, SavedTerminal, pump, stop
 from .profile import DEFAULT_PROFILE, DebugExit, Profile, display_path, load_profile
 
@@ -152,12 +153,14 @@ def _missing_image(image: Path) -> OrbitalError:
 def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path | None = None,
               qemu: str | None = None, kernel_elf: str | Path | None = None,
               gdb_port: int | None = None, extra_args: Sequence[str] = (),
-              check: bool = True, axiom: str | Path | None = None) -> Launch:
+              check: bool = True, axiom: str | Path | None = None,
+              net: str | None = None) -> Launch:
     """Decide the argv for booting `image` (default build/default/orbital.img).
 
     `profile` is a Profile, a name (qemu/NAME.toml) or a path; None takes the one named in
     image.json, else `default`. With `check`, the image and the QEMU binary must exist
-    (a dry run passes check=False and only shows the command)."""
+    (a dry run passes check=False and only shows the command). `net` is a --net value
+    (qemu/network.py)."""
     image = Path(image) if image is not None else project_root() / DEFAULT_IMAGE
     if check and not image.is_file():
         raise _missing_image(image)
@@ -171,6 +174,8 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
     argv = [binary, *profile.machine_args(), "-serial", "stdio", "-kernel", str(image)]
     if axiom is not None:   # the kernel streams every commit to the debugcon port (0xE9)
         argv += ["-debugcon", f"file:{axiom}"]
+    if net is not None:
+        argv += net_args(parse_net(net))
     if gdb_port is not None:
         argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     argv += list(extra_args)
@@ -207,7 +212,7 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
               prompt: str = DEFAULT_PROMPT, input_delay: float = 0.05,
               interactive: bool = False, kill_grace: float = 2.0,
               echo: TextIO | None = None, symbolize: bool = True,
-              axiom: str | Path | None = None) -> BootResult:
+              axiom: str | Path | None = None, net: str | None = None) -> BootResult:
     """Boot `image` in QEMU and return how it went (see the module docstring).
 
     The argv is printed on stderr first. Guest lines are echoed to `echo` (default
@@ -216,7 +221,7 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     the terminal when `interactive`, else /dev/null. `timeout` None (or 0) waits forever;
     with `gdb_port` QEMU waits for a debugger and the timeout is off."""
     launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
-                       gdb_port=gdb_port, extra_args=extra_args, axiom=axiom)
+                       gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net)
     print(f"+ {launch.command_line()}", file=sys.stderr, flush=True)
     if gdb_port is not None:
         print(f"qemu: waiting for a debugger: {launch.gdb_hint()}", file=sys.stderr, flush=True)

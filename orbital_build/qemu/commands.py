@@ -79,6 +79,10 @@ class BootCommand(Command):
                                  f"(default {DEFAULT_GDB_PORT}); disables --timeout")
         parser.add_argument("--append", action="append", default=[], metavar="ARG",
                             help="extra raw QEMU argument, repeatable (write --append=-d)")
+        parser.add_argument("--net", metavar="SPEC",
+                            help="a virtio-net NIC on 'user' networking (restrict=on; add "
+                                 ",hostfwd=tcp:127.0.0.1:P-:GP or ,guestfwd=tcp:10.0.2.N:P-"
+                                 "tcp:127.0.0.1:P) or on 'tap:IFNAME'")
         parser.add_argument("--axiom", metavar="FILE",
                             help="capture the kernel's CommitLog stream (debugcon) in FILE and "
                                  "verify it (hash chain, replay, checkpoints) after the boot")
@@ -87,7 +91,8 @@ class BootCommand(Command):
         if args.dry_run:
             launch = plan_boot(args.image, profile=args.profile, qemu=args.qemu,
                                kernel_elf=args.kernel_elf, gdb_port=args.gdb,
-                               extra_args=args.append, check=False, axiom=args.axiom)
+                               extra_args=args.append, check=False, axiom=args.axiom,
+                               net=args.net)
             print(f"+ {launch.command_line()}", file=sys.stderr)
             return 0
         result = run_image(
@@ -95,7 +100,8 @@ class BootCommand(Command):
             input_lines=_read_lines(args.input) if args.input else None, log=args.log,
             quiet=args.quiet, extra_args=args.append, qemu=args.qemu,
             kernel_elf=args.kernel_elf, gdb_port=args.gdb, prompt=args.prompt,
-            interactive=args.input is None, symbolize=args.symbolize, axiom=args.axiom)
+            interactive=args.input is None, symbolize=args.symbolize, axiom=args.axiom,
+            net=args.net)
         print(f"orbital-qemu: {result.summary}", file=sys.stderr)
         print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
         if args.axiom:

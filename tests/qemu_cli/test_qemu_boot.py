@@ -265,3 +265,45 @@ def test_gdb_waits_without_timeout(image: Path, fake_qemu: Fake,
     assert ran[-3:] == ["-gdb", "tcp:127.0.0.1:5555", "-S"]
     hint = f"gdb {image.parent / 'kernel.elf'} -ex 'target remote 127.0.0.1:5555'"
     assert hint in capfd.readouterr().err
+
+
+def test_dry_run_net_user_is_restricted_with_explicit_forwards(
+        image: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert boot(str(image), "--dry-run", "--net",
+                "user,hostfwd=tcp:127.0.0.1:5555-:80,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:8000"
+                ) == 0
+    argv = shlex.split(capfd.readouterr().err.strip()[2:])
+    assert argv[argv.index("-netdev") + 1] == (
+        "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:5555-:80,"
+        "guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:8000")
+    assert argv[argv.index("-device", argv.index("-netdev")) + 1] == (
+        "virtio-net-pci,netdev=net0,disable-legacy=on,mac=52:54:00:4f:52:42,romfile=")
+    assert boot(str(image), "--dry-run", "--net", "user") == 0
+    argv = shlex.split(capfd.readouterr().err.strip()[2:])
+    assert argv[argv.index("-netdev") + 1] == "user,id=net0,restrict=on"
+
+
+def test_dry_run_net_tap(image: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert boot(str(image), "--dry-run", "--net", "tap:orbtap0") == 0
+    argv = shlex.split(capfd.readouterr().err.strip()[2:])
+    assert argv[argv.index("-netdev") + 1] == \
+        "tap,id=net0,ifname=orbtap0,script=no,downscript=no"
+
+
+@pytest.mark.parametrize("spec,why", [
+    ("slirp", "expected 'user"),
+    ("user,restrict=off", "unknown option 'restrict=off'"),
+    ("user,hostfwd=tcp:0.0.0.0:5555-:80", "127.0.0.1 only"),
+    ("user,hostfwd=tcp::5555-:80", "127.0.0.1 only"),
+    ("user,guestfwd=tcp:10.0.2.100:80-tcp:192.0.2.1:80", "127.0.0.1 only"),
+    ("user,guestfwd=tcp:10.0.2.100:80-cmd:nc x 80", "127.0.0.1 only"),
+    ("user,hostfwd=tcp:127.0.0.1:70000-:80", "127.0.0.1 only"),
+    ("tap:", "TAP device name"),
+    ("tap:a,script=/bin/sh", "TAP device name"),
+    ("tap:" + "x" * 16, "TAP device name"),
+])
+def test_bad_net_specs_are_one_line_exit_2(image: Path, spec: str, why: str,
+                                           capfd: pytest.CaptureFixture[str]) -> None:
+    assert boot(str(image), "--dry-run", "--net", spec) == 2
+    [line] = stderr_lines(capfd.readouterr().err)
+    assert why in line and "Traceback" not in line, line
