@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import (
+    gen_asm_header,
     gen_axiom_decoders,
     gen_axiom_records,
     gen_docs,
@@ -30,6 +31,7 @@ Generator = Callable[[Abi], str]
 
 OUTPUTS: tuple[tuple[Path, Generator], ...] = (
     (Path("kernel_image/include/gen/uapi/orbital/abi.h"), gen_uapi_header.generate),
+    (Path("kernel_image/include/gen/uapi/orbital/abi_asm.h"), gen_asm_header.generate),
     (Path("kernel_image/include/gen/syscall_table.h"), gen_kernel_table.generate),
     (Path("kernel_image/include/gen/axiom_records.h"), gen_axiom_records.generate),
     (Path("services/lib/include/gen/orbital/syscalls.h"), gen_user_stubs.generate),

@@ -41,8 +41,21 @@ class Case(IntEnum):
     FORGED = 0xE10A
     FORGED_LONG = 0xE10B
     BIG = 0xE10C
-    FAST_AGAIN = 0xE10D
-    BATCH = 0xE10E
+    RESERVED = 0xE10D
+    BADSLOT = 0xE10E
+    HIGHBITS = 0xE10F
+    NOTENDPOINT = 0xE110
+    EXPIRING = 0xE111
+    HOLD = 0xE112
+    OWED = 0xE113
+    RR_LONG = 0xE114
+    RR_NOREPLY = 0xE115
+    RR_STALE = 0xE116
+    QUEUED_2 = 0xE117
+    RR_QUEUED = 0xE118
+    RR_LOWPRIO = 0xE119
+    FAST_AGAIN = 0xE11A
+    BATCH = 0xE11B
 
 
 BADGE_E1, BADGE_E2 = 0xB1, 0xB2
@@ -73,6 +86,8 @@ RAW_SYSCALL_RET = UserPoint(CORE, "emu_raw_syscall_ret")
 CALL = UserPoint(CLIENT, "emu_call_insn")
 CALL_RET = UserPoint(CLIENT, "emu_call_ret")
 SERVER_RECV = UserPoint(SERVER, "emu_recv_insn")
+SERVER_RR = UserPoint(SERVER, "emu_rr_insn")
+SERVER_RR_RET = UserPoint(SERVER, "emu_rr_ret")
 SERVER_RETURNS = {UserPoint(SERVER, "emu_recv_ret"), UserPoint(SERVER, "emu_rr_ret")}
 
 

@@ -35,12 +35,20 @@ def _sources(root: Path, rel: str, recursive: bool = True) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in found)
 
 
+# An architecture's asm_offsets.c is compiled to assembly only: its markers become
+# $builddir/kernel/gen/asm_offsets.h (orbital_build/image/asm_offsets.py), which the
+# kernel's .S files include for the offsets and sizes of C structures.
+ASM_OFFSETS = "asm_offsets.c"
+
+
 def kernel_sources(root: Path, kernel_source: str, arch: str) -> list[str]:
-    """The kernel's portable sources plus those of one architecture (src/arch/<arch>/)."""
+    """The kernel's portable sources plus those of one architecture (src/arch/<arch>/),
+    without asm_offsets.c (not an object of the kernel)."""
     other = f"{kernel_source}/src/arch/"
     mine = f"{other}{arch}/"
     return [s for s in _sources(root, f"{kernel_source}/src")
-            if not s.startswith(other) or s.startswith(mine)]
+            if (not s.startswith(other) or s.startswith(mine)) and
+            Path(s).name != ASM_OFFSETS]
 
 
 def _obj(builddir: str, sub: str, src: str) -> str:
@@ -82,10 +90,16 @@ def write_ninja(root: Path, img: Image, builddir: str,
         "  deps = gcc",
         "  description = CC $out",
         "rule kas",
-        "  command = $cc -MD -MF $out.d $kasflags $prefixmap -c $in -o $out",
+        "  command = $cc -MD -MF $out.d $kasflags -I$builddir/kernel/gen $prefixmap -c $in -o $out",
         "  depfile = $out.d",
         "  deps = gcc",
         "  description = AS $out",
+        "rule asm_offsets",
+        ("  command = $cc -MD -MF $out.d $kcflags -S $in -o $out.s && "
+        "$python -m orbital_build.image.asm_offsets $in $out.s $out"),
+        "  depfile = $out.d",
+        "  deps = gcc",
+        "  description = OFFSETS $out",
         "rule ucc",
         "  command = $cc -MD -MF $out.d $ucflags $svcflags $prefixmap -c $in -o $out",
         "  depfile = $out.d",
@@ -113,11 +127,23 @@ def write_ninja(root: Path, img: Image, builddir: str,
         "",
     ]
     # kernel
+    offsets_src = f"{img.kernel_source}/src/arch/{ARCH}/{ASM_OFFSETS}"
+    offsets = f"{builddir}/kernel/gen/asm_offsets.h"
+    here = Path(__file__).resolve().parent
+    converter = here / "asm_offsets.py"
+    converter_rel = str(converter.relative_to(root) if converter.is_relative_to(root)
+                        else converter)
+    have_offsets = (root / offsets_src).is_file()
+    if have_offsets:
+        lines.append(f"build {offsets}: asm_offsets {offsets_src} | {converter_rel}")
     kobjs = []
     for src in kernel_sources(root, img.kernel_source, ARCH):
         obj = _obj(builddir, "kernel", src)
         kobjs.append(obj)
-        lines.append(f"build {obj}: {'kas' if src.endswith('.S') else 'kcc'} {src}")
+        if src.endswith(".S"):
+            lines.append(f"build {obj}: kas {src}" + (f" || {offsets}" if have_offsets else ""))
+        else:
+            lines.append(f"build {obj}: kcc {src}")
     kernel_elf = f"{builddir}/kernel.elf"
     lines += [f"build {kernel_elf}: link {' '.join(kobjs)} | linker/kernel.ld",
               "  script = linker/kernel.ld", ""]
@@ -161,7 +187,6 @@ def write_ninja(root: Path, img: Image, builddir: str,
     image = f"{builddir}/orbital.img"
     manifest = f"{builddir}/manifest.json"
     # the assembler's own sources: changing the packer re-assembles the image
-    here = Path(__file__).resolve().parent
     tools = sorted(str(p.relative_to(root) if p.is_relative_to(root) else p)
                    for p in [*here.glob("*.py"), here.parent / "generated" / "abi.py"])
     inputs = " ".join([kernel_elf, *elfs, manifest])

@@ -64,6 +64,14 @@ void arch_idle_wait(void);
 
 void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1);
 
+/* The thread running on this CPU, or NULL while it idles (one word, per CPU):
+ *   struct thread *arch_current(void);   void arch_set_current(struct thread *t);  */
+#include ARCH_HEADER(current.h)
+
+/* A function that assembly calls: it keeps every register but its result, so the caller
+ * need not save its live values around the call (x86_64: no_caller_saved_registers). */
+#define ARCH_ASM_CALLABLE __attribute__((no_caller_saved_registers))
+
 /* Enter user mode in thread context `c` of address space already active: never returns.
  * `fs` is the thread-pointer register value (its IPC buffer). */
 struct thread;

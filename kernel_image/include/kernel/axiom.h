@@ -25,12 +25,18 @@ struct thread;
 struct process;
 struct cap;
 
+/* The SysLog ring: record seq lives at axiom_syslog[seq % AXIOM_SYSLOG_RECORDS] (a power
+ * of two); axiom_syslog_next is the next seq. The IPC fast path (fastpath.S) writes its
+ * records here directly. */
+#define AXIOM_SYSLOG_RECORDS 4096
+extern orb_syslog_record_t *axiom_syslog;
+extern u64 axiom_syslog_next;
+
 void axiom_init(u64 memory_bytes);
 void axiom_syscall_begin(struct thread *t, u64 nr, const u64 a[6]);
 void axiom_syscall_end(struct thread *t, i64 ret);
 /* A blocked syscall got its result (wake-up, timeout, peer death). */
 void axiom_syscall_late(struct thread *t, i64 ret);
-void axiom_fastpath(struct thread *t, u64 nr, u64 a0, u64 a1, i64 ret);
 
 void axiom_process_created(struct process *p);
 void axiom_process_exited(u32 pid, i32 code);

@@ -42,9 +42,16 @@ struct cap {
 
 struct cspace {
 	struct cap slot[CSPACE_SLOTS];
-	u32 gen[CSPACE_SLOTS];
+	u32 gen[CSPACE_SLOTS];    /* each < 2^ORB_CPTR_GEN_WIDTH: exactly a handle's gen field */
 	u32 live;
 };
+
+/* A slot was emptied: its generation moves on (wrapping within a handle's gen field), so
+ * every handle made for what it held is stale. */
+static inline void cspace_next_gen(struct cspace *cs, u32 slot)
+{
+	cs->gen[slot] = (cs->gen[slot] + 1) & ORB_CPTR_GEN_MASK;
+}
 
 int cspace_create(struct process *p);
 /* Remove every capability (CapRemoved commits, ascending slots) and free the CSpace. */

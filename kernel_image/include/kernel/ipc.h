@@ -36,7 +36,6 @@ struct endpoint {
 	u32 limit;                    /* queue limit: EP_MAX_DEPTH unless the owner lowered it */
 	u32 high_water;
 	u64 seq;                      /* orders buffered messages against blocked senders */
-	u64 total_messages, total_bytes;
 };
 
 struct notification {
@@ -70,6 +69,17 @@ void notification_signal(struct notification *n, u64 bits);
 long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool call);
 long ipc_receive(struct thread *t, struct endpoint *ep, bool block, u64 timeout_ns);
 long ipc_reply(struct thread *t, u64 info);
+
+/*
+ * The state change of a completed call and of a completed reply, made by the slow path and
+ * by the fast path (arch/x86_64/fastpath.S calls them, hence ARCH_ASM_CALLABLE):
+ *  ipc_call_taken   `rcv` has received `caller`'s call and holds its one-shot reply
+ *                   capability; the caller waits for the reply (T_BLOCKED, W_REPLY on rcv).
+ *  ipc_reply_taken  `replier` has answered `caller`: the reply capability is used up and
+ *                   the caller's wait is over (whoever runs it next sets its state).
+ */
+ARCH_ASM_CALLABLE void ipc_call_taken(struct thread *caller, struct thread *rcv);
+ARCH_ASM_CALLABLE void ipc_reply_taken(struct thread *replier, struct thread *caller);
 
 /* Enumeration for the state hash: the object with the smallest id above `after`. */
 struct endpoint *endpoint_next(u64 after);

@@ -11,7 +11,11 @@
 #define QUANTUM_NS 10000000ull     /* spec §5.7: DEFAULT_QUANTUM */
 #define PRIORITY_NORMAL 64
 
-struct thread *current(void);
+/* The running thread: the caller of a syscall. */
+static inline struct thread *current(void)
+{
+	return arch_current();
+}
 /* The process of the current thread: the caller of a syscall. */
 static inline struct process *current_process(void)
 {
@@ -39,6 +43,4 @@ void timer_tick(void);
 NORETURN void sched_resume(void);
 /* Make `next` current (the current thread is requeued if still running). */
 void sched_switch_to(struct thread *next);
-/* IPC fast path: the current thread has blocked; run `to` now, in user mode. */
-NORETURN void sched_direct(struct thread *to);
 u64 sched_next_tid(void);

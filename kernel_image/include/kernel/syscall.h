@@ -18,7 +18,6 @@ static inline void frame_set_out(struct syscall_frame *f, unsigned slot, u64 v)
 	uctx_set_arg(&f->t->ctx, slot, v);
 }
 
-/* Entry from the arch layer with t's registers saved: fast path or slow path. */
-void syscall_dispatch(struct thread *t);
-/* The slow path of every syscall: audit, dispatch, result. */
+/* The slow path of every syscall, from the arch entry with t's registers saved: audit,
+ * dispatch, result. */
 void syscall_entry_c(struct thread *t, u64 nr);

@@ -65,9 +65,6 @@ struct thread {
 	vaddr_t ipcbuf_user;         /* its IPC buffer in user space (also its FS base) */
 	void *ipcbuf;                /* the same buffer through the direct map */
 
-	struct {
-		u64 cpu_cycles, switches, yields, syscalls;
-	} stats;
 	u64 ran_since;               /* cycle counter when it last got the CPU */
 };
 

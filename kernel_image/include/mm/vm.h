@@ -18,6 +18,7 @@
 
 struct vspace {
 	paddr_t root;       /* top-level page table */
+	u64 cr3;            /* what loading it writes to the MMU root register (arch) */
 	u16 asid;           /* PCID when the CPU has it */
 	bool tlb_stale;     /* changed while not loaded: flush on next activation */
 	u64 pages;          /* user pages mapped */

@@ -43,7 +43,9 @@
 #include <mm/frame.h>
 
 #define SYSLOG_ORDER 6                          /* 256 KiB: 4096 records */
-#define SYSLOG_CAP ((PAGE_SIZE << SYSLOG_ORDER) / sizeof(orb_syslog_record_t))
+#define SYSLOG_CAP AXIOM_SYSLOG_RECORDS
+_Static_assert((PAGE_SIZE << SYSLOG_ORDER) == SYSLOG_CAP * sizeof(orb_syslog_record_t),
+	       "the SysLog ring is SYSLOG_ORDER pages of records");
 #define PENDING_ORDER 4                         /* 64 KiB: 512 commits not yet hashed */
 #define PENDING_CAP ((PAGE_SIZE << PENDING_ORDER) / sizeof(struct pending))
 #define COMMIT_RING_ORDER 7                     /* 512 KiB of envelopes */
@@ -52,8 +54,8 @@
 #define COMMIT_INDEX ((PAGE_SIZE << COMMIT_INDEX_ORDER) / sizeof(struct commit_slot))
 #define STREAM_PORT 0xE9                        /* QEMU isa-debugcon */
 
-orb_syslog_record_t *axiom_syslog;              /* SYSLOG_CAP records (fastpath.S writes too) */
-u64 axiom_syslog_next = 1;                      /* next record's sequence number */
+orb_syslog_record_t *axiom_syslog;
+u64 axiom_syslog_next = 1;
 static u64 cause;                               /* SysLog seq of the syscall being run */
 
 /* A commit made and not yet hashed into the chain. */
@@ -128,14 +130,6 @@ void axiom_syscall_late(struct thread *t, i64 ret)
 		r->result = ret;
 		r->flags |= ORB_SYSLOG_DONE | ORB_SYSLOG_BLOCKED;
 	}
-}
-
-void axiom_fastpath(struct thread *t, u64 nr, u64 a0, u64 a1, i64 ret)
-{
-	orb_syslog_record_t *r = syslog_open(t->proc->pid, nr, a0, a1, 0, 0);
-	r->result = ret;
-	r->flags = ORB_SYSLOG_FASTPATH | ORB_SYSLOG_BLOCKED;
-	t->syslog_seq = r->seq;
 }
 
 /* ---- CommitLog -------------------------------------------------------------------------- */

@@ -48,7 +48,7 @@ int cspace_create(struct process *p)
 orb_cptr_t cap_handle(const struct cap *c)
 {
 	const struct cspace *cs = c->holder->cspace;
-	return orb_cptr_new(c->slot, cs->gen[c->slot] & 0xFFFFF);
+	return orb_cptr_new(c->slot, cs->gen[c->slot]);
 }
 
 struct cap *cap_lookup(struct process *p, orb_cptr_t h, u8 type, u8 rights, long *err)
@@ -76,7 +76,7 @@ struct cap *cap_lookup_slot(struct process *p, orb_cptr_t h, long *err)
 		*err = -ORB_EBADF;
 		return NULL;
 	}
-	if (orb_cptr_get_gen(h) != (cs->gen[slot] & 0xFFFFF)) {
+	if (orb_cptr_get_gen(h) != cs->gen[slot]) {
 		*err = -ORB_ESTALE;
 		return NULL;
 	}
@@ -255,7 +255,7 @@ void cap_remove(struct cap *c)
 	struct kobj *obj = c->obj;
 	if (p) {
 		axiom_cap_removed(p->pid, c->slot);
-		p->cspace->gen[c->slot]++;
+		cspace_next_gen(p->cspace, c->slot);
 		p->cspace->live--;
 	}
 	memset(c, 0, sizeof(*c));
@@ -288,7 +288,7 @@ void cap_detach(struct cap *c, struct cap *dst)
 	struct process *p = c->holder;
 	u32 slot = c->slot;
 	axiom_cap_removed(p->pid, slot);
-	p->cspace->gen[slot]++;
+	cspace_next_gen(p->cspace, slot);
 	p->cspace->live--;
 	relocate(c, dst);
 	dst->holder = NULL;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Messages: the slow path of send, call, receive and reply (fastpath.c has the fast one).
+ * Messages: the slow path of send, call, receive and reply (arch/x86_64/fastpath.S has the
+ * fast one).
  *
  * Syscalls here: endpoint_send, endpoint_call, endpoint_receive, endpoint_receive_wait,
- * endpoint_reply, endpoint_reply_recv. syscall_dispatch tries fastpath_call /
- * fastpath_reply_recv first for call and reply_recv; these handlers are what runs when a
- * fast-path guard fails.
+ * endpoint_reply, endpoint_reply_recv. The syscall entry tries the fast path first for
+ * call and reply_recv; these handlers are what runs when one of its guards fails. Both
+ * paths make the state change of a completed call or reply with the same two functions,
+ * ipc_call_taken and ipc_reply_taken.
  *
  * A message is a msginfo word (tag, length, capability count), up to four message
  * registers (payloads of at most 32 bytes), or the sender's IPC buffer for longer ones,
@@ -67,6 +69,25 @@ void kmsg_free(struct kmsg *k)
 		frame_free(KERNEL_PHYS_OF(k->caps), 0);
 	}
 	slab_free(&kmsg_slab, k);
+}
+
+/* ---- the state change of a completed call or reply (shared with fastpath.S) ----------- */
+
+ARCH_ASM_CALLABLE void ipc_call_taken(struct thread *caller, struct thread *rcv)
+{
+	rcv->reply_to = caller;   /* the one-shot reply capability */
+	caller->replier = rcv;
+	caller->state = T_BLOCKED;
+	caller->wait = W_REPLY;
+	caller->wait_obj = rcv;
+}
+
+ARCH_ASM_CALLABLE void ipc_reply_taken(struct thread *replier, struct thread *caller)
+{
+	replier->reply_to = NULL;   /* used up */
+	caller->replier = NULL;
+	caller->wait = W_NONE;
+	caller->wait_obj = NULL;
 }
 
 /* ---- moving messages ------------------------------------------------------------------ */
@@ -183,10 +204,7 @@ static u64 take_blocked_sender(struct thread *rcv, struct thread *s)
 	m.caps = tmp;
 	drop_reply_cap(rcv);
 	u64 got = deliver(rcv, &m);
-	s->wait = W_REPLY;
-	s->wait_obj = rcv;
-	s->replier = rcv;
-	rcv->reply_to = s;
+	ipc_call_taken(s, rcv);
 	return got;
 }
 
@@ -213,8 +231,6 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 		if (rc < 0)
 			return rc;
 	}
-	ep->total_messages++;
-	ep->total_bytes += orb_msginfo_get_len(info);
 	struct thread *r = ep->qhead || ep->senders.head ? NULL : ep->receivers.head;
 	if (r) {   /* a receiver waits: hand over directly */
 		struct cap tmp[ORB_MAX_MSG_CAPS];
@@ -226,11 +242,8 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 			drop_reply_cap(r);
 		sched_detach(r);
 		u64 got = deliver(r, &m);
-		if (call) {
-			r->reply_to = t;
-			t->replier = r;
-			sched_block(t, W_REPLY, r, 0);
-		}
+		if (call)
+			ipc_call_taken(t, r);
 		sched_wake(r, (i64)got);
 		return call ? SYSCALL_NORESULT : 0;
 	}
@@ -312,12 +325,11 @@ long ipc_reply(struct thread *t, u64 info)
 		if (rc < 0)
 			return rc;
 	}
-	t->reply_to = NULL;   /* one-shot */
+	ipc_reply_taken(t, c);
 	caps_detach(t, caps, ncaps, tmp);
 	struct msg m;
 	msg_from_thread(&m, t, info, 0);
 	m.caps = tmp;
-	c->replier = NULL;
 	u64 got = deliver(c, &m);
 	sched_wake(c, (i64)got);
 	return 0;
@@ -346,7 +358,8 @@ void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u
 	kmsg_enqueue(ep, k);
 }
 
-/* ---- syscalls: send, call, receive, receive_wait, reply, reply_recv (the fast path for call and reply_recv is fastpath.c, tried first by syscall_dispatch) ---- */
+/* ---- syscalls: send, call, receive, receive_wait, reply, reply_recv (call and reply_recv
+ * come here when a guard of their fast path, arch/x86_64/fastpath.S, fails) ---- */
 
 long sys_endpoint_send(orb_cptr_t h, orb_msginfo_t info, uint64_t mr0, uint64_t mr1,
 		       uint64_t mr2, uint64_t mr3)

@@ -23,16 +23,10 @@
 
 static struct thread *rq_head[256], *rq_tail[256];
 static u64 rq_bits[4];
-static struct thread *cur;
 static struct thread *sleepers;
 static bool need_resched;
 static u64 next_tid = 1;
 static u64 ticks;
-
-struct thread *current(void)
-{
-	return cur;
-}
 
 u64 sched_next_tid(void)
 {
@@ -101,6 +95,7 @@ void sched_ready(struct thread *t)
 {
 	t->state = T_READY;
 	rq_push(t);
+	struct thread *cur = current();
 	if (cur && t->priority < cur->priority)
 		need_resched = true;
 }
@@ -158,13 +153,12 @@ void sched_cancel_wait(struct thread *t, i64 result)
 
 void sched_thread_gone(struct thread *t)
 {
-	if (cur == t)
-		cur = NULL;
+	if (current() == t)
+		arch_set_current(NULL);
 }
 
 void sched_yield(struct thread *t)
 {
-	t->stats.yields++;
 	t->slice_ns = QUANTUM_NS;
 	t->state = T_READY;
 	rq_push(t);
@@ -200,6 +194,7 @@ void timer_tick(void)
 		else
 			sched_wake(t, 0);
 	}
+	struct thread *cur = current();
 	if (cur && cur->state == T_RUNNING) {
 		if (cur->slice_ns <= TICK_NS) {
 			cur->slice_ns = QUANTUM_NS;
@@ -211,15 +206,15 @@ void timer_tick(void)
 	}
 }
 
+/* Charge t's process for the CPU since t last got it (fastpath.S does the same). */
 static void account_out(struct thread *t)
 {
-	u64 dt = arch_cycles() - t->ran_since;
-	t->stats.cpu_cycles += dt;
-	t->proc->cpu_cycles += dt;
+	t->proc->cpu_cycles += arch_cycles() - t->ran_since;
 }
 
 void sched_switch_to(struct thread *next)
 {
+	struct thread *cur = current();
 	if (cur) {
 		account_out(cur);
 		if (cur->state == T_RUNNING)
@@ -228,28 +223,13 @@ void sched_switch_to(struct thread *next)
 	if (next->state == T_READY)
 		rq_unlink(next);
 	next->state = T_RUNNING;
-	next->stats.switches++;
 	next->ran_since = arch_cycles();
-	cur = next;
-}
-
-NORETURN void sched_direct(struct thread *to)
-{
-	u64 now = arch_cycles();
-	u64 dt = now - cur->ran_since;
-	cur->stats.cpu_cycles += dt;
-	cur->proc->cpu_cycles += dt;
-	to->state = T_RUNNING;
-	to->ran_since = now;
-	to->stats.switches++;
-	cur = to;
-	vspace_activate(&to->proc->vs);
-	arch_enter_user(to, &to->ctx, to->ipcbuf_user);
+	arch_set_current(next);
 }
 
 NORETURN void sched_resume(void)
 {
-	struct thread *c = cur;
+	struct thread *c = current();
 	/* The common case: the thread that entered the kernel goes on running. */
 	if (likely(c && c->state == T_RUNNING && !need_resched && !axiom_checkpoint_due())) {
 		vspace_activate(&c->proc->vs);
@@ -258,7 +238,7 @@ NORETURN void sched_resume(void)
 	axiom_quiescent();
 	for (;;) {
 		unsigned best = rq_best();
-		struct thread *t = cur;
+		struct thread *t = current();
 		if (t && t->state == T_RUNNING && !(need_resched && best <= t->priority)) {
 			need_resched = false;
 			vspace_activate(&t->proc->vs);
@@ -271,7 +251,7 @@ NORETURN void sched_resume(void)
 		}
 		if (t) {   /* it blocked or exited and nothing else is ready */
 			account_out(t);
-			cur = NULL;
+			arch_set_current(NULL);
 		}
 		axiom_idle();
 		arch_idle_wait();

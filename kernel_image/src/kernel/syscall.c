@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Syscall dispatch. The table is one expansion of the X-macro generated from
- * orbital_build/abi/defs/syscalls.py; an empty entry or a number past the table is
- * -ORB_ENOSYS, never a crash. Axiom sees every call: the SysLog record is opened with the
- * caller taken from the running thread (never from an argument) and closed with the
- * result; commits made by the handler point back at that record.
+ * Syscall dispatch: the slow path of every syscall. The arch entry (x86_64: entry.S)
+ * makes the one fast/slow choice — endpoint_call and endpoint_reply_recv try their fast
+ * path first (arch/x86_64/fastpath.S) — and comes here with the caller's registers saved
+ * for everything else and for every fast-path miss. The table is one expansion of the
+ * X-macro generated from orbital_build/abi/defs/syscalls.py; an empty entry or a number
+ * past the table is -ORB_ENOSYS, never a crash. Axiom sees every call: the SysLog record
+ * is opened with the caller taken from the running thread (never from an argument) and
+ * closed with the result; commits made by the handler point back at that record.
  *
  * Each syscall's handler sys_<name> lives in the file of its object (docs: the "Where is
  * it?" table in README.md); here are only the calls about the machine as a whole: nop,
@@ -13,7 +16,6 @@
 #include <arch/arch.h>
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
-#include <kernel/fastpath.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -26,25 +28,11 @@
 static syscall_invoke_t *const table[ORB_SYS_COUNT] = { ORB_SYSCALLS(X) };
 #undef X
 
-/* The one place that chooses: the fast path for call / reply_recv, else the slow path. */
-void syscall_dispatch(struct thread *t)
-{
-	u64 nr = uctx_result_reg(&t->ctx);
-	/* Each fast path leaves the kernel straight to the next thread when every guard holds;
-	 * it returns here only when one failed, with nothing changed. */
-	if (nr == ORB_SYS_ENDPOINT_CALL)
-		fastpath_call(t);
-	else if (nr == ORB_SYS_ENDPOINT_REPLY_RECV)
-		fastpath_reply_recv(t);
-	syscall_entry_c(t, nr);
-}
-
 void syscall_entry_c(struct thread *t, u64 nr)
 {
 	u64 a[6];
 	for (unsigned i = 0; i < 6; i++)
 		a[i] = uctx_arg(&t->ctx, i);
-	t->stats.syscalls++;
 	axiom_syscall_begin(t, nr, a);
 	struct syscall_frame f = { t };
 	long ret = nr < ORB_SYS_COUNT && table[nr] ? table[nr](a, &f) : -ORB_ENOSYS;

@@ -4,7 +4,7 @@
  * registers around one `syscall` at a global label, so the test can stop there and at
  * the next instruction and compare. Nothing here checks anything itself.
  */
-#define SYS_NOP 0x00   /* docs/gen/abi.md (orbital/abi.h is C only) */
+#include <orbital/abi_asm.h>
 
 	.text
 
@@ -30,7 +30,7 @@ emu_null_syscall:
 	movabsq $0x7777777777777774, %r10
 	movabsq $0x7777777777777775, %r8
 	movabsq $0x7777777777777776, %r9
-	movl $SYS_NOP, %eax
+	movl $ORB_SYS_NOP, %eax
 	stc                                 /* CF: user flags must come back as they went */
 emu_null_syscall_insn:
 	syscall

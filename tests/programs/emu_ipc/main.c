@@ -7,18 +7,24 @@
  * second, less urgent thread; it gives the client badged capabilities to both and an
  * R-only one to E1. The client then makes one call per case, the case's tag in the
  * msginfo; the test stops at the calls and checks what arrives where. Every reply
- * carries the request's message registers plus one. Before its last call the client
- * sleeps for a nanosecond, so every thread waits and the CPU idles: the machine model
- * stops there until the test injects a timer tick.
+ * carries the request's message registers plus one. The cases are the fast path's
+ * guards, one each (the call's first, then the reply_recv's, which the server makes go
+ * wrong on purpose for the T_RR_* tags), and the slow path's big message. Before its last
+ * call the client sleeps for a nanosecond, so every thread waits and the CPU idles: the
+ * machine model stops there until the test injects a timer tick.
  */
 #include <orbital.h>
 
 #define SERVER_PRIORITY 64
 #define SLOW_THREAD_PRIORITY 100
+#define HELPER_PRIORITY 64
+#define LOW_PRIORITY 100
+#define FAR_FUTURE_NS 0x7000000000000000ull   /* an expiry that never comes in a test */
 #define BADGE_E1 0xB1
 #define BADGE_E2 0xB2
 #define BADGE_READ_ONLY 0xB3
 #define FORGED 0xF0F0F0F0F0F0F0F0ull
+#define CSPACE_SLOTS_PAST 300                 /* a slot number the CSpace (256) has not */
 #define RECV_TIMEOUT_NS 600000000000ull     /* armed, never expires in a test */
 
 /* Case tags: the order here is the order the client runs them. */
@@ -36,6 +42,19 @@ enum {
 	T_FORGED,            /* fake badge/sender in the IPC buffer, 32 bytes: fast */
 	T_FORGED_LONG,       /* the same, 64 bytes: slow */
 	T_BIG,               /* 8 capabilities and 4096 bytes: slow */
+	T_RESERVED,          /* a reserved msginfo bit: slow, -EINVAL */
+	T_BADSLOT,           /* a handle past the CSpace: slow, -EBADF */
+	T_HIGHBITS,          /* a handle with bits above its 32: slow (which ignores them) */
+	T_NOTENDPOINT,       /* a notification's handle: slow, -EBADF */
+	T_EXPIRING,          /* a capability with an expiry, in the future: slow */
+	T_HOLD,              /* (helper) the server takes it and does not answer... */
+	T_OWED,              /* ...so it waits owing a reply: slow, the helper gets EDEAD */
+	T_RR_LONG,           /* the server answers with 40 bytes: reply_recv slow */
+	T_RR_NOREPLY,        /* the server answers, then reply_recv owing nothing: slow */
+	T_RR_STALE,          /* the server's reply_recv names a stale handle: slow, -ESTALE */
+	T_QUEUED_2,          /* (helper) queued while the server works on... */
+	T_RR_QUEUED,         /* ...this one, so its reply_recv has more to receive: slow */
+	T_RR_LOWPRIO,        /* (helper, less urgent than the server) its reply: slow */
 	T_FAST_AGAIN,        /* fast again after all of the above */
 	T_BATCH,             /* after an idle moment (Axiom flushed): 8 capabilities, slow */
 };
@@ -129,10 +148,31 @@ static int server(void)
 			orb_printf("emu-ipc-server: E1 receive failed: %ld\n", rc);
 		handle(&m, reply);
 		uint64_t info = orb_msginfo_new(ORB_MSG_RESPONSE, ORB_MSG_REG_BYTES, 0);
-		if (orb_msginfo_get_tag(m.rax) == T_ARM_TIMEOUT) {
+		switch (orb_msginfo_get_tag(m.rax)) {
+		case T_ARM_TIMEOUT:
 			emu_reply(info, reply);
 			rc = emu_recv_wait(h1, RECV_TIMEOUT_NS, &m);
 			continue;
+		case T_HOLD:   /* keep the reply capability and wait again */
+			rc = emu_recv_wait(h1, 0, &m);
+			continue;
+		case T_RR_LONG:
+			memset(orb_ipcbuf()->data, 0x6B, 40);
+			info = orb_msginfo_new(ORB_MSG_RESPONSE, 40, 0);
+			break;
+		case T_RR_NOREPLY:
+			emu_reply(info, reply);
+			break;
+		case T_RR_STALE:
+			rc = emu_reply_recv(h1 + (1u << 12), info, reply, &m);
+			if (rc != -ORB_ESTALE)
+				orb_printf("emu-ipc-server: stale reply_recv -> %ld\n", rc);
+			emu_reply(info, reply);
+			rc = emu_recv_wait(h1, 0, &m);
+			continue;
+		case T_RR_QUEUED:   /* let the helper queue its call meanwhile */
+			orb_yield();
+			break;
 		}
 		rc = emu_reply_recv(h1, info, reply, &m);
 	}
@@ -160,15 +200,37 @@ static bool find_handles(struct handles *h)
 	return h->e1 != ~0ull && h->e2 != ~0ull && h->read_only != ~0ull;
 }
 
-static long call(uint64_t h, uint32_t tag, uint32_t len, uint32_t ncaps)
+static long call_raw(uint64_t h, uint64_t info)
 {
+	uint64_t tag = orb_msginfo_get_tag(info);
 	uint64_t mr[4] = { tag * 0x10000ull + 1, tag * 0x10000ull + 2, tag * 0x10000ull + 3,
 			   tag * 0x10000ull + 4 };
 	struct emu_regs out;
-	long rc = emu_call(h, orb_msginfo_new(tag, len, ncaps), mr, &out);
+	long rc = emu_call(h, info, mr, &out);
 	if (rc < 0)
-		orb_printf("emu-ipc-client: case %#x -> %ld\n", tag, rc);
+		orb_printf("emu-ipc-client: case %#lx -> %ld\n", (unsigned long)tag, rc);
 	return rc;
+}
+
+static long call(uint64_t h, uint32_t tag, uint32_t len, uint32_t ncaps)
+{
+	return call_raw(h, orb_msginfo_new(tag, len, ncaps));
+}
+
+static struct handles helper_handles;
+static volatile int helper_started;
+
+/* A second client thread: one call with the tag it is given, then it is done. */
+static void helper(void *arg)
+{
+	helper_started = 1;
+	call(helper_handles.e1, (uint32_t)(uintptr_t)arg, 32, 0);
+}
+
+static long start_helper(uint32_t tag, uint32_t priority)
+{
+	helper_started = 0;
+	return orb_thread_start(helper, (void *)(uintptr_t)tag, priority);
 }
 
 static void forge(void)
@@ -213,6 +275,29 @@ static int client(void)
 	for (uint32_t i = 0; i < ORB_MAX_MSG_SIZE; i++)
 		b->data[i] = (uint8_t)(i * 7);
 	call(h.e1, T_BIG, ORB_MAX_MSG_SIZE, ORB_MAX_MSG_CAPS);
+
+	/* the call path's guards, one case each */
+	call_raw(h.e1, orb_msginfo_new(T_RESERVED, 32, 0) | 1ull << 50);
+	call(orb_cptr_new(CSPACE_SLOTS_PAST, 0), T_BADSLOT, 32, 0);
+	call_raw(h.e1 | 1ull << 40, orb_msginfo_new(T_HIGHBITS, 32, 0));
+	call((uint32_t)orb_notification_create(), T_NOTENDPOINT, 32, 0);
+	call((uint32_t)orb_cap_derive(h.e1, ORB_RIGHT_WRITE, 0, FAR_FUTURE_NS), T_EXPIRING, 32, 0);
+	helper_handles = h;
+	start_helper(T_HOLD, HELPER_PRIORITY);
+	while (!helper_started)
+		orb_yield();   /* it runs until the server holds its call */
+	call(h.e1, T_OWED, 32, 0);
+	/* the reply_recv path's guards, the server going wrong on purpose */
+	long rc = call(h.e1, T_RR_LONG, 32, 0);
+	if (rc >= 0 && orb_msginfo_get_len((uint64_t)rc) != 40)
+		orb_printf("emu-ipc-client: long reply of %u bytes\n", orb_msginfo_get_len((uint64_t)rc));
+	call(h.e1, T_RR_NOREPLY, 32, 0);
+	call(h.e1, T_RR_STALE, 32, 0);
+	start_helper(T_QUEUED_2, HELPER_PRIORITY);
+	call(h.e1, T_RR_QUEUED, 32, 0);
+	orb_thread_join_out_t joined;
+	orb_thread_join((uint64_t)start_helper(T_RR_LOWPRIO, LOW_PRIORITY), &joined);
+
 	call(h.e1, T_FAST_AGAIN, 32, 0);
 	orb_sleep(1);
 	for (uint32_t i = 0; i < ORB_MAX_MSG_CAPS; i++)

@@ -5,10 +5,7 @@
  * reads the registers there. Each wrapper stores what came back in a struct emu_regs
  * { rax, rdi, rsi, rdx, r10, r8, r9 }.
  */
-#define SYS_ENDPOINT_CALL 0x42          /* docs/gen/abi.md (orbital/abi.h is C only) */
-#define SYS_ENDPOINT_REPLY 0x43
-#define SYS_ENDPOINT_RECEIVE_WAIT 0x45
-#define SYS_ENDPOINT_REPLY_RECV 0x46
+#include <orbital/abi_asm.h>
 
 	.text
 
@@ -32,7 +29,7 @@ emu_call:
 	movq 8(%rax), %r10
 	movq 16(%rax), %r8
 	movq 24(%rax), %r9
-	movl $SYS_ENDPOINT_CALL, %eax
+	movl $ORB_SYS_ENDPOINT_CALL, %eax
 emu_call_insn:
 	syscall
 emu_call_ret:
@@ -51,7 +48,7 @@ emu_reply_recv:
 	movq 8(%rax), %r10
 	movq 16(%rax), %r8
 	movq 24(%rax), %r9
-	movl $SYS_ENDPOINT_REPLY_RECV, %eax
+	movl $ORB_SYS_ENDPOINT_REPLY_RECV, %eax
 emu_rr_insn:
 	syscall
 emu_rr_ret:
@@ -65,7 +62,7 @@ emu_rr_ret:
 	.type emu_recv_wait, @function
 emu_recv_wait:
 	pushq %rdx
-	movl $SYS_ENDPOINT_RECEIVE_WAIT, %eax
+	movl $ORB_SYS_ENDPOINT_RECEIVE_WAIT, %eax
 emu_recv_insn:
 	syscall
 emu_recv_ret:
@@ -86,7 +83,7 @@ emu_reply:
 	movq 8(%r11), %r10
 	movq 16(%r11), %r8
 	movq 24(%r11), %r9
-	movl $SYS_ENDPOINT_REPLY, %eax
+	movl $ORB_SYS_ENDPOINT_REPLY, %eax
 	syscall
 	ret
 	.size emu_reply, . - emu_reply

@@ -21,6 +21,7 @@ struct tss {
 	u16 iomap_base;
 } PACKED;
 extern struct tss tss;
+extern u64 user_fs_loaded;   /* the FS base in the MSR now */
 
 static inline void tss_set_rsp0(u64 rsp0)
 {

@@ -15,6 +15,7 @@
  */
 #include <arch/x86_64/regs.h>
 #include <arch/x86_64/percpu.h>
+#include <orbital/abi_asm.h>
 
 	.macro PUSH_GPRS
 	pushq %rax
@@ -73,10 +74,22 @@ trap_entry:
 	iretq
 	.size trap_entry, . - trap_entry
 
+/*
+ * SYSCALL lands here. The one fast/slow choice of the kernel: endpoint_call and
+ * endpoint_reply_recv jump (not call) to their fast path in fastpath.S, which leaves for
+ * user mode in the peer thread when every guard holds and otherwise comes back to
+ * syscall_slow with every register as the user left it. Everything else is the slow path.
+ */
 	.global syscall_entry
 	.type syscall_entry, @function
 syscall_entry:
 	swapgs                          /* GS = per-CPU data */
+	cmpq $ORB_SYS_ENDPOINT_CALL, %rax
+	je fastpath_call                /* returns to user mode, in the receiver, or misses */
+	cmpq $ORB_SYS_ENDPOINT_REPLY_RECV, %rax
+	je fastpath_reply_recv          /* returns to user mode, in the caller, or misses */
+	.global syscall_slow
+syscall_slow:
 	movq %rsp, %gs:PCPU_USER_RSP
 	movq %gs:PCPU_CTX_TOP, %rsp     /* build the frame in the thread's save area */
 	pushq $SEL_UDATA                /* ss */

@@ -41,7 +41,7 @@
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
 
 static paddr_t kernel_root;
-static struct vspace *active;
+struct vspace *vspace_active;   /* loaded in CR3 (fastpath.S switches it too) */
 static bool pcid_on;
 static u64 asid_used[MAX_ASID / 64] = { 1 };   /* 0 is the kernel's */
 
@@ -204,6 +204,23 @@ static u16 asid_alloc(void)
 	return 0;   /* all taken: share tag 0 and always flush */
 }
 
+/*
+ * What loading vs writes to CR3: its root and PCID tag, and bit 63 (keep the tag's TLB
+ * entries) unless the space changed while it was not loaded. Kept up to date whenever
+ * tlb_stale changes, so that fastpath.S can switch spaces with one load: a stale space
+ * loaded there is flushed by this very value, and stays marked stale (flushed once more
+ * at its next vspace_activate), which costs time, never correctness.
+ */
+static void set_cr3(struct vspace *vs)
+{
+	vs->cr3 = vs->root;
+	if (pcid_on) {
+		vs->cr3 |= vs->asid;
+		if (!vs->tlb_stale && vs->asid)
+			vs->cr3 |= 1ull << 63;
+	}
+}
+
 int vspace_create(struct vspace *vs)
 {
 	memset(vs, 0, sizeof(*vs));
@@ -213,13 +230,14 @@ int vspace_create(struct vspace *vs)
 	memcpy(table(vs->root) + 256, table(kernel_root) + 256, 256 * sizeof(u64));
 	vs->asid = pcid_on ? asid_alloc() : 0;
 	vs->tlb_stale = true;   /* the tag may have been used before */
+	set_cr3(vs);
 	vs->table_pages = 1;
 	return 0;
 }
 
 void vspace_destroy(struct vspace *vs)
 {
-	if (active == vs)
+	if (vspace_active == vs)
 		vspace_activate_kernel();
 	u64 *l4 = table(vs->root);
 	for (int i = 0; i < 256; i++) {
@@ -251,28 +269,24 @@ void vspace_destroy(struct vspace *vs)
 
 void vspace_activate(struct vspace *vs)
 {
-	if (vs == active && !vs->tlb_stale)
+	if (vs == vspace_active && !vs->tlb_stale)
 		return;
-	u64 cr3 = vs->root;
-	if (pcid_on) {
-		cr3 |= vs->asid;
-		if (!vs->tlb_stale && vs->asid)
-			cr3 |= 1ull << 63;   /* keep this tag's TLB entries */
-	}
+	u64 cr3 = vs->cr3;
 	vs->tlb_stale = false;
-	active = vs;
+	set_cr3(vs);
+	vspace_active = vs;
 	write_cr3(cr3);
 }
 
 void vspace_activate_kernel(void)
 {
-	active = NULL;
+	vspace_active = NULL;
 	write_cr3(kernel_root);   /* tag 0, flushes tag 0 */
 }
 
 struct vspace *vm_current(void)
 {
-	return active;
+	return vspace_active;
 }
 
 static bool user_page_ok(vaddr_t va)
@@ -299,10 +313,12 @@ int vm_map(struct vspace *vs, vaddr_t va, paddr_t pa, unsigned prot)
 
 static void tlb_invalidate(struct vspace *vs, vaddr_t va)
 {
-	if (vs == active)
+	if (vs == vspace_active) {
 		invlpg(va);
-	else
+	} else {
 		vs->tlb_stale = true;
+		set_cr3(vs);
+	}
 }
 
 paddr_t vm_unmap(struct vspace *vs, vaddr_t va, unsigned *prot_out)

@@ -19,7 +19,7 @@ extern long arch_copy_user(void *dst, const void *src, size_t n);
 extern const char *trap_name(u64 vector);
 void irq_dispatch(u64 vector);
 
-static u64 loaded_fs;
+u64 user_fs_loaded;   /* the FS base in the MSR now (fastpath.S switches it too) */
 
 void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1)
 {
@@ -62,9 +62,9 @@ NORETURN void arch_enter_user(struct thread *t, uctx_t *c, u64 fs)
 	cpu0.ctx_top = top;
 	cpu0.current = t;
 	tss_set_rsp0(top);
-	if (fs != loaded_fs) {
+	if (fs != user_fs_loaded) {
 		wrmsr(MSR_FS_BASE, fs);
-		loaded_fs = fs;
+		user_fs_loaded = fs;
 	}
 	return_to_user(c);
 }
@@ -96,9 +96,10 @@ NORETURN void trap_from_user(struct regs *r)
 	sched_resume();
 }
 
+/* The slow path's way in (entry.S: syscall_slow), with r = the caller's saved frame. */
 NORETURN void syscall_from_user(struct regs *r)
 {
-	syscall_dispatch(current());
+	syscall_entry_c(current(), r->rax);
 	sched_resume();
 }
 
