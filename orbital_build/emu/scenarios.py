@@ -9,6 +9,7 @@ the functions here run a booted machine to such points and measure the paths bet
 
 from __future__ import annotations
 
+import bisect
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,10 +174,20 @@ def measure_call(m: Machine, case: Case) -> CallPath:
 
 def profile(m: Machine, addrs: list[int]) -> list[tuple[str, int]]:
     """Instructions per function (kernel symbol, or service:function), in the order each
-    function first ran."""
+    function first ran. Inside an assembly function a label of its own marks a stage
+    (fastpath.S: fastpath_call_guard_handle, fastpath_call_switch…): what runs after it
+    counts under the label."""
+    table = m.image.kernel
+    labels = sorted((s.addr, s.name) for s in table.by_name.values()
+                    if s.kind == "STT_NOTYPE" and not s.size)
+    starts = [a for a, _ in labels]
     counts: dict[str, int] = {}
     for a in addrs:
         name = m.addr_to_symbol(a).split("+", 1)[0]
+        if not Machine.in_user(a) and name in table:
+            i = bisect.bisect_right(starts, a) - 1
+            if i >= 0 and labels[i][0] > table.addr(name):
+                name = labels[i][1]
         counts[name] = counts.get(name, 0) + 1
     return list(counts.items())
 

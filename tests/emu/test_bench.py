@@ -58,3 +58,28 @@ def test_profile_splits_the_fast_path_by_function(emu_image: Callable[[str], Bui
     assert call["fastpath_call"] > 0 and "syscall_entry_c" not in call   # no slow path
     assert "fastpath_reply_recv" in dict(rows["endpoint_reply_recv"])
     assert all(":" not in f for f, _ in rows["endpoint_call"])   # kernel functions only
+
+
+# Ceilings: today's figures plus a little room. A change that makes a path dearer fails here
+# and must either be made cheaper or raise its ceiling on purpose, in the same commit. The
+# issue's own limits are the second column (the fast path one way at most 180, the 8-cap
+# 4096-byte send at most 20,000 instructions).
+CEILINGS = {
+    "fastpath_call_oneway_instructions": (145, 180),
+    "fastpath_roundtrip_instructions": (290, 360),
+    "slowpath_call_8caps_instructions": (11_000, 20_000),
+    "null_syscall_roundtrip_instructions": (215, 260),
+}
+
+
+def test_bench_figures_stay_under_their_ceilings(emu_image: Callable[[str], BuiltImage],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("emu-core", "emu-ipc"):
+        emu_image(name)
+    report = bench_json(capsys)
+    over = {k: (report[k], ceiling) for k, (ceiling, limit) in CEILINGS.items()
+            if not report[k] <= ceiling <= limit}
+    assert not over, f"over the ceiling: {over}"
+    # the deferred hashing is reported, and is where the SHA-256 work went
+    assert report["axiom_flush_commits"] > 0
+    assert report["axiom_flush_instructions_per_commit"] > 1000

@@ -13,8 +13,10 @@
  *           path then runs the syscall as if this had never been tried, so nothing may
  *           change before the last guard. Each guard says, in its comment, why the fast
  *           path may not handle the case, and starts at a label of its own
- *           (fastpath_<path>_guard_<what>; tests/emu/test_ipc.py checks which one sent
- *           each of its cases to the slow path); fastpath_<path>_taken follows the last.
+ *           (fastpath_<path>_guard_<what>; tests/emu/test_fastpath_guards.py checks which
+ *           one sent each of its cases to the slow path); fastpath_<path>_taken follows
+ *           the last, and the work's stages have labels too (_state, _switch, _exit), so
+ *           `orbital-build bench --profile` counts each stage's instructions.
  *   work    the SysLog record (Axiom audits this path like any other), the peer's
  *           record of its own blocked syscall completed, CPU time, the state change of
  *           the completed call or reply — made by the C functions the slow path makes it
@@ -269,8 +271,9 @@ fastpath_call_guard_reply:
 
 fastpath_call_taken:   /* every guard holds: the call happens */
 	SYSLOG ORB_SYS_ENDPOINT_CALL
-	ACCOUNT
 	PEER_RECORD_DONE
+fastpath_call_state:
+	ACCOUNT
 	/* the receiver leaves the endpoint's queue, of which it is the head, and its wait ends */
 	movq THREAD_QNEXT(%r14), %rax
 	movq %rax, ENDPOINT_RECEIVERS_HEAD(%r13)
@@ -288,7 +291,9 @@ fastpath_call_taken:   /* every guard holds: the call happens */
 	movq %rbx, %rdi
 	movq %r14, %rsi
 	call ipc_call_taken
+fastpath_call_switch:
 	SWITCH
+fastpath_call_exit:
 	movq CAP_BADGE(%r12), %rdi              /* the badge of the capability used */
 	EXIT_TO_PEER
 fastpath_call_miss:
@@ -326,8 +331,9 @@ fastpath_reply_recv_guard_urgency:
 
 fastpath_reply_recv_taken:   /* every guard holds: the reply goes out, this thread waits */
 	SYSLOG ORB_SYS_ENDPOINT_REPLY_RECV
-	ACCOUNT
 	PEER_RECORD_DONE
+fastpath_reply_recv_state:
+	ACCOUNT
 	/* the reply capability is used up; the caller's wait is over */
 	movq %gs:PCPU_KSTACK, %rsp
 	movq %rbx, %rdi
@@ -348,7 +354,9 @@ fastpath_reply_recv_taken:   /* every guard holds: the reply goes out, this thre
 	movl $W_RECV, THREAD_WAIT(%rbx)
 	leaq ENDPOINT_RECEIVERS(%r13), %rax
 	movq %rax, THREAD_WAIT_OBJ(%rbx)
+fastpath_reply_recv_switch:
 	SWITCH
+fastpath_reply_recv_exit:
 	xorl %edi, %edi                         /* a reply carries no badge */
 	EXIT_TO_PEER
 fastpath_reply_recv_miss:
