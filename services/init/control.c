@@ -14,35 +14,16 @@
  */
 #include "init.h"
 
-#define PROCS_MAX 256
-
 static uint8_t out[ORB_MAX_MSG_SIZE];
-
-static bool system_name(const char *n)
-{
-	static const char *const names[] = { "init", "terminal", "supervisor", "shell", "process" };
-	for (unsigned i = 0; i < ORB_ARRAY_SIZE(names); i++)
-		if (!strcmp(n, names[i]))
-			return true;
-	return !strncmp(n, "system-", 7);
-}
 
 static bool caller_is_system(uint32_t pid)
 {
 	const struct service *s = service_by_pid(pid);
 	if (s)
-		return system_name((const char *)s->d.name);
-	static orb_proc_entry_t procs[PROCS_MAX];
-	long n = orb_process_list(procs, sizeof(procs));
-	for (long i = 0; i < n && i < PROCS_MAX; i++) {
-		if (procs[i].pid != pid)
-			continue;
-		char name[sizeof(procs[i].name) + 1];
-		memcpy(name, procs[i].name, sizeof(procs[i].name));
-		name[sizeof(procs[i].name)] = '\0';
-		return system_name(name);
-	}
-	return false;
+		return orb_class_of((const char *)s->d.name) == ORB_CLASS_SYSTEM;
+	char name[ORB_PROCESS_NAME_MAX + 1];
+	return orb_process_name(pid, name, sizeof(name)) == 0 &&
+	       orb_class_of(name) == ORB_CLASS_SYSTEM;
 }
 
 void status_record(const struct service *s, orb_svc_status_t *r, uint64_t now)

@@ -23,7 +23,7 @@ enum condition { COND_NONE, COND_MUST_ATTENUATE, COND_PARENT_IS };
 struct rule {
 	const char *id;
 	enum applies applies;
-	enum pclass cls;           /* TO_CLASS */
+	enum orb_class cls;           /* TO_CLASS */
 	const char *name;          /* TO_NAME: the requester's name */
 	const char *type;          /* a capability type, or "*" for every type */
 	bool allowed;
@@ -32,46 +32,28 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-	{ "system-spawn", TO_CLASS, CLASS_SYSTEM, NULL, "spawn", true, COND_NONE, NULL },
-	{ "system-any", TO_CLASS, CLASS_SYSTEM, NULL, "*", true, COND_NONE, NULL },
-	{ "runtime-console", TO_CLASS, CLASS_RUNTIME, NULL, "console", true, COND_NONE, NULL },
-	{ "app-storage-ro", TO_CLASS, CLASS_APPLICATION, NULL, "storage", true,
-	  COND_MUST_ATTENUATE, NULL },
-	{ "app-network", TO_CLASS, CLASS_APPLICATION, NULL, "network", true, COND_NONE, NULL },
-	{ "terminal-console", TO_ANYONE, CLASS_APPLICATION, NULL, "console", true, COND_PARENT_IS,
-	  "terminal" },
-	{ "storage-no-network", TO_NAME, CLASS_RUNTIME, "storage", "network", false, COND_NONE,
+	{ "system-spawn", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "spawn", true, COND_NONE, NULL },
+	{ "system-any", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "*", true, COND_NONE, NULL },
+	{ "runtime-console", TO_CLASS, ORB_CLASS_RUNTIME, NULL, "console", true, COND_NONE,
 	  NULL },
+	{ "app-storage-ro", TO_CLASS, ORB_CLASS_APPLICATION, NULL, "storage", true,
+	  COND_MUST_ATTENUATE, NULL },
+	{ "app-network", TO_CLASS, ORB_CLASS_APPLICATION, NULL, "network", true, COND_NONE,
+	  NULL },
+	{ "terminal-console", TO_ANYONE, ORB_CLASS_APPLICATION, NULL, "console", true,
+	  COND_PARENT_IS, "terminal" },
+	{ "storage-no-network", TO_NAME, ORB_CLASS_RUNTIME, "storage", "network", false,
+	  COND_NONE, NULL },
 };
 
-static const char *const system_names[] = { "init", "terminal", "supervisor", "shell",
-					    "process" };
-static const char *const runtime_names[] = { "storage", "network", "identity", "permissions" };
-
-static bool listed(const char *name, const char *const *list, size_t n)
+const char *policy_class_name(enum orb_class c)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(name, list[i]) == 0)
-			return true;
-	return false;
+	return c == ORB_CLASS_SYSTEM    ? "System" :
+	       c == ORB_CLASS_RUNTIME ? "Runtime" :
+					"Application";
 }
 
-enum pclass policy_classify(const char *name)
-{
-	if (strncmp(name, "system-", 7) == 0 ||
-	    listed(name, system_names, ORB_ARRAY_SIZE(system_names)))
-		return CLASS_SYSTEM;
-	if (listed(name, runtime_names, ORB_ARRAY_SIZE(runtime_names)))
-		return CLASS_RUNTIME;
-	return CLASS_APPLICATION;
-}
-
-const char *policy_class_name(enum pclass c)
-{
-	return c == CLASS_SYSTEM ? "System" : c == CLASS_RUNTIME ? "Runtime" : "Application";
-}
-
-static bool applies_to(const struct rule *r, const struct requester *who, enum pclass cls,
+static bool applies_to(const struct rule *r, const struct requester *who, enum orb_class cls,
 		       const char *type)
 {
 	if (strcmp(r->type, "*") != 0 && strcmp(r->type, type) != 0)
@@ -113,7 +95,7 @@ static void rights_text(uint8_t rights, char out[4])
 void policy_decide(const struct requester *who, const char *type, uint8_t rights,
 		   struct decision *out)
 {
-	enum pclass cls = policy_classify(who->name);
+	enum orb_class cls = orb_class_of(who->name);
 	bool attenuate = false;   /* an attenuating rule would allow fewer rights */
 	out->alternative[0] = '\0';
 	for (size_t i = 0; i < ORB_ARRAY_SIZE(rules); i++) {

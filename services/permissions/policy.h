@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The grant policy (spec §4.2): who may hold which type of capability with which rights.
- * A requester is classified by its process name; the rules are tried in order and the
+ * A requester is classified by its process name (orb_class_of); the rules are tried in order and the
  * first whose class, type and conditions all match decides; when none does, the answer is
  * "No policy allows this permission".
  */
 #pragma once
 
-#include <stdbool.h>
-#include <stdint.h>
-
-enum pclass { CLASS_SYSTEM, CLASS_RUNTIME, CLASS_APPLICATION };
+#include <orbital.h>
 
 /* What the policy knows about a requester: its name and its parent's ("" if unknown). */
 struct requester {
@@ -24,8 +21,7 @@ struct decision {
 	char alternative[64];   /* "" = none */
 };
 
-enum pclass policy_classify(const char *name);
-const char *policy_class_name(enum pclass c);
+const char *policy_class_name(enum orb_class c);
 /* Decide whether `who` may hold a `type` capability with `rights` (ORB_RIGHT_*). */
 void policy_decide(const struct requester *who, const char *type, uint8_t rights,
 		   struct decision *out);

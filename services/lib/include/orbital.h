@@ -60,4 +60,15 @@ long orb_thread_start(void (*fn)(void *), void *arg, uint32_t priority);
 /* Stop the whole process. */
 __attribute__((noreturn)) void orb_exit_process(int code);
 
+/* --- who a process is ------------------------------------------------------------------ */
+/* Process classes by name (spec §4.2, §5.10 #50): System (init, terminal, supervisor,
+ * shell, process, and names starting with "system-"), Runtime (storage, network,
+ * identity, permissions), Application (every other name). */
+enum orb_class { ORB_CLASS_APPLICATION, ORB_CLASS_RUNTIME, ORB_CLASS_SYSTEM };
+enum orb_class orb_class_of(const char *name);
+/* The name the kernel holds for pid (process_list), NUL-terminated in name[cap]; 0, or
+ * -ORB_ENOENT when no such process is listed. Never a name a message claims. */
+#define ORB_PROCESS_NAME_MAX (sizeof(((orb_proc_entry_t *)0)->name))
+long orb_process_name(uint32_t pid, char *name, size_t cap);
+
 #define ORB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
