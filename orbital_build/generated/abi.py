@@ -393,6 +393,8 @@ class Tag(IntEnum):
     STORAGE_LIST_RESPONSE = 0x7007  # storage
     STORAGE_QUOTA = 0x7008  # storage
     STORAGE_QUOTA_RESPONSE = 0x7009  # storage
+    STORAGE_USAGE = 0x700A  # storage
+    STORAGE_USAGE_RESPONSE = 0x700B  # storage
     NET_REQUEST = 0x8000  # network
     NET_RESPONSE = 0x8001  # network
     WS_OPEN = 0x8010  # network
@@ -1126,6 +1128,33 @@ class StorageRecord:
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> StorageRecord:
         """Decode 64 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class StorageUsage:
+    """One namespace in a STORAGE_USAGE_RESPONSE (`df`)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("storage_usage", "<64sQQQ", (
+        ("name", "s", 64), ("used", "Q", 0), ("quota", "Q", 0), ("keys", "Q", 0)))
+    SIZE: ClassVar[int] = 88
+    name: bytes = bytes(64)  # the namespace, NUL-padded
+    used: int = 0  # key + value bytes of its live keys
+    quota: int = 0
+    keys: int = 0  # live keys
+
+    def pack(self) -> bytes:
+        """The 88-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> StorageUsage:
+        """Decode exactly 88 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> StorageUsage:
+        """Decode 88 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -2027,6 +2056,49 @@ class StorageQuotaResponseMsg:
 
 
 @dataclass
+class StorageUsageMsg:
+    """Usage of every namespace, for System callers (`df`; Orbital)."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_USAGE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_USAGE", (
+        ("first", wire.U32),), MAX_MSG_SIZE)
+    first: int = 0  # index of the first namespace to report (0: from the start)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageUsageMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class StorageUsageResponseMsg:
+    """Result<Vec<storage_usage>, StorageError>: PermissionDenied unless the caller is System."""
+
+    TAG: ClassVar[Tag] = Tag.STORAGE_USAGE_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_USAGE_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("count", wire.U32), ("items", wire.BYTES),
+        ("more", wire.BOOL)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_STORAGE_ERR_* when ok = 0
+    count: int = 0
+    items: bytes = b""  # count storage_usage records
+    more: bool = False  # namespaces follow: ask again from first + count
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> StorageUsageResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
 class NetRequestMsg:
     """HttpRequest (spec §4.5): perform an HTTP(S) request under the URL policy and the caller's
     rate limit.
@@ -2460,6 +2532,8 @@ MESSAGES: dict[Tag, Any] = {
     Tag.STORAGE_LIST: StorageListMsg,
     Tag.STORAGE_LIST_RESPONSE: StorageListResponseMsg,
     Tag.STORAGE_QUOTA_RESPONSE: StorageQuotaResponseMsg,
+    Tag.STORAGE_USAGE: StorageUsageMsg,
+    Tag.STORAGE_USAGE_RESPONSE: StorageUsageResponseMsg,
     Tag.NET_REQUEST: NetRequestMsg,
     Tag.NET_RESPONSE: NetResponseMsg,
     Tag.NET_POLICY_QUERY: NetPolicyQueryMsg,

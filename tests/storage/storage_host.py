@@ -45,6 +45,8 @@ def build(out: Path) -> ctypes.CDLL:
         "st_list": (I, [P, ctypes.c_char_p, ctypes.c_char_p, SZ, ctypes.c_char_p, SZ, U64,
                         U64, EMIT, P, ctypes.POINTER(ctypes.c_bool)]),
         "st_usage": (I, [P, ctypes.c_char_p, U64, ctypes.POINTER(U64), ctypes.POINTER(U64)]),
+        "st_namespace": (I, [P, SZ, U64, ctypes.c_char_p, ctypes.POINTER(U64),
+                             ctypes.POINTER(U64), ctypes.POINTER(U64)]),
         "st_compact": (I, [P, U64]), "st_reason": (ctypes.c_char_p, [P]),
         "st_stats": (None, [P, ctypes.POINTER(Stats)]),
     }
@@ -174,6 +176,16 @@ class Engine:
         used, quota = ctypes.c_uint64(), ctypes.c_uint64()
         rc = self.lib.st_usage(self.h, ns, self.now, ctypes.byref(used), ctypes.byref(quota))
         return int(rc), used.value, quota.value
+
+    def namespaces(self) -> list[tuple[bytes, int, int, int]]:
+        """(name, used, quota, keys) of every namespace, in the engine's order."""
+        out = []
+        name = ctypes.create_string_buffer(65)
+        used, quota, keys = ctypes.c_uint64(), ctypes.c_uint64(), ctypes.c_uint64()
+        while self.lib.st_namespace(self.h, len(out), self.now, name, ctypes.byref(used),
+                                    ctypes.byref(quota), ctypes.byref(keys)) == 0:
+            out.append((name.value, used.value, quota.value, keys.value))
+        return out
 
     def compact(self) -> int:
         return int(self.lib.st_compact(self.h, self.now))

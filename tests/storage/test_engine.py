@@ -109,6 +109,24 @@ def test_quotas(fresh) -> None:
     assert eng.set(b"app:x", b"z", b"") == 0
 
 
+def test_namespaces_report_usage_quota_and_keys(fresh) -> None:
+    _, eng = fresh()
+    assert eng.namespaces() == []
+    assert eng.set(b"app:b", b"k1", b"12345") == 0
+    assert eng.set(b"system", b"s", b"") == 0
+    assert eng.set(b"app:b", b"k2", b"x") == 0
+    assert eng.set(b"app:a", b"only", b"vv", ttl=1) == 0
+    assert eng.namespaces() == [
+        (b"app:b", 2 + 5 + 2 + 1, abi.STORAGE_DEFAULT_QUOTA, 2),
+        (b"system", 1, abi.STORAGE_SYSTEM_QUOTA, 1),
+        (b"app:a", 4 + 2, abi.STORAGE_DEFAULT_QUOTA, 1)]
+    eng.now += 2 * 10**9                                       # app:a's key expires
+    assert eng.delete(b"app:b", b"k1") == (0, True)
+    assert eng.namespaces() == [(b"app:b", 3, abi.STORAGE_DEFAULT_QUOTA, 1),
+                                (b"system", 1, abi.STORAGE_SYSTEM_QUOTA, 1),
+                                (b"app:a", 0, abi.STORAGE_DEFAULT_QUOTA, 0)]
+
+
 def test_list_prefix_limit_cursor(fresh) -> None:
     _, eng = fresh()
     keys = [b"a", b"a\x00", b"ab", b"abc", b"b", b"ba", b"\xff"]

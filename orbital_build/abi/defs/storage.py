@@ -93,6 +93,12 @@ STRUCTS = (
                              "and key"),
     ), "The header of a log record; namespace, key and value follow it, padded with zeros "
        "to a whole sector.", 64),
+    Struct("storage_usage", (
+        F("name", "u8[64]", "the namespace, NUL-padded"),
+        F("used", "u64", "key + value bytes of its live keys"),
+        F("quota", "u64"),
+        F("keys", "u64", "live keys"),
+    ), "One namespace in a STORAGE_USAGE_RESPONSE (`df`).", 88),
 )
 
 _RESULT = (M("ok", "u8", "1: success; 0: failed with `error`"),
@@ -126,4 +132,13 @@ MESSAGES = (
     Message("STORAGE_QUOTA_RESPONSE", "STORAGE_QUOTA_RESPONSE",
             (M("used", "u64", "key + value bytes"), M("quota", "u64")),
             "The caller's namespace usage (spec §5.7); the request has no payload."),
+    Message("STORAGE_USAGE", "STORAGE_USAGE",
+            (M("first", "u32", "index of the first namespace to report (0: from the start)"),),
+            "Usage of every namespace, for System callers (`df`; Orbital)."),
+    Message("STORAGE_USAGE_RESPONSE", "STORAGE_USAGE_RESPONSE",
+            (*_RESULT, M("count", "u32"),
+             M("items", "bytes", "count storage_usage records"),
+             M("more", "bool", "namespaces follow: ask again from first + count")),
+            "Result<Vec<storage_usage>, StorageError>: PermissionDenied unless the caller is "
+            "System."),
 )

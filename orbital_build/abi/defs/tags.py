@@ -76,6 +76,8 @@ TAGS = (
             "STORAGE_GET STORAGE_GET_RESPONSE STORAGE_SET STORAGE_SET_RESPONSE STORAGE_DELETE "
             "STORAGE_DELETE_RESPONSE STORAGE_LIST STORAGE_LIST_RESPONSE STORAGE_QUOTA "
             "STORAGE_QUOTA_RESPONSE", "spec §4.4, §5.7"),
+    *_block("storage", 0x700A, "STORAGE_USAGE STORAGE_USAGE_RESPONSE",
+            "every namespace's usage, for System callers (Orbital)"),
     *_block("network", 0x8000, "NET_REQUEST NET_RESPONSE", "spec §4.5"),
     *_block("network", 0x8010, "WS_OPEN WS_MESSAGE WS_CLOSE WS_OPENED WS_CLOSED WS_ERROR",
             "WebSocket (spec §4.5, §5.7)"),

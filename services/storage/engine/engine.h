@@ -109,6 +109,12 @@ int st_list(struct st_engine *st, const char *ns, const void *prefix, size_t pre
 int st_usage(struct st_engine *st, const char *ns, uint64_t now, uint64_t *used,
 	     uint64_t *quota);
 
+/* Namespace number i (0, 1, ... in the order the disk first held them): its name (NUL-
+ * terminated, name[ORB_STORAGE_MAX_NAMESPACE_LENGTH + 1]), usage, quota and live keys.
+ * ST_E_NOT_FOUND past the last one. For an administrator's view (`df`). */
+int st_namespace(struct st_engine *st, size_t i, uint64_t now, char *name, uint64_t *used,
+		 uint64_t *quota, uint64_t *keys);
+
 /* Reclaim every dead sector of the log now (SETs do it by themselves when short). */
 int st_compact(struct st_engine *st, uint64_t now);
 

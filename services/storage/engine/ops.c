@@ -202,6 +202,22 @@ int st_usage(struct st_engine *st, const char *ns, uint64_t now, uint64_t *used,
 	return 0;
 }
 
+int st_namespace(struct st_engine *st, size_t i, uint64_t now, char *name, uint64_t *used,
+		 uint64_t *quota, uint64_t *keys)
+{
+	st_expire(st, st_clock(st, now));
+	if (i >= st->nspaces)
+		return ST_E_NOT_FOUND;
+	const struct st_space *sp = &st->spaces[i];
+	memcpy(name, sp->name, sp->len);
+	name[sp->len] = '\0';
+	*used = sp->used;
+	*quota = sp->quota;
+	*keys = st_lower_bound(st, (uint16_t)(i + 1), NULL, 0) -
+		st_lower_bound(st, (uint16_t)i, NULL, 0);
+	return 0;
+}
+
 void st_stats(const struct st_engine *st, struct st_stats *out)
 {
 	out->keys = st->n;

@@ -859,6 +859,20 @@ _Static_assert(offsetof(orb_storage_record_t, expires_at) == 48, "ABI layout");
 _Static_assert(offsetof(orb_storage_record_t, value_crc) == 56, "ABI layout");
 _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 
+/* storage_usage: One namespace in a STORAGE_USAGE_RESPONSE (`df`). */
+typedef struct orb_storage_usage {
+    uint8_t name[64]; /*    0: the namespace, NUL-padded */
+    uint64_t used;    /*   64: key + value bytes of its live keys */
+    uint64_t quota;   /*   72 */
+    uint64_t keys;    /*   80: live keys */
+} orb_storage_usage_t;
+_Static_assert(sizeof(orb_storage_usage_t) == 88, "ABI layout");
+_Static_assert(_Alignof(orb_storage_usage_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_storage_usage_t, name) == 0, "ABI layout");
+_Static_assert(offsetof(orb_storage_usage_t, used) == 64, "ABI layout");
+_Static_assert(offsetof(orb_storage_usage_t, quota) == 72, "ABI layout");
+_Static_assert(offsetof(orb_storage_usage_t, keys) == 80, "ABI layout");
+
 /* --- Syscall numbers -------------------------------------------------------------------------- */
 #define ORB_SYS_NOP                   0x00u /* NOP */
 #define ORB_SYS_DEBUG_WRITE           0x01u /* SYS_DEBUG */
@@ -996,6 +1010,8 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
 #define ORB_MSG_STORAGE_LIST_RESPONSE      0x7007u /* storage: spec §4.4, §5.7 */
 #define ORB_MSG_STORAGE_QUOTA              0x7008u /* storage: spec §4.4, §5.7 */
 #define ORB_MSG_STORAGE_QUOTA_RESPONSE     0x7009u /* storage: spec §4.4, §5.7 */
+#define ORB_MSG_STORAGE_USAGE              0x700Au /* storage: every namespace's usage, for System callers (Orbital) */
+#define ORB_MSG_STORAGE_USAGE_RESPONSE     0x700Bu /* storage: every namespace's usage, for System callers (Orbital) */
 #define ORB_MSG_NET_REQUEST                0x8000u /* network: spec §4.5 */
 #define ORB_MSG_NET_RESPONSE               0x8001u /* network: spec §4.5 */
 #define ORB_MSG_WS_OPEN                    0x8010u /* network: WebSocket (spec §4.5, §5.7) */
@@ -1067,6 +1083,9 @@ _Static_assert(offsetof(orb_storage_record_t, head_crc) == 60, "ABI layout");
  * ORB_MSG_STORAGE_LIST: 11..4096 bytes: str prefix, u64 limit, opt[str] cursor
  * ORB_MSG_STORAGE_LIST_RESPONSE: 9..4096 bytes: u32 count, bytes keys, opt[str] next_cursor
  * ORB_MSG_STORAGE_QUOTA_RESPONSE: 16 bytes: u64 used, u64 quota
+ * ORB_MSG_STORAGE_USAGE: 4 bytes: u32 first
+ * ORB_MSG_STORAGE_USAGE_RESPONSE: 11..4096 bytes: u8 ok, u8 error, u32 count, bytes items, bool
+ *     more
  * ORB_MSG_NET_REQUEST: 52..4096 bytes: u8 method, u8 flags, u32 timeout_ms, str url, u32
  *     header_count, bytes headers, bytes body, u64 body_offset, u64 body_length, u64
  *     response_offset, u64 response_capacity

@@ -399,6 +399,11 @@
 #define ORB_OFFSETOF_STORAGE_RECORD_EXPIRES_AT         48
 #define ORB_OFFSETOF_STORAGE_RECORD_VALUE_CRC          56
 #define ORB_OFFSETOF_STORAGE_RECORD_HEAD_CRC           60
+#define ORB_SIZEOF_STORAGE_USAGE                       88
+#define ORB_OFFSETOF_STORAGE_USAGE_NAME                0
+#define ORB_OFFSETOF_STORAGE_USAGE_USED                64
+#define ORB_OFFSETOF_STORAGE_USAGE_QUOTA               72
+#define ORB_OFFSETOF_STORAGE_USAGE_KEYS                80
 
 /* --- Syscall numbers -------------------------------------------------------------------------- */
 #define ORB_SYS_NOP                   0x00
@@ -536,6 +541,8 @@
 #define ORB_MSG_STORAGE_LIST_RESPONSE      0x7007
 #define ORB_MSG_STORAGE_QUOTA              0x7008
 #define ORB_MSG_STORAGE_QUOTA_RESPONSE     0x7009
+#define ORB_MSG_STORAGE_USAGE              0x700A
+#define ORB_MSG_STORAGE_USAGE_RESPONSE     0x700B
 #define ORB_MSG_NET_REQUEST                0x8000
 #define ORB_MSG_NET_RESPONSE               0x8001
 #define ORB_MSG_WS_OPEN                    0x8010

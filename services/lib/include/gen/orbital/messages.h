@@ -2012,6 +2012,93 @@ static inline long orb_msg_storage_quota_response_decode(const uint8_t *buf, siz
 }
 
 /*
+ * STORAGE_USAGE (ORB_MSG_STORAGE_USAGE, 0x700A): Usage of every namespace, for System callers
+ * (`df`; Orbital). Payload: u32 first.
+ */
+typedef struct orb_msg_storage_usage {
+    uint32_t first; /* u32: index of the first namespace to report (0: from the start) */
+} orb_msg_storage_usage_t;
+
+static inline long orb_msg_storage_usage_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_storage_usage_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->first))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_usage_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_storage_usage_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->first))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * STORAGE_USAGE_RESPONSE (ORB_MSG_STORAGE_USAGE_RESPONSE, 0x700B): Result<Vec<storage_usage>,
+ * StorageError>: PermissionDenied unless the caller is System. Payload: u8 ok, u8 error, u32 count,
+ * bytes items, bool more.
+ */
+typedef struct orb_msg_storage_usage_response {
+    uint8_t ok;        /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;     /* u8: ORB_STORAGE_ERR_* when ok = 0 */
+    uint32_t count;    /* u32 */
+    orb_bytes_t items; /* bytes: count storage_usage records */
+    uint8_t more;      /* bool: namespaces follow: ask again from first + count */
+} orb_msg_storage_usage_response_t;
+
+static inline long orb_msg_storage_usage_response_encode(uint8_t *buf, size_t cap,
+                                                         const orb_msg_storage_usage_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->count))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->more != 0)))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_storage_usage_response_decode(const uint8_t *buf, size_t len,
+                                                         orb_msg_storage_usage_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->count))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->more))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
  * NET_REQUEST (ORB_MSG_NET_REQUEST, 0x8000): HttpRequest (spec §4.5): perform an HTTP(S) request
  * under the URL policy and the caller's rate limit. Payload: u8 method, u8 flags, u32 timeout_ms,
  * str url, u32 header_count, bytes headers, bytes body, u64 body_offset, u64 body_length, u64
