@@ -4,9 +4,9 @@
  *
  * init's endpoint is slot 1 (ORB_SLOT_INIT); the Process Manager's and Permissions'
  * are slots 5 and 6 in the shell's image description. When such a slot holds no
- * endpoint (another image layout) the endpoint is looked up in init's registry
- * ("process", "permissions") once and kept: services keep their endpoint across
- * restarts, so a capability to it stays good.
+ * endpoint (another image layout), and for Storage always, the endpoint is looked up in
+ * init's registry ("process", "permissions", "storage") once and kept: services keep
+ * their endpoint across restarts, so a capability to it stays good.
  *
  * Requests go through orb_request, which retries while a service restarts. Whatever
  * goes wrong — no endpoint, no answer, MSG_ERROR, an unexpected answer — becomes one
@@ -27,10 +27,11 @@ static const struct service_ref services[] = {
 	[SH_INIT] = { "init", NULL, ORB_SLOT_INIT },
 	[SH_PROCESS] = { "process manager", "process", SH_SLOT_PROCESS },
 	[SH_PERMISSIONS] = { "permissions", "permissions", SH_SLOT_PERMISSIONS },
+	[SH_STORAGE] = { "storage", "storage", ORB_CAP_NONE },
 };
 
 static orb_cptr_t resolved[ORB_ARRAY_SIZE(services)] = { ORB_CAP_NONE, ORB_CAP_NONE,
-							 ORB_CAP_NONE };
+							 ORB_CAP_NONE, ORB_CAP_NONE };
 
 static bool writable_endpoint(orb_cptr_t slot)
 {
@@ -43,7 +44,7 @@ static long endpoint(enum sh_service s, orb_cptr_t *ep)
 {
 	const struct service_ref *ref = &services[s];
 	if (resolved[s] == ORB_CAP_NONE) {
-		if (writable_endpoint(ref->slot)) {
+		if (ref->slot != ORB_CAP_NONE && writable_endpoint(ref->slot)) {
 			resolved[s] = ref->slot;
 		} else if (ref->type) {
 			orb_cptr_t found;
@@ -80,17 +81,23 @@ static long refused(const char *cmd, const struct service_ref *ref, const orb_ms
 	return -ORB_EINVAL;
 }
 
+long sh_endpoint(const char *cmd, enum sh_service s, orb_cptr_t *ep)
+{
+	long rc = endpoint(s, ep);
+	if (rc < 0)
+		orb_printf("%s: %s is not reachable: %s (%s)\n", cmd, services[s].name,
+			   orb_errno_text(rc), orb_errno_name(rc));
+	return rc;
+}
+
 long sh_call(const char *cmd, enum sh_service s, uint32_t tag, const void *req, size_t len,
 	     uint32_t want_tag, orb_msg_t *reply)
 {
 	const struct service_ref *ref = &services[s];
 	orb_cptr_t ep;
-	long rc = endpoint(s, &ep);
-	if (rc < 0) {
-		orb_printf("%s: %s is not reachable: %s (%s)\n", cmd, ref->name, orb_errno_text(rc),
-			   orb_errno_name(rc));
+	long rc = sh_endpoint(cmd, s, &ep);
+	if (rc < 0)
 		return rc;
-	}
 	reply->tag = 0;
 	reply->ncaps = 0;
 	rc = orb_request(ep, tag, req, len, reply);

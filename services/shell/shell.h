@@ -12,7 +12,8 @@
  * and argument values), kernel.c (what the kernel tells directly), clients.c (service
  * endpoints and requests), lifecycle.c (answering init), names.c (names of syscalls,
  * errors, types), commit_fmt.c (decoding CommitLog entries), commands.c (the table,
- * dispatch, $$ and $!) and commands_*.c (the commands, by service).
+ * dispatch, $$ and $!) and commands_*.c (the commands, by service; commands_kv.c
+ * goes through liborbital's Storage client).
  */
 #pragma once
 
@@ -63,12 +64,14 @@ bool args_rights(const char *s, uint8_t *rights);
 bool args_name(const char *s);
 
 /* --- clients.c: the services the commands talk to ------------------------------------- */
-enum sh_service { SH_INIT, SH_PROCESS, SH_PERMISSIONS };
+enum sh_service { SH_INIT, SH_PROCESS, SH_PERMISSIONS, SH_STORAGE };
 /* Call service s with tag and payload; the answer must carry want_tag. On failure one
  * line "cmd: <why>" is printed and -E returned; reply->data is valid until the next
  * call. */
 long sh_call(const char *cmd, enum sh_service s, uint32_t tag, const void *req, size_t len,
 	     uint32_t want_tag, orb_msg_t *reply);
+/* The endpoint of service s in *ep; on failure one line "cmd: ..." and -E. */
+long sh_endpoint(const char *cmd, enum sh_service s, orb_cptr_t *ep);
 /* Print "cmd: malformed answer from <service>" and return -EINVAL. */
 long sh_bad_answer(const char *cmd, enum sh_service s);
 
@@ -110,6 +113,6 @@ void commands_run(char *line);
 void sh_note_spawned(uint32_t pid);
 
 extern const struct command commands_proc[], commands_svc[], commands_perm[],
-	commands_axiom[];
+	commands_axiom[], commands_kv[];
 extern const size_t commands_proc_count, commands_svc_count, commands_perm_count,
-	commands_axiom_count;
+	commands_axiom_count, commands_kv_count;
