@@ -110,6 +110,7 @@ ITEM_LISTS: dict[Any, Any] = {
     abi.QueryCapsResponseMsg: abi.CapProvenance,
     abi.QueryHistoryResponseMsg: abi.HistoryEntry,
     abi.AuditSyslogResponseMsg: abi.SyslogRecord,
+    abi.StorageUsageResponseMsg: abi.StorageUsage,
 }
 
 
