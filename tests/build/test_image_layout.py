@@ -14,6 +14,8 @@ from elftools.elf.elffile import ELFFile
 from orbital_build.errors import OrbitalError
 from orbital_build.generated import abi
 from orbital_build.image import archive
+from orbital_build.image.bootcaps import object_of
+from orbital_build.image.description import load_image
 from orbital_build.image.elfimage import build_image, compact_elf
 from orbital_build.image.kernel_elf import read_elf
 
@@ -79,8 +81,11 @@ def test_archive_holds_every_service_and_checks_out(built) -> None:
     caps = files[names.index("initcaps")]
     records = [abi.BootCap.unpack_from(blob, caps.offset + i * abi.BootCap.SIZE)
                for i in range(caps.size // abi.BootCap.SIZE)]
-    assert [r.object_type for r in records] == [abi.ObjectType.CONSOLE, abi.ObjectType.PROCESS,
-                                                abi.ObjectType.AXIOM]
+    # one record per capability the description gives init, in its order
+    init_caps = load_image(ROOT / "images" / "default.toml", ROOT).init.caps
+    assert [(r.object_type, r.object_id) for r in records] == [object_of(c) for c in init_caps]
+    assert [r.object_type for r in records][:3] == [abi.ObjectType.CONSOLE,
+                                                    abi.ObjectType.PROCESS, abi.ObjectType.AXIOM]
     # flipping one payload byte breaks the digest the kernel checks
     bad = bytearray(blob)
     bad[init.offset + 100] ^= 1
