@@ -28,6 +28,12 @@ _LABELS = {
     "axiom_flush_instructions": "deferred hashing: that flush",
     "axiom_flush_instructions_per_commit": "deferred hashing: per commit",
     "kernel_text_bytes": "kernel .text size (bytes)",
+    "null_syscall_roundtrip_instructions_kpti": "KPTI: null syscall, round trip",
+    "fastpath_call_oneway_instructions_kpti": "KPTI: endpoint_call fast path, one way",
+    "fastpath_roundtrip_instructions_kpti": "KPTI: call + reply_recv fast path, round trip",
+    "slowpath_call_8caps_instructions_kpti": "KPTI: endpoint_call slow path, 8 caps + 4096 B",
+    "slowpath_call_8caps_roundtrip_instructions_kpti": "KPTI: the same, round trip",
+    "kpti_fastpath_extra_per_direction": "KPTI: fast path, added per direction",
 }
 
 
@@ -39,14 +45,16 @@ class BenchCommand(Command):
         p.add_argument("--json", action="store_true",
                        help="print one JSON object with every count as the last line")
         p.add_argument("--no-build", action="store_true",
-                       help="use build/emu-core and build/emu-ipc as they are")
+                       help="use the emu-core and emu-ipc builds (and their -kpti twins) "
+                            "as they are")
         p.add_argument("--profile", action="store_true",
                        help="also print the fast path's instructions per function")
 
     def run(self, args: argparse.Namespace) -> int:
         t0 = time.monotonic()
         if not args.no_build:
-            for name in (scenarios.CORE_IMAGE, scenarios.IPC_IMAGE):
+            for name in (scenarios.CORE_IMAGE, scenarios.IPC_IMAGE, scenarios.CORE_KPTI_IMAGE,
+                         scenarios.IPC_KPTI_IMAGE):
                 build_image(project_root() / "images" / f"{name}.toml",
                             verbose=args.verbose > 0, quiet=True)
         results: dict[str, int | float] = dict(scenarios.bench())

@@ -17,10 +17,13 @@ from enum import IntEnum
 
 from . import x86
 from .machine import EmuError, Machine, StopReason
+from .memory.boot_tables import DIRECT_MAP_BASE, KERNEL_VMA
 
 VEC_TIMER = 0x20
 CORE_IMAGE = "emu-core"
 IPC_IMAGE = "emu-ipc"
+CORE_KPTI_IMAGE = "emu-core-kpti"
+IPC_KPTI_IMAGE = "emu-ipc-kpti"
 CORE = "emu-core"
 SERVER = "emu-ipc-server"
 CLIENT = "emu-ipc-client"
@@ -202,9 +205,19 @@ def fastpath_profile() -> dict[str, list[tuple[str, int]]]:
             "endpoint_reply_recv fast path, one way": profile(ipc, back)}
 
 
+def kernel_read(m: Machine, vaddr: int, size: int) -> bytes:
+    """Kernel memory — the kernel image or the direct map — read through its physical
+    address, so whatever tables are loaded (with KPTI, user mode's map none of it)."""
+    if vaddr >= KERNEL_VMA:
+        return m.read_phys(vaddr - KERNEL_VMA, size)
+    if vaddr >= DIRECT_MAP_BASE:
+        return m.read_phys(vaddr - DIRECT_MAP_BASE, size)
+    raise EmuError(f"{vaddr:#x} is not a kernel address")
+
+
 def kernel_u64(m: Machine, symbol: str) -> int:
     """A u64 kernel variable."""
-    return int(struct.unpack("<Q", m.read(m.symbol(symbol), 8))[0])
+    return int(struct.unpack("<Q", kernel_read(m, m.symbol(symbol), 8))[0])
 
 
 def flush_cost(m: Machine) -> tuple[int, int]:
@@ -223,20 +236,32 @@ def flush_cost(m: Machine) -> tuple[int, int]:
     raise EmuError("no flush with queued commits in 64 calls of axiom_idle")
 
 
-def bench() -> dict[str, int]:
-    """The instruction counts `orbital-build bench` reports."""
-    core = Machine(CORE_IMAGE)
+def _paths(core_image: str, ipc_image: str) -> tuple[dict[str, int], Machine]:
+    """The null syscall, the fast path and the 8-cap slow path on one pair of images; the
+    IPC machine is returned where the 8-cap call left it."""
+    core = Machine(core_image)
     out = {"null_syscall_roundtrip_instructions": null_syscall_roundtrip(core)}
-    ipc = Machine(IPC_IMAGE)
+    ipc = Machine(ipc_image)
     fast = measure_call(ipc, Case.FAST)
     out["fastpath_call_oneway_instructions"] = len(fast.oneway_kernel)
     out["fastpath_roundtrip_instructions"] = len(fast.roundtrip_kernel)
     big = measure_call(ipc, Case.BIG)
     out["slowpath_call_8caps_instructions"] = len(big.oneway_kernel)
     out["slowpath_call_8caps_roundtrip_instructions"] = len(big.roundtrip_kernel)
+    return out, ipc
+
+
+def bench() -> dict[str, int]:
+    """The instruction counts `orbital-build bench` reports: each path without KPTI, then
+    with (`_kpti` keys), and what KPTI adds to the fast path per direction."""
+    out, ipc = _paths(CORE_IMAGE, IPC_IMAGE)
     flush, commits = flush_cost(ipc)   # the commits of that call and the rest, hashed later
     out["axiom_flush_commits"] = commits
     out["axiom_flush_instructions"] = flush
     out["axiom_flush_instructions_per_commit"] = flush // commits
-    out["kernel_text_bytes"] = core.image.text_size()
+    out["kernel_text_bytes"] = ipc.image.text_size()
+    kpti, _ = _paths(CORE_KPTI_IMAGE, IPC_KPTI_IMAGE)
+    out |= {f"{k}_kpti": v for k, v in kpti.items()}
+    out["kpti_fastpath_extra_per_direction"] = (
+        kpti["fastpath_roundtrip_instructions"] - out["fastpath_roundtrip_instructions"]) // 2
     return out

@@ -79,6 +79,7 @@ class Image:
     kernel_source: str
     kernel_cflags: tuple[str, ...]
     services: tuple[Service, ...] = field(default_factory=tuple)
+    kernel_kpti: bool = False          # [kernel] kpti: separate user page tables
 
     @property
     def init(self) -> Service | None:
@@ -234,6 +235,7 @@ def load_image(path: Path, root: Path) -> Image:
     ksrc = kern.get("source", str, "kernel_image")
     if not (root / ksrc).is_dir():
         raise SchemaError(f"{path}: 'kernel.source': no directory {ksrc}")
+    kpti = kern.get("kpti", bool, False)
     kflags = kern.get("cflags", list, [])
     for i, f in enumerate(kflags):
         if not isinstance(f, str) or not re.fullmatch(r"-D[A-Za-z_][A-Za-z0-9_]*(=[\w.]*)?", f):
@@ -274,4 +276,4 @@ def load_image(path: Path, root: Path) -> Image:
         raise SchemaError(f"{path}: at most 60 services fit in a boot archive")
     return Image(path=path, name=name, description=description, profile=profile,
                  memory=memory, cmdline=cmdline, kernel_source=ksrc,
-                 kernel_cflags=tuple(kflags), services=services)
+                 kernel_cflags=tuple(kflags), services=services, kernel_kpti=kpti)

@@ -51,6 +51,12 @@ def kernel_sources(root: Path, kernel_source: str, arch: str) -> list[str]:
             Path(s).name != ASM_OFFSETS]
 
 
+def kernel_defines(img: Image) -> list[str]:
+    """What the image description says the kernel is built with: its cflags, and -DKPTI
+    for `kpti = true` (separate user page tables, arch/x86_64)."""
+    return list(img.kernel_cflags) + (["-DKPTI"] if img.kernel_kpti else [])
+
+
 def _obj(builddir: str, sub: str, src: str) -> str:
     return f"{builddir}/{sub}/{src}.o"
 
@@ -77,8 +83,8 @@ def write_ninja(root: Path, img: Image, builddir: str,
         f"python = {shlex.quote(sys.executable)}",
         # DWARF names files relative to the project root, wherever it lives
         f"prefixmap = {_q(['-ffile-prefix-map=' + str(root) + '/='])}",
-        f"kcflags = {_q(KERNEL_CFLAGS + list(img.kernel_cflags))}",
-        f"kasflags = {_q(KERNEL_ASFLAGS + list(img.kernel_cflags))}",
+        f"kcflags = {_q(KERNEL_CFLAGS + kernel_defines(img))}",
+        f"kasflags = {_q(KERNEL_ASFLAGS + kernel_defines(img))}",
         f"ucflags = {_q(USER_CFLAGS)}",
         f"uasflags = {_q(USER_ASFLAGS)}",
         f"ldflags = {_q(LDFLAGS)}",

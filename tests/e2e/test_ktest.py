@@ -18,9 +18,10 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(scope="module")
-def ktest(boot):
-    return boot("test", timeout=240)
+@pytest.fixture(scope="module", params=["test", "test-kpti"], ids=["plain", "kpti"])
+def ktest(request, boot):
+    """images/test.toml, and the same kernel with KPTI: everything here holds for both."""
+    return boot(request.param, timeout=240)
 
 
 def test_ktest_passes(ktest) -> None:

@@ -14,9 +14,11 @@ from orbital_build.emu.loader import BuiltImage
 
 pytestmark = pytest.mark.emu
 
-KEYS = ("null_syscall_roundtrip_instructions", "fastpath_call_oneway_instructions",
-        "fastpath_roundtrip_instructions", "slowpath_call_8caps_instructions",
-        "kernel_text_bytes")
+IMAGES = ("emu-core", "emu-ipc", "emu-core-kpti", "emu-ipc-kpti")
+PATHS = ("null_syscall_roundtrip_instructions", "fastpath_call_oneway_instructions",
+         "fastpath_roundtrip_instructions", "slowpath_call_8caps_instructions")
+KEYS = (*PATHS, *(f"{k}_kpti" for k in PATHS), "kpti_fastpath_extra_per_direction",
+        "axiom_flush_instructions", "kernel_text_bytes")
 
 
 def bench_json(capsys: pytest.CaptureFixture[str]) -> dict[str, float]:
@@ -27,7 +29,7 @@ def bench_json(capsys: pytest.CaptureFixture[str]) -> dict[str, float]:
 
 def test_bench_prints_deterministic_counts(emu_image: Callable[[str], BuiltImage],
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("emu-core", "emu-ipc"):
+    for name in IMAGES:
         emu_image(name)                      # built once per session, before --no-build
     first, second = bench_json(capsys), bench_json(capsys)
     for key in KEYS:
@@ -39,8 +41,8 @@ def test_bench_prints_deterministic_counts(emu_image: Callable[[str], BuiltImage
 
 def test_profile_splits_the_fast_path_by_function(emu_image: Callable[[str], BuiltImage],
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    emu_image("emu-ipc")
-    emu_image("emu-core")
+    for name in IMAGES:
+        emu_image(name)
     assert run_cli("orbital-build", "test", [BenchCommand()],
                    ["bench", "--json", "--no-build", "--profile"]) == 0
     out = capsys.readouterr().out
@@ -69,12 +71,17 @@ CEILINGS = {
     "fastpath_roundtrip_instructions": (290, 360),
     "slowpath_call_8caps_instructions": (11_000, 20_000),
     "null_syscall_roundtrip_instructions": (215, 260),
+    "fastpath_call_oneway_instructions_kpti": (155, 180),
+    "fastpath_roundtrip_instructions_kpti": (305, 360),
+    "slowpath_call_8caps_instructions_kpti": (11_000, 20_000),
+    "null_syscall_roundtrip_instructions_kpti": (235, 280),
+    "kpti_fastpath_extra_per_direction": (10, 12),   # seL4's KPTI costs it 12
 }
 
 
 def test_bench_figures_stay_under_their_ceilings(emu_image: Callable[[str], BuiltImage],
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("emu-core", "emu-ipc"):
+    for name in IMAGES:
         emu_image(name)
     report = bench_json(capsys)
     over = {k: (report[k], ceiling) for k, (ceiling, limit) in CEILINGS.items()

@@ -37,9 +37,10 @@ from orbital_build.generated import abi
 pytestmark = pytest.mark.emu
 
 
-@pytest.fixture
-def ipc(boot: Callable[..., Machine]) -> Ipc:
-    return start(boot(sc.IPC_IMAGE))
+@pytest.fixture(params=[sc.IPC_IMAGE, sc.IPC_KPTI_IMAGE], ids=["plain", "kpti"])
+def ipc(request: pytest.FixtureRequest, boot: Callable[..., Machine]) -> Ipc:
+    """emu-ipc, and the same with KPTI: every test here holds for both."""
+    return start(boot(request.param))
 
 
 def test_fast_path_call_and_reply_recv(ipc: Ipc,
@@ -82,7 +83,7 @@ def test_slow_path_with_eight_caps_and_4096_bytes(
     print(f"slow path, 8 caps + 4096 bytes: call {len(path.oneway)}, "
           f"round trip {len(path.roundtrip)} instructions")
 
-    ipc2 = start(boot(sc.IPC_IMAGE))      # again, stopping at the server this time
+    ipc2 = start(boot(m.image.name))      # again, stopping at the server this time
     m2 = ipc2.m
     c = call(ipc2, Case.BIG)
     to_server(ipc2)
@@ -130,9 +131,9 @@ def test_whole_run_ends_idle_with_a_verifiable_commit_log(ipc: Ipc, tmp_path: Pa
 
 
 def syslog_record(m: Machine, seq: int) -> abi.SyslogRecord:
-    base = struct.unpack("<Q", m.read(m.symbol("axiom_syslog"), 8))[0]
+    base = sc.kernel_u64(m, "axiom_syslog")
     slot = base + (seq % 4096) * abi.SyslogRecord.SIZE
-    return abi.SyslogRecord.unpack(m.read(slot, abi.SyslogRecord.SIZE))
+    return abi.SyslogRecord.unpack(sc.kernel_read(m, slot, abi.SyslogRecord.SIZE))
 
 
 def test_fast_path_audits_both_syscalls_in_the_syslog(ipc: Ipc) -> None:

@@ -22,9 +22,10 @@ ENOSYS = -4
 VEC_TIMER = 0x20
 
 
-@pytest.fixture
-def core(boot: Callable[..., Machine]) -> Machine:
-    return boot(sc.CORE_IMAGE)
+@pytest.fixture(params=[sc.CORE_IMAGE, sc.CORE_KPTI_IMAGE], ids=["plain", "kpti"])
+def core(request: pytest.FixtureRequest, boot: Callable[..., Machine]) -> Machine:
+    """emu-core, and the same with KPTI: every test here holds for both."""
+    return boot(request.param)
 
 
 def signed(v: int) -> int:
@@ -68,6 +69,10 @@ def test_unknown_syscall_numbers_return_enosys(core: Machine) -> None:
     assert seen == {0x06: ENOSYS, 0xF2: ENOSYS, 0x7FFFFFFF: ENOSYS, (1 << 64) - 1: ENOSYS}
 
 
+def kpti(m: Machine) -> bool:
+    return m.image.name.endswith("-kpti")
+
+
 @pytest.mark.parametrize("program, error, cr2, text", [
     ("emu-fault-write", x86.PF_USER | x86.PF_WRITE, 0x1000,
      "write to 0x0000000000001000 (not mapped)"),
@@ -77,6 +82,8 @@ def test_unknown_syscall_numbers_return_enosys(core: Machine) -> None:
 def test_user_page_fault_kills_only_the_faulting_process(
         core: Machine, program: str, error: int, cr2: int, text: str) -> None:
     m = core
+    if kpti(m) and program == "emu-fault-kread":   # user tables: the kernel is not there
+        error, text = x86.PF_USER, "read from 0xffffffff80100000 (not mapped, kernel address)"
     for _ in range(2):   # the two faulting programs run first, in archive order
         stop = m.run_until("isr_14")
         assert stop.reason is StopReason.TARGET, stop
@@ -137,6 +144,9 @@ def test_user_address_space_separates_user_and_kernel_pages(core: Machine) -> No
     for mp in user:
         assert mp.user, f"user-half page without U: {mp}"
         assert not (mp.writable and mp.executable), f"W+X: {mp}"
+    if kpti(m):   # user mode runs on the user tables; the kernel's are one page down
+        assert cr3 & 0x1000
+        cr3 &= ~0x1000
     kernel = list(m.mappings(cr3, KERNEL_HALF))
     for mp in kernel:
         assert not mp.user, f"kernel page with U: {mp}"
@@ -146,6 +156,6 @@ def test_user_address_space_separates_user_and_kernel_pages(core: Machine) -> No
     stack = m.walk(cr3, m.cpu.reg("rsp"))
     assert stack.flags & x86.PTE_W and stack.flags & x86.PTE_NX and stack.flags & x86.PTE_U
     assert not m.walk(cr3, 0).present and not m.walk(cr3, 0x3FF000).present   # null guard
-    kernel_root = struct.unpack("<Q", m.read(m.symbol("kernel_root"), 8))[0]
+    kernel_root = struct.unpack("<Q", m.read(m.symbol("kernel_root"), 8, cr3=cr3))[0]
     shared = m.read_phys(cr3 & x86.CR3_ADDR | 256 * 8, 256 * 8)
     assert shared == m.read_phys(kernel_root + 256 * 8, 256 * 8)   # one kernel half

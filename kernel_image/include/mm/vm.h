@@ -45,6 +45,8 @@ bool vm_query(const struct vspace *vs, vaddr_t va, paddr_t *pa, unsigned *prot);
 bool vm_user_entry(const struct vspace *vs, u64 entry);
 /* The active address space (for copy routines and tests). */
 struct vspace *vm_current(void);
+/* KPTI: what user mode in the active address space runs on (its user tables). */
+u64 vm_user_cr3(void);
 bool vm_pcid_enabled(void);
 /* Map physical device memory [pa, pa + size) (page-aligned) uncached into the kernel's
  * MMIO window; returns its kernel address, or NULL when the window is full. Never undone. */

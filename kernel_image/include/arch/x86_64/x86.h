@@ -9,6 +9,16 @@
  * (apic.c), MSI IRQ n at VEC_MSI_BASE + n - ORB_IRQ_MSI_FIRST (pci.c), spurious at 0xFF. */
 #define VEC_MSI_BASE 0x50
 
+/* The data the CPU and the entry code touch before the kernel's page tables are loaded: a
+ * section of whole pages that, with KPTI, every user address space maps too. */
+#define ENTRY_DATA __attribute__((section(".data.entry")))
+#define KPTI_STACK_SIZE 512   /* the trampoline stack: one interrupt frame, with room */
+
+#ifdef KPTI
+/* Map [va, end) of the kernel into the kernel half of every user address space. */
+void kpti_map(u64 va, u64 end);
+#endif
+
 void gdt_init(void);
 void idt_init(void);
 struct tss {

@@ -12,7 +12,14 @@
  *  - From kernel mode (exceptions in the kernel, interrupts while idle) the frame sits on
  *    the kernel stack and trap_from_kernel returns through iretq.
  * Interrupts are off everywhere in the kernel except the idle loop.
+ *
+ * With KPTI (kpti.h) user mode runs on tables that map none of the kernel but its entry
+ * pages, so the way in switches to the kernel tables before touching anything else and
+ * the way out switches back last; and since a thread's save area is not mapped in the
+ * user tables, TSS.RSP0 is the per-CPU trampoline stack instead, from which trap_entry
+ * moves the frame to the thread once the kernel tables are loaded.
  */
+#include <arch/x86_64/kpti.h>
 #include <arch/x86_64/regs.h>
 #include <arch/x86_64/percpu.h>
 #include <orbital/abi_asm.h>
@@ -62,13 +69,44 @@ trap_entry:
 	cld
 	testb $3, REGS_CS(%rsp)
 	jz 1f
-	swapgs                          /* from user: the frame is the thread's save area */
-	movq %rsp, %rdi
+	swapgs                          /* from user: */
+#ifdef KPTI
+	movq %cr3, %rax                 /* the kernel tables (RAX is in the frame already) */
+	andq $~KPTI_USER_TABLES, %rax
+	movq %rax, %cr3
+	movq %rsp, %rsi                 /* the frame, on the trampoline: to the save area */
+	movq %gs:PCPU_CTX_TOP, %rdi
+	subq $REGS_SIZE, %rdi
+	movq %rdi, %rdx
+	movl $(REGS_SIZE / 8), %ecx
+	rep movsq
+	movq %rdx, %rdi
+#else
+	movq %rsp, %rdi                 /* the frame is the thread's save area */
+#endif
 	movq %gs:PCPU_KSTACK, %rsp
 	call trap_from_user             /* never returns */
 	ud2
-1:	movq %rsp, %rdi                 /* from kernel: frame on the kernel stack */
+1:
+#ifdef KPTI
+	/* In the kernel the kernel tables are loaded, except in the few entry instructions
+	 * around a switch — where only an NMI can land: load them, and put back what it found. */
+	movq %cr3, %r12                 /* kept across the call (callee-saved) */
+	testq $KPTI_USER_TABLES, %r12
+	jz 2f
+	movq %r12, %rax
+	andq $~KPTI_USER_TABLES, %rax
+	movq %rax, %cr3
+2:
+#endif
+	movq %rsp, %rdi                 /* from kernel: frame on the kernel stack */
 	call trap_from_kernel
+#ifdef KPTI
+	testq $KPTI_USER_TABLES, %r12
+	jz 3f
+	movq %r12, %cr3
+3:
+#endif
 	POP_GPRS
 	addq $16, %rsp                  /* vector, error */
 	iretq
@@ -84,6 +122,7 @@ trap_entry:
 	.type syscall_entry, @function
 syscall_entry:
 	swapgs                          /* GS = per-CPU data */
+	KERNEL_TABLES_FROM_USER
 	cmpq $ORB_SYS_ENDPOINT_CALL, %rax
 	je fastpath_call                /* returns to user mode, in the receiver, or misses */
 	cmpq $ORB_SYS_ENDPOINT_REPLY_RECV, %rax
@@ -122,9 +161,24 @@ return_to_user:
 	movq 16(%rsp), %rcx             /* rip */
 	movq 32(%rsp), %r11             /* rflags */
 	movq 40(%rsp), %rsp             /* user rsp */
+	USER_TABLES
 	swapgs
 	sysretq
 1:	addq $16, %rsp
+#ifdef KPTI
+	/* IRETQ reads its frame after the switch: copy it to the trampoline stack first */
+	movq %rax, %gs:PCPU_USER_RSP    /* the user's RAX, kept in the scratch slot */
+	movq %rsp, %rax                 /* the frame: RIP, CS, RFLAGS, RSP, SS */
+	movq %gs:PCPU_TRAMPOLINE, %rsp
+	pushq 32(%rax)
+	pushq 24(%rax)
+	pushq 16(%rax)
+	pushq 8(%rax)
+	pushq (%rax)
+	movq %gs:PCPU_USER_CR3, %rax
+	movq %rax, %cr3
+	movq %gs:PCPU_USER_RSP, %rax
+#endif
 	swapgs
 	iretq
 	.size return_to_user, . - return_to_user

@@ -25,9 +25,11 @@
  *           address space.
  *   exit    the peer's callee-saved registers and resume state from its frame, the message
  *           from the caller's registers (RAX msginfo, RDI badge, RSI sender, RDX R10 R8
- *           R9 mr0-3; badge and sender also into its IPC buffer), SYSRET. The peer blocked
- *           in a syscall, so SYSCALL saved its frame and its RIP is a user address just
- *           past a syscall instruction: SYSRET is the right way back and needs no check.
+ *           R9 mr0-3; badge and sender also into its IPC buffer), the peer's user tables
+ *           with KPTI (kpti.h; entry.S switched to the kernel's on the way in), SYSRET.
+ *           The peer blocked in a syscall, so SYSCALL saved its frame and its RIP is a
+ *           user address just past a syscall instruction: SYSRET is the right way back
+ *           and needs no check.
  *
  * Registers after the save: RBX the caller (a thread is its frame), RBP the caller's
  * process, R12 the capability, R13 the endpoint, R14 the peer, R15 the SysLog record;
@@ -36,6 +38,7 @@
  * Offsets of C structures come from gen/asm_offsets.h, computed by the compiler from
  * asm_offsets.c; the ABI's numbers from orbital/abi_asm.h, generated from the Python ABI.
  */
+#include <arch/x86_64/kpti.h>
 #include <arch/x86_64/percpu.h>
 #include <arch/x86_64/regs.h>
 #include <asm_offsets.h>
@@ -191,13 +194,17 @@
 	.endm
 
 /* Run R14: the running thread, where the next entry saves its frame, its IPC buffer as
- * the FS base, its address space (vs->cr3 is the value mmu.c would load). */
+ * the FS base, its address space (vs->cr3 is the value mmu.c would load). With KPTI the
+ * exit loads the space's user tables anyway, so its kernel tables are never loaded
+ * here, and TSS.RSP0 stays on the trampoline. */
 	.macro SWITCH
 	movl $T_RUNNING, THREAD_STATE(%r14)
 	movq %r14, %gs:PCPU_CURRENT
 	leaq REGS_SIZE(%r14), %rax
 	movq %rax, %gs:PCPU_CTX_TOP
+#ifndef KPTI
 	movq %rax, tss + TSS_RSP0(%rip)
+#endif
 	movq THREAD_IPCBUF_USER(%r14), %rax
 	cmpq %rax, user_fs_loaded(%rip)
 	je 1f
@@ -208,12 +215,19 @@
 	wrmsr
 1:	movq THREAD_PROC(%r14), %rcx
 	leaq PROCESS_VS(%rcx), %rcx
+#ifdef KPTI
+	movq %rcx, vspace_active(%rip)
+	movq VSPACE_CR3(%rcx), %rax
+	orq $KPTI_USER_TABLES, %rax
+	movq %rax, %gs:PCPU_USER_CR3
+#else
 	cmpq %rcx, vspace_active(%rip)
 	je 2f
 	movq VSPACE_CR3(%rcx), %rax
 	movq %rax, %cr3
 	movq %rcx, vspace_active(%rip)
 2:
+#endif
 	.endm
 
 /* Leave for user mode in R14 with the message (RDI = its badge, set by the path). */
@@ -233,6 +247,7 @@
 	movq REGS_R15(%r14), %r15
 	movq REGS_RSP(%r14), %rsp
 	movq REGS_R14(%r14), %r14
+	USER_TABLES
 	swapgs
 	sysretq
 	.endm

@@ -14,11 +14,14 @@
 #include <memlayout.h>
 #include <mm/vm.h>
 
-static u64 gdt[7] __attribute__((aligned(16)));
-struct tss tss __attribute__((aligned(16)));
+static u64 gdt[7] ENTRY_DATA __attribute__((aligned(16)));
+struct tss tss ENTRY_DATA __attribute__((aligned(16)));
 static u8 ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 static u8 kernel_stack[KERNEL_STACK_SIZE] __attribute__((aligned(16)));
-struct percpu cpu0;
+struct percpu cpu0 ENTRY_DATA;
+/* With KPTI the CPU pushes a user-mode interrupt frame here (TSS.RSP0), where the user
+ * tables map it; trap_entry moves it to the thread's save area once on the kernel's. */
+static u8 kpti_stack[KPTI_STACK_SIZE] ENTRY_DATA __attribute__((aligned(16)));
 
 struct descriptor_ptr {
 	u16 limit;
@@ -32,9 +35,18 @@ void arch_stacks_init(void)
 {
 	cpu0.kstack_top = vm_map_kernel_stack(0, KERNEL_STACK_SIZE);
 	cpu0.ctx_top = cpu0.kstack_top;
-	tss.rsp[0] = cpu0.kstack_top;
-	for (int i = 0; i < 3; i++)
+	cpu0.trampoline = (u64)kpti_stack + sizeof(kpti_stack);
+#ifdef KPTI
+	tss.rsp[0] = cpu0.trampoline;   /* for good: user-mode traps start on the trampoline */
+#else
+	tss.rsp[0] = cpu0.kstack_top;   /* from here on, the running thread's save area */
+#endif
+	for (int i = 0; i < 3; i++) {
 		tss.ist[i] = vm_map_kernel_stack(1 + i, IST_STACK_SIZE);
+#ifdef KPTI
+		kpti_map(tss.ist[i] - IST_STACK_SIZE, tss.ist[i]);   /* the CPU switches to it */
+#endif
+	}
 }
 
 u64 kernel_stack_top(void)

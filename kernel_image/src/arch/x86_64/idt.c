@@ -20,7 +20,7 @@ struct idt_gate {
 
 #define GATE_INTERRUPT_DPL0 0x8E
 
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate idt[256] ENTRY_DATA __attribute__((aligned(16)));
 extern const u64 isr_stub_table[256];
 
 static void set_gate(int vec, u64 handler, u8 ist)

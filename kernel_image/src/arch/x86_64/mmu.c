@@ -13,6 +13,15 @@
  * is loaded, and otherwise mark it stale so its next activation flushes. With PCID each
  * address space has its own tag (allocated from a bitmap while the space lives) and a
  * switch keeps the other tags' entries; without PCID every switch flushes.
+ *
+ * KPTI (an image option, -DKPTI): every address space has two PML4s in one 8 KiB pair,
+ * its kernel tables (as above) and, one page up, its user tables — the same user half,
+ * and of the kernel only the entry pages (the entry text, .data.entry and the IST stacks,
+ * mapped by kpti_map into the kernel half every user table set copies). User mode runs on
+ * the user tables; the entry code switches to the kernel tables first thing and back
+ * last (CR3 bit 12), so a user program has nothing of the kernel to read, even
+ * speculatively. Kernel mappings lose the global bit then, and PCID stays off (one tag for
+ * both table sets would let the kernel's TLB entries serve user mode).
  */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/x86.h>
@@ -38,9 +47,22 @@
 
 #define MAX_ASID 4096
 
+#ifdef KPTI
+#define ROOT_ORDER 1          /* the kernel tables, then the user tables one page up */
+#define KERNEL_GLOBAL 0       /* no kernel TLB entry survives into user mode */
+#else
+#define ROOT_ORDER 0
+#define KERNEL_GLOBAL PTE_G
+#endif
+
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern char __entry_text_start[], __entry_text_end[];
+extern char __entry_data_start[], __entry_data_end[];
 
 static paddr_t kernel_root;
+#ifdef KPTI
+static paddr_t kpti_root;       /* its kernel half: what every user table set maps */
+#endif
 struct vspace *vspace_active;   /* loaded in CR3 (fastpath.S switches it too) */
 static bool pcid_on;
 static u64 asid_used[MAX_ASID / 64] = { 1 };   /* 0 is the kernel's */
@@ -58,7 +80,7 @@ static u64 leaf_bits(unsigned prot)
 	if (prot & VM_USER)
 		e |= PTE_U;
 	else
-		e |= PTE_G;
+		e |= KERNEL_GLOBAL;
 	if (prot & VM_SHARED)
 		e |= PTE_SHARED;
 	if (prot & VM_UNCACHED)
@@ -101,6 +123,10 @@ static u64 *walk(paddr_t root, vaddr_t va, bool create, bool user, u64 *tables)
 			if (tables)
 				(*tables)++;
 			*e = pa | PTE_P | PTE_W | (user ? PTE_U : 0);
+#ifdef KPTI
+			if (level == 3 && user)   /* the user tables share the user half */
+				table(root + PAGE_SIZE)[idx(va, 3)] = *e;
+#endif
 		} else if (*e & PTE_PS) {
 			return NULL;
 		}
@@ -132,7 +158,7 @@ static void kmap_2m(vaddr_t va, paddr_t pa, u64 extra)
 		}
 		t = table(*e);
 	}
-	t[idx(va, 1)] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | extra;
+	t[idx(va, 1)] = pa | PTE_P | PTE_W | PTE_PS | KERNEL_GLOBAL | PTE_NX | extra;
 }
 
 void vm_init(void)
@@ -159,11 +185,31 @@ void vm_init(void)
 	kmap_range(rodata, data, IMAGE_PHYS_OF(rodata), VM_READ);
 	kmap_range(data, end, IMAGE_PHYS_OF(data), VM_READ | VM_WRITE);
 
-	pcid_on = cpu_has_pcid;
+#ifdef KPTI
+	kpti_root = frame_alloc(0);
+	if (!kpti_root)
+		panic("vm_init: no frame for the KPTI tables");
+	kpti_map((vaddr_t)__entry_text_start, (vaddr_t)__entry_text_end);
+	kpti_map((vaddr_t)__entry_data_start, (vaddr_t)__entry_data_end);
+#endif
+	pcid_on = cpu_has_pcid && ROOT_ORDER == 0;
 	if (pcid_on)
 		write_cr4(read_cr4() | CR4_PCIDE);
 	vspace_activate_kernel();
 }
+
+#ifdef KPTI
+void kpti_map(u64 va, u64 end)
+{
+	for (va &= ~(u64)(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
+		u64 *k = walk(kernel_root, va, false, false, NULL);
+		u64 *e = walk(kpti_root, va, true, false, NULL);
+		if (!k || !(*k & PTE_P) || !e)
+			panic("kpti_map: %p is not a mapped 4 KiB kernel page", (void *)va);
+		*e = *k;   /* the same frame with the same rights */
+	}
+}
+#endif
 
 u64 vm_map_kernel_stack(unsigned index, u64 size)
 {
@@ -224,14 +270,17 @@ static void set_cr3(struct vspace *vs)
 int vspace_create(struct vspace *vs)
 {
 	memset(vs, 0, sizeof(*vs));
-	vs->root = frame_alloc(0);
+	vs->root = frame_alloc(ROOT_ORDER);
 	if (!vs->root)
 		return -ORB_ENOMEM;
 	memcpy(table(vs->root) + 256, table(kernel_root) + 256, 256 * sizeof(u64));
+#ifdef KPTI
+	memcpy(table(vs->root + PAGE_SIZE) + 256, table(kpti_root) + 256, 256 * sizeof(u64));
+#endif
 	vs->asid = pcid_on ? asid_alloc() : 0;
 	vs->tlb_stale = true;   /* the tag may have been used before */
 	set_cr3(vs);
-	vs->table_pages = 1;
+	vs->table_pages = 1u << ROOT_ORDER;
 	return 0;
 }
 
@@ -261,7 +310,7 @@ void vspace_destroy(struct vspace *vs)
 		}
 		frame_free(l4[i] & PTE_ADDR, 0);
 	}
-	frame_free(vs->root, 0);
+	frame_free(vs->root, ROOT_ORDER);
 	if (vs->asid)
 		asid_used[vs->asid / 64] &= ~(1ull << (vs->asid % 64));
 	vs->root = 0;
@@ -287,6 +336,11 @@ void vspace_activate_kernel(void)
 struct vspace *vm_current(void)
 {
 	return vspace_active;
+}
+
+u64 vm_user_cr3(void)
+{
+	return vspace_active->cr3 | (ROOT_ORDER ? PAGE_SIZE : 0);
 }
 
 static bool user_page_ok(vaddr_t va)

@@ -14,6 +14,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <memlayout.h>
+#include <mm/vm.h>
 
 extern long arch_copy_user(void *dst, const void *src, size_t n);
 extern const char *trap_name(u64 vector);
@@ -61,7 +62,11 @@ NORETURN void arch_enter_user(struct thread *t, uctx_t *c, u64 fs)
 	u64 top = (u64)c + sizeof(*c);
 	cpu0.ctx_top = top;
 	cpu0.current = t;
+#ifdef KPTI
+	cpu0.user_cr3 = vm_user_cr3();   /* return_to_user switches to it last */
+#else
 	tss_set_rsp0(top);
+#endif
 	if (fs != user_fs_loaded) {
 		wrmsr(MSR_FS_BASE, fs);
 		user_fs_loaded = fs;

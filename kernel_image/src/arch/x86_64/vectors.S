@@ -25,7 +25,7 @@ isr_\n:
 	.quad isr_\n
 	.endm
 
-	.section .text
+	.section .text.entry, "ax"   /* with KPTI, user address spaces map it too */
 	.set i, 0
 	.rept 256
 	ISR %i
