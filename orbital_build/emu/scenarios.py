@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from ..generated import abi
 from . import x86
 from .machine import EmuError, Machine, StopReason
 from .memory.boot_tables import DIRECT_MAP_BASE, KERNEL_VMA
@@ -69,7 +70,14 @@ IPC_OUT_REGS = ("rax", "rdi", "rsi", *MSG_REGS)
 
 
 def msginfo(tag: int, length: int, ncaps: int) -> int:
-    return tag | length << 32 | ncaps << 45
+    return int(abi.Msginfo(tag=tag, len=length, ncaps=ncaps).encode())
+
+
+def msginfo_field(word: int, name: str) -> int:
+    """One field of a msginfo word as the generated layout places it, reserved bits set
+    or not (a test may send a word the kernel refuses)."""
+    _, lsb, width = next(f for f in abi.Msginfo.CODEC.fields if f[0] == name)
+    return (word >> lsb) & ((1 << width) - 1)
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def run_to(m: Machine, point: UserPoint, *, cr3: int | None = None,
 
 def run_to_call(m: Machine, case: Case) -> None:
     """Run until the IPC client is about to `syscall` for `case` (its msginfo tag)."""
-    run_to(m, CALL, where=lambda regs: regs["rsi"] & 0xFFFFFFFF == case)
+    run_to(m, CALL, where=lambda regs: msginfo_field(regs["rsi"], "tag") == case)
 
 
 def null_syscall_roundtrip(m: Machine) -> int:

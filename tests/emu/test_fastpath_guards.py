@@ -79,7 +79,7 @@ def test_call_guard_sends_to_the_slow_path_which_delivers(ipc: Ipc, case: Case, 
     c = call(ipc, case)
     assert guard_that_missed(m, c.path, "call") == guard
     to_server(ipc)
-    length = (c.regs["rsi"] >> 32) & 0x1FFF
+    length = sc.msginfo_field(c.regs["rsi"], "len")
     check_delivered(ipc, c, badge)
     if case is Case.LONG:
         assert ipcbuf(m, 0, length) == b"\x5a" * length

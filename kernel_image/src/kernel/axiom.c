@@ -46,7 +46,7 @@
 #define SYSLOG_CAP AXIOM_SYSLOG_RECORDS
 _Static_assert((PAGE_SIZE << SYSLOG_ORDER) == SYSLOG_CAP * sizeof(orb_syslog_record_t),
 	       "the SysLog ring is SYSLOG_ORDER pages of records");
-#define PENDING_ORDER 4                         /* 64 KiB: 512 commits not yet hashed */
+#define PENDING_ORDER 4                         /* 64 KiB of commits not yet hashed (~480) */
 #define PENDING_CAP ((PAGE_SIZE << PENDING_ORDER) / sizeof(struct pending))
 #define COMMIT_RING_ORDER 7                     /* 512 KiB of envelopes */
 #define COMMIT_RING_BYTES (PAGE_SIZE << COMMIT_RING_ORDER)

@@ -50,7 +50,7 @@ static struct slab kmsg_slab = SLAB_INIT("kmsg", struct kmsg, 2048);
 
 bool msginfo_ok(u64 info)
 {
-	return (info >> 49) == 0 && orb_msginfo_get_len(info) <= ORB_MAX_MSG_SIZE &&
+	return !(info & ORB_MSGINFO_RESERVED_MASK) && orb_msginfo_get_len(info) <= ORB_MAX_MSG_SIZE &&
 	       orb_msginfo_get_ncaps(info) <= ORB_MAX_MSG_CAPS;
 }
 
