@@ -1,4 +1,5 @@
-"""`orbital-build`: generate the ABI, build images, benchmarks, Axiom log and disk tools."""
+"""`orbital-build`: generate the ABI, build images, benchmarks, Axiom log and disk tools, the
+syscall fuzzer."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ def commands() -> list:
     from ..abi.command import GenCommand
     from ..axiom.command import AxiomCommand
     from ..emu.bench import BenchCommand
+    from ..fuzz.command import FuzzCommand
     from ..image.command import ImageCommand
     from ..storage.command import DiskCommand
     from ..thirdparty.command import DepsCommand
     return [GenCommand(), ImageCommand(), DepsCommand(), AxiomCommand(), BenchCommand(),
-            DiskCommand()]
+            DiskCommand(), FuzzCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

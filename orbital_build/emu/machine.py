@@ -32,6 +32,7 @@ from pathlib import Path
 
 from unicorn import (
     UC_ERR_INSN_INVALID,
+    UC_HOOK_BLOCK,
     UC_HOOK_CODE,
     UC_HOOK_INSN,
     UC_HOOK_INTR,
@@ -53,6 +54,7 @@ from .memory.boot_tables import DIRECT_MAP_BASE, KERNEL_VMA, build_boot_tables
 from .memory.virtual import VirtualMemory
 from .multiboot import MB_BOOT_MAGIC, multiboot_info
 from .ports import DebugCon, DebugExit, Pic8259, Pit, PortBus, Serial16550
+from .snapshot import Snapshot, Snapshots
 from .trace import BlockTrace, disassemble
 
 DEFAULT_RAM = 128 << 20
@@ -148,6 +150,10 @@ class Machine:
         self._path_end: Callable[[int], bool] = lambda a: False
         self._trace_from_user = trace == "user"
         self._build()
+        self._snapshots = Snapshots(self.uc, {
+            "serial": self.serial, "debug_exit": self.debug_exit, "debugcon": self.debugcon,
+            "pit": self.pit, "pic": self.pic, "lapic": self.lapic, "ioapic": self.ioapic,
+            "delivery": self.delivery})
         if trace is True:
             self.trace.install(self.uc)
 
@@ -461,7 +467,8 @@ class Machine:
 
     def _run(self, *, targets: Iterable[int] = (), cr3: int | None = None,
              predicate: Callable[[Machine], bool] | None = None,
-             max_instructions: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> Stop:
+             max_instructions: int | None = None,
+             timeout: float | None = DEFAULT_TIMEOUT_S) -> Stop:
         """The run loop: run one segment; if no hook stopped it, a limit did; else the
         model acts on what the hooks saw (which may end the run); then the predicate and
         the time limit get their look, and the next segment starts."""
@@ -471,10 +478,13 @@ class Machine:
         self._skip_target = self.cpu.rip
         self._target_cr3 = None if cr3 is None else cr3 & x86.CR3_ADDR
         self._stop_on_output = predicate is not None
-        deadline = time.monotonic() + timeout
-        watchdog = threading.Timer(timeout, self.uc.emu_stop)   # one thread per run, not
-        watchdog.daemon = True                                   # per segment (Unicorn's
-        watchdog.start()                                         # timeout costs ~0.2 ms)
+        # One watchdog thread per run, not a timeout per segment (Unicorn's costs ~0.2 ms);
+        # a run without a time limit (timeout None) is bounded by max_instructions alone.
+        deadline = float("inf") if timeout is None else time.monotonic() + timeout
+        watchdog = None if timeout is None else threading.Timer(timeout, self.uc.emu_stop)
+        if watchdog is not None:
+            watchdog.daemon = True
+            watchdog.start()
         try:
             while True:
                 seen = self._segment(max_instructions)
@@ -490,25 +500,30 @@ class Machine:
                 if time.monotonic() >= deadline:
                     return Stop(StopReason.LIMIT, self.cpu.rip, "time limit")
         finally:
-            watchdog.cancel()
+            if watchdog is not None:
+                watchdog.cancel()
             for h in hooks:
                 self._unhook(h)
             self._stop_on_output = False
             self._target_cr3 = None
 
     def run(self, *, max_instructions: int | None = None,
-            timeout: float = DEFAULT_TIMEOUT_S) -> Stop:
-        """Run until exit, idle, halt or a limit."""
+            timeout: float | None = DEFAULT_TIMEOUT_S) -> Stop:
+        """Run until exit, idle, halt or a limit (timeout None: no time limit, for runs
+        that max_instructions bounds)."""
+        if timeout is None and not max_instructions:
+            raise EmuError("a run without a time limit needs max_instructions")
         return self._run(max_instructions=max_instructions, timeout=timeout)
 
     def run_until(self, target: Target, *, cr3: int | None = None,
                   max_instructions: int | None = None,
-                  timeout: float = DEFAULT_TIMEOUT_S) -> Stop:
+                  timeout: float | None = DEFAULT_TIMEOUT_S) -> Stop:
         """Run until the CPU is about to execute `target` (a kernel symbol, an address or
         several; with `cr3`, only in that address space), or until `target(machine)` —
         a predicate, checked after every model event and console line — is true. Also
         stops at exit, idle, halt, or a limit: check `Stop.reason`. `max_instructions`
-        bounds each stretch between two model events (Unicorn's count)."""
+        bounds each stretch between two model events (Unicorn's count); timeout None runs
+        without a time limit (a predicate or the budget must end the run)."""
         if callable(target):
             return self._run(predicate=target, max_instructions=max_instructions,
                              timeout=timeout)
@@ -582,6 +597,52 @@ class Machine:
             yield self.trace
         finally:
             self.trace.remove(self.uc)
+
+    # -- snapshots and lasting hooks (the fuzzer) ------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """Save the whole machine (CPU, RAM, devices) to come back to with `restore`."""
+        return self._snapshots.take({"pending": self._pending, "syscalls": self.syscalls,
+                                     "history": self.history})
+
+    def restore(self, snap: Snapshot, *, flush_code: bool = False) -> None:
+        """Put the machine back as it was at `snap` (see orbital_build/emu/snapshot.py;
+        `flush_code` after a run that spawned a process)."""
+        if self._inject_hook is not None:
+            self._unhook(self._inject_hook)
+            self._inject_hook = None
+        extra = self._snapshots.restore(snap, flush_code=flush_code)
+        self._pending, self.syscalls, self.history = \
+            extra["pending"], extra["syscalls"], extra["history"]
+
+    def add_stop(self, addr: int, when: Callable[[], bool] | None = None) -> int:
+        """A lasting stop point: from now on every run stops (TARGET) when the CPU is
+        about to execute `addr` and `when()`, if given, holds — except at the address a
+        run starts from. Unlike run_until's targets it costs no code retranslation per
+        run. Returns a handle for remove_stop."""
+        def hit(uc: Uc, a: int, size: int, _: object) -> None:
+            if self._skip_target == a:
+                self._skip_target = None
+                return
+            if when is None or when():
+                if self._seen.target_at is None:
+                    self._seen.target_at = a
+                uc.emu_stop()
+
+        return self._hook(hit, addr, addr)
+
+    def remove_stop(self, handle: int) -> None:
+        self._unhook(handle)
+
+    def record_blocks(self, into: dict[int, int], span: tuple[int, int]) -> int:
+        """From now on, every basic block executed in [start, end) is recorded in `into`
+        (address -> size): coverage. Returns a handle for remove_stop."""
+        def block(uc: Uc, addr: int, size: int, _: object) -> None:
+            into[addr] = size
+
+        h = self.uc.hook_add(UC_HOOK_BLOCK, block, None, span[0], span[1] - 1)
+        self.uc.ctl_flush_tb()
+        return h
 
     # -- conveniences ------------------------------------------------------------------
 

@@ -3571,8 +3571,9 @@ SYSCALLS: dict[int, SyscallInfo] = {
             (Errno.EPERM, "proc lacks the W right"),
             (Errno.EPERM, "proc has expired"),
             (Errno.ENOENT, "the process proc names is gone"),
-            (Errno.EINVAL, ("vaddr is 0 and no free range of size is left, or [vaddr, vaddr + "
-                            "size) is outside the mapping area")),
+            (Errno.EINVAL, ("vaddr is 0 and no free range of size is left in the mapping area, or "
+                            "[vaddr, vaddr + size) is not within USER_BASE up to the boot archive "
+                            "window")),
             (Errno.EEXIST, "the range overlaps a region of the address space"),
             (Errno.ENOMEM, ("no region slot, frame or page table is left, or the process's memory "
                             "limit would be passed")),

@@ -175,8 +175,9 @@ SYSCALLS = (
                                 "page-aligned, or prot is 0, has unknown bits or is W and X"),
                     *_cap("proc", "a process", "W"),
                     E("ENOENT", "the process proc names is gone"),
-                    E("EINVAL", "vaddr is 0 and no free range of size is left, or [vaddr, "
-                                "vaddr + size) is outside the mapping area"),
+                    E("EINVAL", "vaddr is 0 and no free range of size is left in the mapping "
+                                "area, or [vaddr, vaddr + size) is not within USER_BASE up to "
+                                "the boot archive window"),
                     E("EEXIST", "the range overlaps a region of the address space"),
                     E("ENOMEM", "no region slot, frame or page table is left, or the "
                                 "process's memory limit would be passed"))),

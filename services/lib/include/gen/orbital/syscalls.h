@@ -463,8 +463,8 @@ static inline __attribute__((noreturn)) void orb_thread_exit(int32_t code)
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
  *   -ORB_ENOENT  the process proc names is gone
- *   -ORB_EINVAL  vaddr is 0 and no free range of size is left, or [vaddr, vaddr + size) is outside
- *                the mapping area
+ *   -ORB_EINVAL  vaddr is 0 and no free range of size is left in the mapping area, or [vaddr, vaddr
+ *                + size) is not within USER_BASE up to the boot archive window
  *   -ORB_EEXIST  the range overlaps a region of the address space
  *   -ORB_ENOMEM  no region slot, frame or page table is left, or the process's memory limit would
  *                be passed
