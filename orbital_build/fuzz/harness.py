@@ -17,7 +17,9 @@ After each program the harness checks, and reports as violations:
   - every SysLog record the program caused, any thread's and including results written
     at wake-up, is likewise declared;
   - the CommitLog from boot to now (the snapshot's part and the program's) chains and
-    replays (orbital_build/axiom).
+    replays (orbital_build/axiom);
+  - the kernel's endpoints are consistent: no receiver waits while a message is queued,
+    and the queues hold what their counts say (kernel_state.py).
 The kernel blocks it executed (outside hot leaf code, see coverage.py) come back with
 the outcome for coverage.
 """
@@ -35,6 +37,7 @@ from ..errors import OrbitalError
 from ..generated import abi
 from . import target
 from .coverage import LineMap
+from .kernel_state import EndpointInvariants
 from .program import U64, Call, Program, Ref
 
 BUDGET = 1_000_000          # instructions in one stretch of a run (a model event ends one)
@@ -61,6 +64,7 @@ class CallResult:
     nr: int
     how: str                 # returned, blocked, exited, budget, halted, triple fault, emu
     rax: int | None = None   # the result, when it returned
+    regs: tuple[int, ...] = ()   # RDI RSI RDX R10 R8 R9 then (output registers)
 
 
 @dataclass
@@ -121,6 +125,10 @@ class Harness:
         self.ipcbuf = m.cpu.msr(MSR_FS_BASE)
         self.syslog = struct.unpack("<Q", m.read(m.symbol(SYSLOG), 8))[0]
         self.linemap = LineMap(built.kernel_path)
+        table = built.kernel.by_name.get("all_endpoints")
+        if table is None:
+            raise HarnessError(f"{built.kernel_path}: no all_endpoints table")
+        self.endpoints = EndpointInvariants(built.kernel_path, table.addr, table.size)
         self.blocks: dict[int, int] = {}   # filled by the block hooks, emptied per program
         for span in self.linemap.hook_spans():
             m.record_blocks(self.blocks, span)
@@ -185,7 +193,8 @@ class Harness:
             except EmuError as e:
                 return CallResult(call.nr, f"emu: {e}")
             if stop.reason is StopReason.TARGET:
-                return CallResult(call.nr, "returned", m.cpu.reg("rax"))
+                return CallResult(call.nr, "returned", m.cpu.reg("rax"),
+                                  tuple(m.cpu.reg(r) for r in ARG_REGS))
             if stop.reason in (StopReason.IDLE, StopReason.LIMIT, StopReason.PREDICATE) and \
                     ticks < MAX_TICKS:
                 ticks += 1
@@ -236,6 +245,10 @@ class Harness:
                     out.violations.append(f"call {i}: {why}")
         out.violations += self._check_syslog()
         out.violations += self._check_axiom()
+        try:
+            out.violations += self.endpoints.check(m.read)
+        except OrbitalError as e:   # a pointer to nowhere is itself a broken invariant
+            out.violations.append(f"kernel endpoint table: {e}")
 
     def _check_syslog(self) -> list[str]:
         """Results in the SysLog records the program caused, from any thread."""
