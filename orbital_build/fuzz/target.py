@@ -1,5 +1,6 @@
 """The world the fuzzer runs in: images/emu-fuzz.toml, whose init (tests/programs/emu_fuzz)
-sets up capabilities, helper threads and a peer process, then parks at its fuzz point.
+starts the fuzz process (the same program, under a memory limit), which sets up
+capabilities, helper threads and a peer process, then parks at its fuzz point.
 
 This module names what that program built (the slots of its CSpace, its labels, its
 scratch memory) and the addresses a pointer argument is worth trying, so that the
@@ -18,7 +19,10 @@ THREAD, INSN, RET, BUF = "emu_fuzz_thread", "emu_fuzz_insn", "emu_fuzz_ret", "em
 BUF_SIZE = 4 * 4096
 IPCBUF_SIZE = abi.IpcBuffer.SIZE
 
-# Slots of emu-fuzz's CSpace when it reaches the fuzz point (its handles: generation 0).
+INIT_PID, FUZZ_PID, PEER_PID = 1, 2, 3
+EP_A_ID = 2                                  # endpoint ids: init's exit endpoint is 1
+
+# Slots of the fuzz process's CSpace at the fuzz point (its handles: generation 0).
 CONSOLE, PROCESS_ROOT, AXIOM, IOPORT, IRQ = 0, 1, 2, 3, 4
 EP_A, EP_B, NOTIFICATION = 5, 6, 7          # A is served by a thread, B by nobody
 EP_A_BADGED_W, EP_B_READ_ONLY, EP_A_EXPIRED = 8, 9, 10

@@ -57,7 +57,7 @@ def test_own_message_comes_back_when_nobody_else_waits(harness: Harness) -> None
     send, rr = out.results
     assert send.rax == 0 and rr.how == "returned"
     assert rr.rax is not None and rr.rax & 0xFFFF_FFFF == TAG_FIRST
-    assert (rr.regs[2], rr.regs[1]) == (42, 1)   # mr0 and the stamped sender pid
+    assert (rr.regs[2], rr.regs[1]) == (42, t.FUZZ_PID)   # mr0 and the stamped sender
 
 
 def test_message_to_a_waiting_receiver_is_not_lost(harness: Harness) -> None:
@@ -67,7 +67,7 @@ def test_message_to_a_waiting_receiver_is_not_lost(harness: Harness) -> None:
                                Call(S.ENDPOINT_REPLY_RECV, (t.EP_A, info(0))))))
     assert out.ok, out.violations
     assert out.results[0].rax == 0 and out.results[1].how == "blocked"
-    done = [r for r in records(harness) if r.flags & abi.SYSLOG_DONE and r.pid == 1]
+    done = [r for r in records(harness) if r.flags & abi.SYSLOG_DONE and r.pid == t.FUZZ_PID]
     got = [r for r in done if r.nr in (S.ENDPOINT_RECEIVE_WAIT, S.ENDPOINT_REPLY_RECV)
            and signed(r.result & (1 << 64) - 1) >= 0 and r.result & 0xFFFF_FFFF == TAG_FIRST]
     assert len(got) == 1, [(r.nr, hex(r.result)) for r in done]   # the server took it
@@ -89,7 +89,7 @@ def test_each_of_two_sends_arrives_once(harness: Harness) -> None:
     mine = out.results[2]
     assert mine.rax is not None and mine.rax & 0xFFFF_FFFF == TAG_SECOND and mine.regs[2] == 2
     server = [r.result & 0xFFFF_FFFF for r in records(harness)
-              if r.pid == 1 and r.flags & abi.SYSLOG_DONE and r.result > 0 and
+              if r.pid == t.FUZZ_PID and r.flags & abi.SYSLOG_DONE and r.result > 0 and
               r.nr in (S.ENDPOINT_RECEIVE_WAIT, S.ENDPOINT_REPLY_RECV)]
     assert server.count(TAG_FIRST) == 1 and TAG_SECOND not in server
 
@@ -104,7 +104,7 @@ def test_a_message_queued_under_a_waiting_receiver_is_caught(harness: Harness) -
     assert inv.check(m.read) == []
     table = [struct.unpack_from("<Q", m.read(inv.table + 8 * i, 8))[0] for i in range(8)]
     eps = {struct.unpack_from("<Q", m.read(p + inv.ep["id"], 8))[0]: p for p in table if p}
-    a = eps[1]                                     # A: the first endpoint emu-fuzz made
+    a = eps[t.EP_A_ID]
     assert struct.unpack("<Q", m.read(a + inv.ep["receivers"] + inv.wq["head"], 8))[0]
     fake = a + inv.ep["senders"]     # a "message" whose next pointer (first word) is 0:
     assert struct.unpack("<Q", m.read(fake, 8))[0] == 0   # A's empty list of callers
@@ -113,5 +113,5 @@ def test_a_message_queued_under_a_waiting_receiver_is_caught(harness: Harness) -
     found = inv.check(m.read)
     harness.run(Program((Call(S.NOP, ()),)))      # the snapshot puts the kernel back
     assert inv.check(m.read) == []
-    assert "endpoint 1: a receiver waits while a message is queued" in found
-    assert "endpoint 1: 1 buffered messages linked, depth says 0" in found
+    assert f"endpoint {t.EP_A_ID}: a receiver waits while a message is queued" in found
+    assert f"endpoint {t.EP_A_ID}: 1 buffered messages linked, depth says 0" in found

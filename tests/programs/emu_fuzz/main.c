@@ -3,23 +3,28 @@
  * emu-fuzz: the target of the syscall fuzzer under the Unicorn machine model
  * (orbital_build/fuzz, `orbital-build fuzz`, tests/emu/test_syscall_errors.py).
  *
- * It builds a small world for the fuzzer to aim at, then parks its main thread at
- * emu_fuzz_insn (fuzz_point.S), where the harness writes a syscall's registers, runs it,
- * and catches the thread again at emu_fuzz_ret. The world, in the main process's CSpace
- * (orbital_build/fuzz/target.py names the slots):
+ * As init (pid 1) it only starts itself again as the fuzz process (pid 2), with its
+ * capabilities and a memory limit of FUZZ_MEMORY: a program that maps a gigabyte then
+ * fails at once instead of dirtying thousands of pages, each a copy-on-write of the
+ * harness's snapshot. The fuzz process builds a small world for the fuzzer to aim at,
+ * then parks its main thread at emu_fuzz_insn (fuzz_point.S), where the harness writes a
+ * syscall's registers, runs it, and catches the thread again at emu_fuzz_ret. The world,
+ * in the fuzz process's CSpace (orbital_build/fuzz/target.py names the slots):
  *   0-4  the initial capabilities: console, root Process, Axiom, I/O ports 0x70-0x71, IRQ 8
  *   5    endpoint A, served by a thread of this process (call gets a reply)
  *   6    endpoint B, which nobody serves (sends queue up there)
  *   7    a notification, waited on by a third thread
  *   8    A, W only, badge 0xB1          9   B, R only
  *   10   A, expired                     11  the Memory capability of a mapped page
- *   12   endpoint P, served by the peer process emu-fuzz-peer (spawned with R|W to it)
+ *   12   endpoint P, served by the peer process emu-fuzz-peer (pid 3, spawned with R|W)
  * Every helper thread ends itself when its wait fails (its object was destroyed), so
  * nothing spins at the fuzz thread's priority.
  */
 #include <orbital.h>
 
 #define PRIORITY 64
+#define FUZZ_MEMORY (2u << 20)
+#define INIT_CAPS 5
 #define R ORB_RIGHT_READ
 #define W ORB_RIGHT_WRITE
 #define G ORB_RIGHT_GRANT
@@ -72,23 +77,42 @@ static void wait_signals(void *arg)
 	orb_thread_exit(0);
 }
 
-static long spawn_peer(orb_cptr_t ep, orb_cptr_t notify)
+static long spawn(const char *image, const orb_spawn_cap_t *caps, uint8_t ncaps,
+		  orb_cptr_t notify, uint64_t memory)
 {
-	orb_spawn_cap_t cap = { .src = ep, .dst = 0, .rights = R | W | G };
 	orb_spawn_spec_t spec;
 	memset(&spec, 0, sizeof(spec));
-	memcpy(spec.name, "emu-fuzz-peer", 13);
-	memcpy(spec.image, "emu-fuzz-peer", 13);
+	memcpy(spec.name, image, strlen(image));
+	memcpy(spec.image, image, strlen(image));
 	spec.proc = 1;
 	spec.priority = PRIORITY;
 	spec.exit_notify = notify;
-	spec.caps_addr = (uint64_t)(uintptr_t)&cap;
-	spec.ncaps = 1;
+	spec.memory_limit = memory;
+	spec.caps_addr = (uint64_t)(uintptr_t)caps;
+	spec.ncaps = ncaps;
 	return orb_process_spawn(&spec, sizeof(spec));
+}
+
+/* pid 1: start the fuzz process with our capabilities, then wait for good. */
+static void launch(void)
+{
+	orb_spawn_cap_t caps[INIT_CAPS];
+	for (uint32_t i = 0; i < INIT_CAPS; i++) {
+		orb_cap_info_t ci;
+		if (orb_cap_inspect(i, &ci) < 0)
+			fail("inspect an initial capability", -1);
+		caps[i] = (orb_spawn_cap_t){ .src = i, .dst = i, .rights = ci.rights };
+	}
+	orb_cptr_t exits = make("exit endpoint", orb_endpoint_create());
+	make("fuzz process", spawn("emu-fuzz", caps, INIT_CAPS, exits, FUZZ_MEMORY));
+	for (;;)
+		orb_endpoint_receive_wait(exits, 0, NULL);
 }
 
 int main(void)
 {
+	if (orb_pid() == 1)
+		launch();
 	orb_printf("emu-fuzz: pid %u\n", orb_pid());
 	orb_cptr_t a = make("endpoint A", orb_endpoint_create());
 	orb_cptr_t b = make("endpoint B", orb_endpoint_create());
@@ -102,7 +126,8 @@ int main(void)
 	orb_cptr_t p = make("endpoint P", orb_endpoint_create());
 	make("serve A", orb_thread_start(serve, (void *)(uintptr_t)a, PRIORITY));
 	make("wait N", orb_thread_start(wait_signals, (void *)(uintptr_t)n, PRIORITY));
-	make("peer", spawn_peer(p, b));
+	orb_spawn_cap_t peer_ep = { .src = p, .dst = 0, .rights = R | W | G };
+	make("peer", spawn("emu-fuzz-peer", &peer_ep, 1, b, 0));
 	for (int i = 0; i < 8; i++)   /* let every helper reach its wait */
 		orb_yield();
 	orb_printf("emu-fuzz: ready\n");
