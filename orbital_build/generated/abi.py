@@ -194,6 +194,58 @@ NET_RESP_HEADERS_CUT = 2  # NET_RESPONSE flag: not every response header fitted 
 NET_MAX_BODY = 0x1000000  # bytes of a request or response body (one shared object)
 NET_MAX_RULES = 64  # rules in the URL policy
 NETDEV_MAX_FRAME = 1514  # bytes of an Ethernet frame without its FCS
+# IdentityError InvalidCredentials (spec AuthError): wrong password, signature, challenge or token;
+# also an unknown user at AUTH (D244)
+IDENTITY_ERR_BAD_CREDENTIALS = 0
+IDENTITY_ERR_USER_NOT_FOUND = 1  # IdentityError UserNotFound (spec AuthError)
+# IdentityError AccountLocked (spec AuthError): retry_after_ms says for how long
+IDENTITY_ERR_ACCOUNT_LOCKED = 2
+IDENTITY_ERR_TOKEN_EXPIRED = 3  # IdentityError TokenExpired (spec AuthError)
+# IdentityError RateLimited: this caller asked too often; retry_after_ms
+IDENTITY_ERR_RATE_LIMITED = 4
+IDENTITY_ERR_ACCOUNT_DISABLED = 5  # IdentityError AccountDisabled
+# IdentityError Unavailable: no entropy source or no usable store; `reason` says which
+IDENTITY_ERR_UNAVAILABLE = 6
+# IdentityError PermissionDenied: the caller or session may not do this
+IDENTITY_ERR_NOT_PERMITTED = 7
+# IdentityError InvalidRequest: a field out of its limits (name, password, roles, key or data
+# length)
+IDENTITY_ERR_INVALID_REQUEST = 8
+IDENTITY_ERR_ALREADY_EXISTS = 9  # IdentityError AlreadyExists
+IDENTITY_ERR_FULL = 10  # IdentityError Full: no room for another user, service, key or session
+IDENTITY_ROLE_ADMIN = 1  # role bit (spec §4.3)
+IDENTITY_ROLE_USER = 2  # role bit (spec §4.3)
+IDENTITY_ROLE_GUEST = 4  # role bit (spec §4.3)
+IDENTITY_ROLE_SYSTEM = 8  # role bit (spec §4.3)
+IDENTITY_ROLES_ALL = 15  # every role bit
+IDENTITY_TYPE_USER = 0  # IdentityType (spec §4.3)
+IDENTITY_TYPE_SERVICE = 1  # IdentityType (spec §4.3)
+IDENTITY_TYPE_SYSTEM = 2  # IdentityType (spec §4.3)
+IDENTITY_AUTH_PASSWORD = 0  # AuthMethod (spec §4.3)
+IDENTITY_AUTH_PUBLIC_KEY = 1  # AuthMethod (spec §4.3)
+IDENTITY_AUTH_TOKEN = 2  # AuthMethod (spec §4.3)
+IDENTITY_STATUS_ACTIVE = 0  # AccountStatus (spec §4.3)
+IDENTITY_STATUS_LOCKED = 1  # AccountStatus (spec §4.3)
+IDENTITY_STATUS_DISABLED = 2  # AccountStatus (spec §4.3)
+# bytes of a user or service name: [a-z][a-z0-9_.-]*, users and services share one set of names
+IDENTITY_NAME_MAX = 32
+IDENTITY_PASSWORD_MAX = 128  # bytes of a password (at least 1)
+# characters of a session, refresh or service token: 32 CSPRNG bytes in lower-case hex (spec §4.3)
+IDENTITY_TOKEN_LEN = 64
+IDENTITY_CHALLENGE_SIZE = 32  # bytes of a public-key login challenge
+IDENTITY_KEY_SIZE = 32  # bytes of an Ed25519 public key
+IDENTITY_SIGNATURE_SIZE = 64  # bytes of an Ed25519 signature
+IDENTITY_SIGN_MAX = 2048  # bytes of data one SIGN request signs at most
+IDENTITY_USER_KEYS = 4  # public keys one user may register
+IDENTITY_REASON_MAX = 64  # bytes of an account status reason
+# SESSION_DURATION (spec §5.7): seconds a session token lives (a test image may shorten it, D245)
+IDENTITY_SESSION_DURATION_S = 0x15180
+IDENTITY_SEALED_MAGIC = 0x4944524F  # sealed record magic, the bytes "ORDI"
+IDENTITY_SEALED_VERSION = 1  # sealed record format version
+IDENTITY_SEAL_TAG_SIZE = 16  # bytes of the Poly1305 tag after the ciphertext
+IDENTITY_RECORD_KEYCHECK = 1  # identity_sealed kind: what the ciphertext holds
+IDENTITY_RECORD_USER = 2  # identity_sealed kind: what the ciphertext holds
+IDENTITY_RECORD_SERVICE = 3  # identity_sealed kind: what the ciphertext holds
 RECORD_STR = wire.Str(2, AXIOM_STR_MAX)  # str field of an Axiom record
 RECORD_BYTES = wire.Bytes(AXIOM_BYTES_MAX)  # bytes field of an Axiom record
 SYS_COUNT = 0xF2  # highest syscall number + 1
@@ -383,6 +435,18 @@ class Tag(IntEnum):
     SIGN_RESPONSE = 0x6007  # identity
     CREATE_USER = 0x6008  # identity
     CREATE_USER_RESPONSE = 0x6009  # identity
+    AUTH_CHALLENGE = 0x600A  # identity
+    AUTH_CHALLENGE_RESPONSE = 0x600B  # identity
+    IDENTITY_ADD_KEY = 0x600C  # identity
+    IDENTITY_ADD_KEY_RESPONSE = 0x600D  # identity
+    IDENTITY_LOGOUT = 0x600E  # identity
+    IDENTITY_LOGOUT_RESPONSE = 0x600F  # identity
+    IDENTITY_PASSWD = 0x6010  # identity
+    IDENTITY_PASSWD_RESPONSE = 0x6011  # identity
+    IDENTITY_HAS_ROLE = 0x6012  # identity
+    IDENTITY_HAS_ROLE_RESPONSE = 0x6013  # identity
+    ACCOUNT_STATUS = 0x6014  # identity
+    ACCOUNT_STATUS_RESPONSE = 0x6015  # identity
     STORAGE_GET = 0x7000  # storage
     STORAGE_GET_RESPONSE = 0x7001  # storage
     STORAGE_SET = 0x7002  # storage
@@ -1155,6 +1219,129 @@ class StorageUsage:
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> StorageUsage:
         """Decode 88 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class IdentitySealed:
+    """The clear header of a record at rest; the ciphertext and its tag follow. The header and the
+    Storage key are the associated data.
+    """
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("identity_sealed", "<IBB2x24s", (
+        ("magic", "I", 0), ("version", "B", 0), ("kind", "B", 0), ("nonce", "s", 24)))
+    SIZE: ClassVar[int] = 32
+    magic: int = 0  # ORB_IDENTITY_SEALED_MAGIC
+    version: int = 0  # ORB_IDENTITY_SEALED_VERSION
+    kind: int = 0  # ORB_IDENTITY_RECORD_*
+    nonce: bytes = bytes(24)  # XChaCha20-Poly1305 nonce, fresh from the CSPRNG per write
+
+    def pack(self) -> bytes:
+        """The 32-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> IdentitySealed:
+        """Decode exactly 32 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> IdentitySealed:
+        """Decode 32 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class IdentityKeycheck:
+    """Plaintext of `identity/keycheck`: written once, opened at every start to tell a wrong machine
+    secret from a damaged record.
+    """
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("identity_keycheck", "<I4xQ", (
+        ("magic", "I", 0), ("created_at", "Q", 0)))
+    SIZE: ClassVar[int] = 16
+    magic: int = 0  # ORB_IDENTITY_SEALED_MAGIC again: proves the key opened it
+    created_at: int = 0  # ns since the boot that wrote it
+
+    def pack(self) -> bytes:
+        """The 16-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> IdentityKeycheck:
+        """Decode exactly 16 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> IdentityKeycheck:
+        """Decode 16 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class IdentityUser:
+    """Plaintext of `identity/user/NAME` (spec UserIdentity)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("identity_user", "<32sBBB5xQII16s32s128s64s", (
+        ("name", "s", 32), ("roles", "B", 0), ("status", "B", 0), ("nkeys", "B", 0),
+        ("created_at", "Q", 0), ("opslimit", "I", 0), ("memlimit_kib", "I", 0), ("salt", "s", 16),
+        ("hash", "s", 32), ("keys", "s", 128), ("reason", "s", 64)))
+    SIZE: ClassVar[int] = 296
+    name: bytes = bytes(32)  # NUL-padded
+    roles: int = 0  # ORB_IDENTITY_ROLE_* set
+    status: int = 0  # ORB_IDENTITY_STATUS_* (automatic lockouts are not stored)
+    nkeys: int = 0  # public keys in use
+    created_at: int = 0  # ns since the boot that created it
+    opslimit: int = 0  # Argon2id time cost of `hash`
+    memlimit_kib: int = 0  # Argon2id memory cost of `hash`, KiB
+    salt: bytes = bytes(16)  # Argon2id salt, from the CSPRNG
+    hash: bytes = bytes(32)  # Argon2id(password, salt), parallelism 1
+    keys: bytes = bytes(128)  # up to four Ed25519 public keys, 32 bytes each
+    reason: bytes = bytes(64)  # status reason, NUL-padded
+
+    def pack(self) -> bytes:
+        """The 296-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> IdentityUser:
+        """Decode exactly 296 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> IdentityUser:
+        """Decode 296 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class IdentityService:
+    """Plaintext of `identity/service/NAME` (spec ServiceIdentity)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("identity_service", "<32sBB6xQ32s32s32s", (
+        ("name", "s", 32), ("roles", "B", 0), ("has_secret", "B", 0), ("created_at", "Q", 0),
+        ("public_key", "s", 32), ("seed", "s", 32), ("token_hash", "s", 32)))
+    SIZE: ClassVar[int] = 144
+    name: bytes = bytes(32)  # NUL-padded
+    roles: int = 0  # ORB_IDENTITY_ROLE_* set
+    has_secret: int = 0  # 1: Identity holds the key pair (seed) and signs for it
+    created_at: int = 0  # ns since the boot that registered it
+    public_key: bytes = bytes(32)  # Ed25519 public key
+    seed: bytes = bytes(32)  # Ed25519 seed of the key pair when has_secret (else zero)
+    token_hash: bytes = bytes(32)  # BLAKE2b-256 of the long-lived service token
+
+    def pack(self) -> bytes:
+        """The 144-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> IdentityService:
+        """Decode exactly 144 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> IdentityService:
+        """Decode 144 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -2486,6 +2673,497 @@ class NetdevStatsResponseMsg:
         return cls(**cls.CODEC.decode(data))
 
 
+@dataclass
+class AuthMsg:
+    """AuthRequest (spec §4.3) with AuthMethod flattened."""
+
+    TAG: ClassVar[Tag] = Tag.AUTH
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUTH", (
+        ("username", wire.STR), ("method", wire.U8), ("secret", wire.BYTES),
+        ("challenge", wire.BYTES)), MAX_MSG_SIZE)
+    username: str = ""  # a user's or a service's name
+    method: int = 0  # ORB_IDENTITY_AUTH_*
+    # the password; the Ed25519 signature (64 bytes) of the challenge message (D241); or the refresh
+    # token
+    secret: bytes = b""
+    challenge: bytes = b""  # PublicKey only: the challenge AUTH_CHALLENGE gave
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuthResponseMsg:
+    """Result<AuthSuccess, AuthError> (spec §4.3)."""
+
+    TAG: ClassVar[Tag] = Tag.AUTH_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUTH_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("token", wire.STR), ("refresh_token", wire.STR),
+        ("expires_at", wire.U64), ("refresh_expires_at", wire.U64), ("roles", wire.U8),
+        ("retry_after_ms", wire.U32), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    token: str = ""  # the session token (64 hex characters)
+    refresh_token: str = ""  # for AUTH by Token once the session expires
+    expires_at: int = 0  # ns since boot when the session ends
+    refresh_expires_at: int = 0  # ns since boot when the refresh token ends
+    roles: int = 0  # ORB_IDENTITY_ROLE_* set
+    retry_after_ms: int = 0  # AccountLocked, RateLimited: when to try again
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class VerifyMsg:
+    """Is this session (or service) token valid? (spec §4.3 VerifyRequest)"""
+
+    TAG: ClassVar[Tag] = Tag.VERIFY
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("VERIFY", (
+        ("token", wire.STR),), MAX_MSG_SIZE)
+    token: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> VerifyMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class VerifyResponseMsg:
+    """VerifyResponse (spec §4.3) with the Identity flattened."""
+
+    TAG: ClassVar[Tag] = Tag.VERIFY_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("VERIFY_RESPONSE", (
+        ("valid", wire.U8), ("error", wire.U8), ("id", wire.STR), ("kind", wire.U8),
+        ("name", wire.STR), ("roles", wire.U8), ("expires_at", wire.U64)), MAX_MSG_SIZE)
+    valid: int = 0
+    error: int = 0  # why not: InvalidCredentials (unknown or malformed) or TokenExpired
+    id: str = ""  # user:NAME or service:NAME
+    kind: int = 0  # ORB_IDENTITY_TYPE_*
+    name: str = ""
+    roles: int = 0  # ORB_IDENTITY_ROLE_* set
+    expires_at: int = 0  # ns since boot; 0 for a service token (no expiry)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> VerifyResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityRegisterServiceMsg:
+    """ServiceRegistration (spec §4.3); from System or Runtime processes only."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_REGISTER_SERVICE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_REGISTER_SERVICE", (
+        ("name", wire.STR), ("public_key", wire.BYTES)), MAX_MSG_SIZE)
+    name: str = ""
+    # the service's own Ed25519 key (32 bytes), or empty: Identity makes the key pair and signs for
+    # it
+    public_key: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityRegisterServiceMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityRegisterResponseMsg:
+    """ServiceRegistrationResponse (spec §4.3) plus the public key."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_REGISTER_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_REGISTER_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("service_id", wire.STR), ("token", wire.STR),
+        ("public_key", wire.BYTES), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    service_id: str = ""
+    token: str = ""  # long-lived service token
+    public_key: bytes = b""  # the service's public key
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityRegisterResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SignMsg:
+    """SignRequest (spec §4.3): Ed25519 over data with the service's key."""
+
+    TAG: ClassVar[Tag] = Tag.SIGN
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SIGN", (
+        ("token", wire.STR), ("data", wire.BYTES)), MAX_MSG_SIZE)
+    token: str = ""  # a service token
+    data: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SignMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class SignResponseMsg:
+    """SignResponse (spec §4.3) plus the key that verifies it."""
+
+    TAG: ClassVar[Tag] = Tag.SIGN_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("SIGN_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("signature", wire.BYTES), ("public_key", wire.BYTES),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    signature: bytes = b""
+    public_key: bytes = b""
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> SignResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CreateUserMsg:
+    """CREATE_USER (spec §4.3, §5.7)."""
+
+    TAG: ClassVar[Tag] = Tag.CREATE_USER
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("CREATE_USER", (
+        ("admin_token", wire.STR), ("username", wire.STR), ("password", wire.STR),
+        ("roles", wire.U8)), MAX_MSG_SIZE)
+    # an admin's session; empty only for the first user, from a System process (D244)
+    admin_token: str = ""
+    username: str = ""
+    password: str = ""
+    roles: int = 0  # ORB_IDENTITY_ROLE_* set, not SYSTEM
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CreateUserMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class CreateUserResponseMsg:
+    """The new user's id, user:NAME."""
+
+    TAG: ClassVar[Tag] = Tag.CREATE_USER_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("CREATE_USER_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("user_id", wire.STR),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    user_id: str = ""
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> CreateUserResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuthChallengeMsg:
+    """A fresh challenge for AUTH by PublicKey (D241)."""
+
+    TAG: ClassVar[Tag] = Tag.AUTH_CHALLENGE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUTH_CHALLENGE", (
+        ("username", wire.STR),), MAX_MSG_SIZE)
+    username: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthChallengeMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AuthChallengeResponseMsg:
+    """The challenge to sign."""
+
+    TAG: ClassVar[Tag] = Tag.AUTH_CHALLENGE_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("AUTH_CHALLENGE_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("challenge", wire.BYTES), ("expires_at", wire.U64),
+        ("retry_after_ms", wire.U32), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    challenge: bytes = b""
+    expires_at: int = 0  # ns since boot; the challenge works once, until then
+    retry_after_ms: int = 0
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AuthChallengeResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityAddKeyMsg:
+    """Add an Ed25519 public key to the session's user."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_ADD_KEY
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_ADD_KEY", (
+        ("token", wire.STR), ("public_key", wire.BYTES)), MAX_MSG_SIZE)
+    token: str = ""  # the user's session
+    public_key: bytes = b""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityAddKeyMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityAddKeyResponseMsg:
+    """Result<(), IdentityError>."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_ADD_KEY_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_ADD_KEY_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityAddKeyResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityLogoutMsg:
+    """End the session (and its refresh token)."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_LOGOUT
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_LOGOUT", (
+        ("token", wire.STR),), MAX_MSG_SIZE)
+    token: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityLogoutMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityLogoutResponseMsg:
+    """Result<(), IdentityError>."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_LOGOUT_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_LOGOUT_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityLogoutResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityPasswdMsg:
+    """Change a password; the user's other sessions end."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_PASSWD
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_PASSWD", (
+        ("token", wire.STR), ("username", wire.STR), ("old_password", wire.STR),
+        ("new_password", wire.STR)), MAX_MSG_SIZE)
+    token: str = ""  # a session
+    # empty: the session's own user (then old_password is checked); another user: admins only
+    username: str = ""
+    old_password: str = ""
+    new_password: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityPasswdMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityPasswdResponseMsg:
+    """Result<(), IdentityError>."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_PASSWD_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_PASSWD_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityPasswdResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityHasRoleMsg:
+    """has_role (spec §4.3): users first, then services."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_HAS_ROLE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_HAS_ROLE", (
+        ("id", wire.STR), ("role", wire.U8)), MAX_MSG_SIZE)
+    id: str = ""  # user:NAME, service:NAME or a bare NAME
+    role: int = 0  # one ORB_IDENTITY_ROLE_* bit
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityHasRoleMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class IdentityHasRoleResponseMsg:
+    """Whether the identity exists and has it."""
+
+    TAG: ClassVar[Tag] = Tag.IDENTITY_HAS_ROLE_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("IDENTITY_HAS_ROLE_RESPONSE", (
+        ("known", wire.U8), ("has", wire.U8)), MAX_MSG_SIZE)
+    known: int = 0
+    has: int = 0
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> IdentityHasRoleResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AccountStatusMsg:
+    """Set a user's AccountStatus (Locked here has no end: until an admin clears it)."""
+
+    TAG: ClassVar[Tag] = Tag.ACCOUNT_STATUS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("ACCOUNT_STATUS", (
+        ("admin_token", wire.STR), ("username", wire.STR), ("status", wire.U8),
+        ("reason", wire.STR)), MAX_MSG_SIZE)
+    admin_token: str = ""
+    username: str = ""
+    status: int = 0  # ORB_IDENTITY_STATUS_*
+    reason: str = ""
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AccountStatusMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class AccountStatusResponseMsg:
+    """Result<(), IdentityError>."""
+
+    TAG: ClassVar[Tag] = Tag.ACCOUNT_STATUS_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("ACCOUNT_STATUS_RESPONSE", (
+        ("ok", wire.U8), ("error", wire.U8), ("reason", wire.STR)), MAX_MSG_SIZE)
+    ok: int = 0  # 1: success; 0: failed with `error`
+    error: int = 0  # ORB_IDENTITY_ERR_* when ok = 0
+    reason: str = ""  # a human-readable reason when ok = 0 (may be empty)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> AccountStatusResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
 # Message class of each tag that has a payload codec.
 MESSAGES: dict[Tag, Any] = {
     Tag.SVC_START: SvcStartMsg,
@@ -2551,6 +3229,28 @@ MESSAGES: dict[Tag, Any] = {
     Tag.NETDEV_LINK: NetdevLinkMsg,
     Tag.NETDEV_STATS: NetdevStatsMsg,
     Tag.NETDEV_STATS_RESPONSE: NetdevStatsResponseMsg,
+    Tag.AUTH: AuthMsg,
+    Tag.AUTH_RESPONSE: AuthResponseMsg,
+    Tag.VERIFY: VerifyMsg,
+    Tag.VERIFY_RESPONSE: VerifyResponseMsg,
+    Tag.IDENTITY_REGISTER_SERVICE: IdentityRegisterServiceMsg,
+    Tag.IDENTITY_REGISTER_RESPONSE: IdentityRegisterResponseMsg,
+    Tag.SIGN: SignMsg,
+    Tag.SIGN_RESPONSE: SignResponseMsg,
+    Tag.CREATE_USER: CreateUserMsg,
+    Tag.CREATE_USER_RESPONSE: CreateUserResponseMsg,
+    Tag.AUTH_CHALLENGE: AuthChallengeMsg,
+    Tag.AUTH_CHALLENGE_RESPONSE: AuthChallengeResponseMsg,
+    Tag.IDENTITY_ADD_KEY: IdentityAddKeyMsg,
+    Tag.IDENTITY_ADD_KEY_RESPONSE: IdentityAddKeyResponseMsg,
+    Tag.IDENTITY_LOGOUT: IdentityLogoutMsg,
+    Tag.IDENTITY_LOGOUT_RESPONSE: IdentityLogoutResponseMsg,
+    Tag.IDENTITY_PASSWD: IdentityPasswdMsg,
+    Tag.IDENTITY_PASSWD_RESPONSE: IdentityPasswdResponseMsg,
+    Tag.IDENTITY_HAS_ROLE: IdentityHasRoleMsg,
+    Tag.IDENTITY_HAS_ROLE_RESPONSE: IdentityHasRoleResponseMsg,
+    Tag.ACCOUNT_STATUS: AccountStatusMsg,
+    Tag.ACCOUNT_STATUS_RESPONSE: AccountStatusResponseMsg,
 }
 
 

@@ -66,6 +66,7 @@ class Service:
     backoff: Backoff = Backoff()
     max_restarts: int = 5            # per 60 s before init disables it (spec §5.10 #44)
     libraries: tuple[str, ...] = ()  # third-party libraries it links (lock.toml names)
+    cflags: tuple[str, ...] = ()     # -DNAME[=VALUE] defines its sources compile with
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ class Image:
 
 def _name_check(v: str) -> str | None:
     return None if NAME_RE.match(v) else "must match [a-z][a-z0-9_-]{0,30}"
+
+
+DEFINE_RE = re.compile(r"-D[A-Za-z_][A-Za-z0-9_]*(=[\w.]*)?")
+
+
+def _defines(t: Table, key: str) -> tuple[str, ...]:
+    """A list of -DNAME[=VALUE] compiler defines (nothing else reaches the command line)."""
+    flags = t.get(key, list, [])
+    for i, f in enumerate(flags):
+        if not isinstance(f, str) or not DEFINE_RE.fullmatch(f):
+            raise t.error(f"'{t.key(key)}[{i}]' must be a -DNAME[=VALUE] define")
+    return tuple(flags)
 
 
 def parse_cap(text: str) -> CapSpec:
@@ -192,6 +205,7 @@ def _service(root: Path, t: Table) -> Service:
         max_restarts=t.get("max_restarts", int, 5,
                            check=lambda v: None if 1 <= v <= 10000 else "must be 1-10000"),
         libraries=tuple(libraries),
+        cflags=_defines(t, "cflags"),
     )
     t.done()
     return svc
@@ -236,10 +250,7 @@ def load_image(path: Path, root: Path) -> Image:
     if not (root / ksrc).is_dir():
         raise SchemaError(f"{path}: 'kernel.source': no directory {ksrc}")
     kpti = kern.get("kpti", bool, False)
-    kflags = kern.get("cflags", list, [])
-    for i, f in enumerate(kflags):
-        if not isinstance(f, str) or not re.fullmatch(r"-D[A-Za-z_][A-Za-z0-9_]*(=[\w.]*)?", f):
-            raise SchemaError(f"{path}: 'kernel.cflags[{i}]' must be a -DNAME[=VALUE] define")
+    kflags = _defines(kern, "cflags")
     kern.done()
 
     services = tuple(_service(root, t) for t in top.tables("service"))

@@ -182,7 +182,8 @@ def write_ninja(root: Path, img: Image, builddir: str,
             lines.append(f"build {obj}: {rule} {src}")
             lines.append(f"  svcflags = -DORB_SERVICE_NAME=\\\"{svc.name}\\\" "
                          f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"" +
-                         (f" {_q(libflags)}" if libflags else ""))
+                         (f" {_q(libflags)}" if libflags else "") +
+                         (f" {_q(list(svc.cflags))}" if svc.cflags else ""))
         elf = f"{builddir}/services/{svc.name}.elf"
         elfs.append(elf)
         archives = [built[n].archive for n in svc.libraries]

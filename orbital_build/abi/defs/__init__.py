@@ -3,14 +3,15 @@
 `types.py` holds errors, object types, rights, constants, bit layouts and structs;
 `syscalls.py` the syscall table; `tags.py` the IPC message tags and payloads; `axiom.py`
 the CommitLog and state-hash records; `storage.py` the Storage service's limits, messages
-and on-disk format; `network.py` the Network service's and the NIC drivers' messages.
+and on-disk format; `network.py` the Network service's and the NIC drivers' messages;
+`identity.py` the Identity service's messages and sealed records.
 """
 
 from __future__ import annotations
 
 from ..model import Abi
 from ..validate import validate
-from . import axiom, network, storage
+from . import axiom, identity, network, storage
 from .syscalls import SYSCALLS
 from .tags import MESSAGES, TAGS
 from .types import BITFIELDS, CONSTANTS, ERRORS, OBJECT_TYPES, RIGHTS, STRUCTS
@@ -37,9 +38,12 @@ generation no longer matches its slot fails with -ORB_ESTALE.
 def load_abi() -> Abi:
     """The validated ABI; raises OrbitalError naming the first inconsistent item."""
     return validate(Abi(doc=DOC, errors=ERRORS, object_types=OBJECT_TYPES, rights=RIGHTS,
-                        constants=CONSTANTS + axiom.CONSTANTS + storage.CONSTANTS + network.CONSTANTS,
-                        bitfields=BITFIELDS, structs=STRUCTS + storage.STRUCTS,
-                        syscalls=SYSCALLS, tags=TAGS + network.TAGS,
-                        messages=MESSAGES + storage.MESSAGES + network.MESSAGES,
+                        constants=CONSTANTS + axiom.CONSTANTS + storage.CONSTANTS +
+                        network.CONSTANTS + identity.CONSTANTS,
+                        bitfields=BITFIELDS,
+                        structs=STRUCTS + storage.STRUCTS + identity.STRUCTS,
+                        syscalls=SYSCALLS, tags=TAGS + network.TAGS + identity.TAGS,
+                        messages=MESSAGES + storage.MESSAGES + network.MESSAGES +
+                        identity.MESSAGES,
                         commits=axiom.COMMITS, state_records=axiom.STATE_RECORDS,
                         axiom_doc=axiom.DOC))

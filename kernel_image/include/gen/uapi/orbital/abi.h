@@ -161,6 +161,47 @@
 #define ORB_NET_MAX_BODY                  0x1000000u        /* bytes of a request or response body (one shared object) */
 #define ORB_NET_MAX_RULES                 64u               /* rules in the URL policy */
 #define ORB_NETDEV_MAX_FRAME              1514u             /* bytes of an Ethernet frame without its FCS */
+#define ORB_IDENTITY_ERR_BAD_CREDENTIALS  0u                /* IdentityError InvalidCredentials (spec AuthError): wrong password, signature, challenge or token; also an unknown user at AUTH (D244) */
+#define ORB_IDENTITY_ERR_USER_NOT_FOUND   1u                /* IdentityError UserNotFound (spec AuthError) */
+#define ORB_IDENTITY_ERR_ACCOUNT_LOCKED   2u                /* IdentityError AccountLocked (spec AuthError): retry_after_ms says for how long */
+#define ORB_IDENTITY_ERR_TOKEN_EXPIRED    3u                /* IdentityError TokenExpired (spec AuthError) */
+#define ORB_IDENTITY_ERR_RATE_LIMITED     4u                /* IdentityError RateLimited: this caller asked too often; retry_after_ms */
+#define ORB_IDENTITY_ERR_ACCOUNT_DISABLED 5u                /* IdentityError AccountDisabled */
+#define ORB_IDENTITY_ERR_UNAVAILABLE      6u                /* IdentityError Unavailable: no entropy source or no usable store; `reason` says which */
+#define ORB_IDENTITY_ERR_NOT_PERMITTED    7u                /* IdentityError PermissionDenied: the caller or session may not do this */
+#define ORB_IDENTITY_ERR_INVALID_REQUEST  8u                /* IdentityError InvalidRequest: a field out of its limits (name, password, roles, key or data length) */
+#define ORB_IDENTITY_ERR_ALREADY_EXISTS   9u                /* IdentityError AlreadyExists */
+#define ORB_IDENTITY_ERR_FULL             10u               /* IdentityError Full: no room for another user, service, key or session */
+#define ORB_IDENTITY_ROLE_ADMIN           1u                /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_USER            2u                /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_GUEST           4u                /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_SYSTEM          8u                /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLES_ALL            15u               /* every role bit */
+#define ORB_IDENTITY_TYPE_USER            0u                /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_TYPE_SERVICE         1u                /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_TYPE_SYSTEM          2u                /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_AUTH_PASSWORD        0u                /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_AUTH_PUBLIC_KEY      1u                /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_AUTH_TOKEN           2u                /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_STATUS_ACTIVE        0u                /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_STATUS_LOCKED        1u                /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_STATUS_DISABLED      2u                /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_NAME_MAX             32u               /* bytes of a user or service name: [a-z][a-z0-9_.-]*, users and services share one set of names */
+#define ORB_IDENTITY_PASSWORD_MAX         128u              /* bytes of a password (at least 1) */
+#define ORB_IDENTITY_TOKEN_LEN            64u               /* characters of a session, refresh or service token: 32 CSPRNG bytes in lower-case hex (spec §4.3) */
+#define ORB_IDENTITY_CHALLENGE_SIZE       32u               /* bytes of a public-key login challenge */
+#define ORB_IDENTITY_KEY_SIZE             32u               /* bytes of an Ed25519 public key */
+#define ORB_IDENTITY_SIGNATURE_SIZE       64u               /* bytes of an Ed25519 signature */
+#define ORB_IDENTITY_SIGN_MAX             2048u             /* bytes of data one SIGN request signs at most */
+#define ORB_IDENTITY_USER_KEYS            4u                /* public keys one user may register */
+#define ORB_IDENTITY_REASON_MAX           64u               /* bytes of an account status reason */
+#define ORB_IDENTITY_SESSION_DURATION_S   0x15180u          /* SESSION_DURATION (spec §5.7): seconds a session token lives (a test image may shorten it, D245) */
+#define ORB_IDENTITY_SEALED_MAGIC         0x4944524Fu       /* sealed record magic, the bytes "ORDI" */
+#define ORB_IDENTITY_SEALED_VERSION       1u                /* sealed record format version */
+#define ORB_IDENTITY_SEAL_TAG_SIZE        16u               /* bytes of the Poly1305 tag after the ciphertext */
+#define ORB_IDENTITY_RECORD_KEYCHECK      1u                /* identity_sealed kind: what the ciphertext holds */
+#define ORB_IDENTITY_RECORD_USER          2u                /* identity_sealed kind: what the ciphertext holds */
+#define ORB_IDENTITY_RECORD_SERVICE       3u                /* identity_sealed kind: what the ciphertext holds */
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
 #define ORB_OK        0  /* success */
@@ -873,6 +914,92 @@ _Static_assert(offsetof(orb_storage_usage_t, used) == 64, "ABI layout");
 _Static_assert(offsetof(orb_storage_usage_t, quota) == 72, "ABI layout");
 _Static_assert(offsetof(orb_storage_usage_t, keys) == 80, "ABI layout");
 
+/*
+ * identity_sealed: The clear header of a record at rest; the ciphertext and its tag follow. The
+ * header and the Storage key are the associated data.
+ */
+typedef struct orb_identity_sealed {
+    uint32_t magic;    /*    0: ORB_IDENTITY_SEALED_MAGIC */
+    uint8_t version;   /*    4: ORB_IDENTITY_SEALED_VERSION */
+    uint8_t kind;      /*    5: ORB_IDENTITY_RECORD_* */
+    uint16_t _pad;     /*    6 */
+    uint8_t nonce[24]; /*    8: XChaCha20-Poly1305 nonce, fresh from the CSPRNG per write */
+} orb_identity_sealed_t;
+_Static_assert(sizeof(orb_identity_sealed_t) == 32, "ABI layout");
+_Static_assert(_Alignof(orb_identity_sealed_t) == 4, "ABI layout");
+_Static_assert(offsetof(orb_identity_sealed_t, magic) == 0, "ABI layout");
+_Static_assert(offsetof(orb_identity_sealed_t, version) == 4, "ABI layout");
+_Static_assert(offsetof(orb_identity_sealed_t, kind) == 5, "ABI layout");
+_Static_assert(offsetof(orb_identity_sealed_t, _pad) == 6, "ABI layout");
+_Static_assert(offsetof(orb_identity_sealed_t, nonce) == 8, "ABI layout");
+
+/*
+ * identity_keycheck: Plaintext of `identity/keycheck`: written once, opened at every start to tell
+ * a wrong machine secret from a damaged record.
+ */
+typedef struct orb_identity_keycheck {
+    uint32_t magic;      /*    0: ORB_IDENTITY_SEALED_MAGIC again: proves the key opened it */
+    uint32_t _pad;       /*    4 */
+    uint64_t created_at; /*    8: ns since the boot that wrote it */
+} orb_identity_keycheck_t;
+_Static_assert(sizeof(orb_identity_keycheck_t) == 16, "ABI layout");
+_Static_assert(_Alignof(orb_identity_keycheck_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_identity_keycheck_t, magic) == 0, "ABI layout");
+_Static_assert(offsetof(orb_identity_keycheck_t, _pad) == 4, "ABI layout");
+_Static_assert(offsetof(orb_identity_keycheck_t, created_at) == 8, "ABI layout");
+
+/* identity_user: Plaintext of `identity/user/NAME` (spec UserIdentity). */
+typedef struct orb_identity_user {
+    uint8_t name[32];      /*    0: NUL-padded */
+    uint8_t roles;         /*   32: ORB_IDENTITY_ROLE_* set */
+    uint8_t status;        /*   33: ORB_IDENTITY_STATUS_* (automatic lockouts are not stored) */
+    uint8_t nkeys;         /*   34: public keys in use */
+    uint8_t _pad[5];       /*   35 */
+    uint64_t created_at;   /*   40: ns since the boot that created it */
+    uint32_t opslimit;     /*   48: Argon2id time cost of `hash` */
+    uint32_t memlimit_kib; /*   52: Argon2id memory cost of `hash`, KiB */
+    uint8_t salt[16];      /*   56: Argon2id salt, from the CSPRNG */
+    uint8_t hash[32];      /*   72: Argon2id(password, salt), parallelism 1 */
+    uint8_t keys[128];     /*  104: up to four Ed25519 public keys, 32 bytes each */
+    uint8_t reason[64];    /*  232: status reason, NUL-padded */
+} orb_identity_user_t;
+_Static_assert(sizeof(orb_identity_user_t) == 296, "ABI layout");
+_Static_assert(_Alignof(orb_identity_user_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, name) == 0, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, roles) == 32, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, status) == 33, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, nkeys) == 34, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, _pad) == 35, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, created_at) == 40, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, opslimit) == 48, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, memlimit_kib) == 52, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, salt) == 56, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, hash) == 72, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, keys) == 104, "ABI layout");
+_Static_assert(offsetof(orb_identity_user_t, reason) == 232, "ABI layout");
+
+/* identity_service: Plaintext of `identity/service/NAME` (spec ServiceIdentity). */
+typedef struct orb_identity_service {
+    uint8_t name[32];       /*    0: NUL-padded */
+    uint8_t roles;          /*   32: ORB_IDENTITY_ROLE_* set */
+    uint8_t has_secret;     /*   33: 1: Identity holds the key pair (seed) and signs for it */
+    uint8_t _pad[6];        /*   34 */
+    uint64_t created_at;    /*   40: ns since the boot that registered it */
+    uint8_t public_key[32]; /*   48: Ed25519 public key */
+    uint8_t seed[32];       /*   80: Ed25519 seed of the key pair when has_secret (else zero) */
+    uint8_t token_hash[32]; /*  112: BLAKE2b-256 of the long-lived service token */
+} orb_identity_service_t;
+_Static_assert(sizeof(orb_identity_service_t) == 144, "ABI layout");
+_Static_assert(_Alignof(orb_identity_service_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, name) == 0, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, roles) == 32, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, has_secret) == 33, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, _pad) == 34, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, created_at) == 40, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, public_key) == 48, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, seed) == 80, "ABI layout");
+_Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout");
+
 /* --- Syscall numbers -------------------------------------------------------------------------- */
 #define ORB_SYS_NOP                   0x00u /* NOP */
 #define ORB_SYS_DEBUG_WRITE           0x01u /* SYS_DEBUG */
@@ -1000,6 +1127,18 @@ _Static_assert(offsetof(orb_storage_usage_t, keys) == 80, "ABI layout");
 #define ORB_MSG_SIGN_RESPONSE              0x6007u /* identity: spec §4.3, §5.7 */
 #define ORB_MSG_CREATE_USER                0x6008u /* identity: spec §4.3, §5.7 */
 #define ORB_MSG_CREATE_USER_RESPONSE       0x6009u /* identity: spec §4.3, §5.7 */
+#define ORB_MSG_AUTH_CHALLENGE             0x600Au /* identity: client -> identity: a fresh challenge for a public-key login (Orbital) */
+#define ORB_MSG_AUTH_CHALLENGE_RESPONSE    0x600Bu /* identity: identity -> client */
+#define ORB_MSG_IDENTITY_ADD_KEY           0x600Cu /* identity: a session adds an Ed25519 public key to its user (Orbital) */
+#define ORB_MSG_IDENTITY_ADD_KEY_RESPONSE  0x600Du /* identity: identity -> client */
+#define ORB_MSG_IDENTITY_LOGOUT            0x600Eu /* identity: end a session (Orbital) */
+#define ORB_MSG_IDENTITY_LOGOUT_RESPONSE   0x600Fu /* identity: identity -> client */
+#define ORB_MSG_IDENTITY_PASSWD            0x6010u /* identity: change a password (Orbital) */
+#define ORB_MSG_IDENTITY_PASSWD_RESPONSE   0x6011u /* identity: identity -> client */
+#define ORB_MSG_IDENTITY_HAS_ROLE          0x6012u /* identity: has_role (spec §4.3): users, then services */
+#define ORB_MSG_IDENTITY_HAS_ROLE_RESPONSE 0x6013u /* identity: identity -> client */
+#define ORB_MSG_ACCOUNT_STATUS             0x6014u /* identity: an admin sets a user's AccountStatus (Orbital) */
+#define ORB_MSG_ACCOUNT_STATUS_RESPONSE    0x6015u /* identity: identity -> client */
 #define ORB_MSG_STORAGE_GET                0x7000u /* storage: spec §4.4, §5.7 */
 #define ORB_MSG_STORAGE_GET_RESPONSE       0x7001u /* storage: spec §4.4, §5.7 */
 #define ORB_MSG_STORAGE_SET                0x7002u /* storage: spec §4.4, §5.7 */
@@ -1110,4 +1249,32 @@ _Static_assert(offsetof(orb_storage_usage_t, keys) == 80, "ABI layout");
  * ORB_MSG_NETDEV_STATS: 0 bytes:
  * ORB_MSG_NETDEV_STATS_RESPONSE: 53 bytes: u64 rx_frames, u64 rx_bytes, u64 rx_dropped, u64
  *     tx_frames, u64 tx_bytes, u64 tx_dropped, u32 attached_pid, u8 link
+ * ORB_MSG_AUTH: 11..4096 bytes: str username, u8 method, bytes secret, bytes challenge
+ * ORB_MSG_AUTH_RESPONSE: 29..4096 bytes: u8 ok, u8 error, str token, str refresh_token, u64
+ *     expires_at, u64 refresh_expires_at, u8 roles, u32 retry_after_ms, str reason
+ * ORB_MSG_VERIFY: 2..4096 bytes: str token
+ * ORB_MSG_VERIFY_RESPONSE: 16..4096 bytes: u8 valid, u8 error, str id, u8 kind, str name, u8
+ *     roles, u64 expires_at
+ * ORB_MSG_IDENTITY_REGISTER_SERVICE: 6..4096 bytes: str name, bytes public_key
+ * ORB_MSG_IDENTITY_REGISTER_RESPONSE: 12..4096 bytes: u8 ok, u8 error, str service_id, str
+ *     token, bytes public_key, str reason
+ * ORB_MSG_SIGN: 6..4096 bytes: str token, bytes data
+ * ORB_MSG_SIGN_RESPONSE: 12..4096 bytes: u8 ok, u8 error, bytes signature, bytes public_key, str
+ *     reason
+ * ORB_MSG_CREATE_USER: 7..4096 bytes: str admin_token, str username, str password, u8 roles
+ * ORB_MSG_CREATE_USER_RESPONSE: 6..4096 bytes: u8 ok, u8 error, str user_id, str reason
+ * ORB_MSG_AUTH_CHALLENGE: 2..4096 bytes: str username
+ * ORB_MSG_AUTH_CHALLENGE_RESPONSE: 20..4096 bytes: u8 ok, u8 error, bytes challenge, u64
+ *     expires_at, u32 retry_after_ms, str reason
+ * ORB_MSG_IDENTITY_ADD_KEY: 6..4096 bytes: str token, bytes public_key
+ * ORB_MSG_IDENTITY_ADD_KEY_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
+ * ORB_MSG_IDENTITY_LOGOUT: 2..4096 bytes: str token
+ * ORB_MSG_IDENTITY_LOGOUT_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
+ * ORB_MSG_IDENTITY_PASSWD: 8..4096 bytes: str token, str username, str old_password, str
+ *     new_password
+ * ORB_MSG_IDENTITY_PASSWD_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
+ * ORB_MSG_IDENTITY_HAS_ROLE: 3..4096 bytes: str id, u8 role
+ * ORB_MSG_IDENTITY_HAS_ROLE_RESPONSE: 2 bytes: u8 known, u8 has
+ * ORB_MSG_ACCOUNT_STATUS: 7..4096 bytes: str admin_token, str username, u8 status, str reason
+ * ORB_MSG_ACCOUNT_STATUS_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
  */

@@ -2905,3 +2905,1005 @@ static inline long orb_msg_netdev_stats_response_decode(const uint8_t *buf, size
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
+
+/*
+ * AUTH (ORB_MSG_AUTH, 0x6000): AuthRequest (spec §4.3) with AuthMethod flattened. Payload: str
+ * username, u8 method, bytes secret, bytes challenge.
+ */
+typedef struct orb_msg_auth {
+    orb_str_t username;    /* str: a user's or a service's name */
+    uint8_t method;        /* u8: ORB_IDENTITY_AUTH_* */
+    orb_bytes_t secret;    /* bytes: the password; the Ed25519 signature (64 bytes) of the challenge message (D241); or the refresh token */
+    orb_bytes_t challenge; /* bytes: PublicKey only: the challenge AUTH_CHALLENGE gave */
+} orb_msg_auth_t;
+
+static inline long orb_msg_auth_encode(uint8_t *buf, size_t cap, const orb_msg_auth_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->username))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->method))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->secret))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->challenge))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_auth_decode(const uint8_t *buf, size_t len, orb_msg_auth_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->username))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->method))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->secret))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->challenge))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUTH_RESPONSE (ORB_MSG_AUTH_RESPONSE, 0x6001): Result<AuthSuccess, AuthError> (spec §4.3).
+ * Payload: u8 ok, u8 error, str token, str refresh_token, u64 expires_at, u64 refresh_expires_at,
+ * u8 roles, u32 retry_after_ms, str reason.
+ */
+typedef struct orb_msg_auth_response {
+    uint8_t ok;                  /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;               /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t token;             /* str: the session token (64 hex characters) */
+    orb_str_t refresh_token;     /* str: for AUTH by Token once the session expires */
+    uint64_t expires_at;         /* u64: ns since boot when the session ends */
+    uint64_t refresh_expires_at; /* u64: ns since boot when the refresh token ends */
+    uint8_t roles;               /* u8: ORB_IDENTITY_ROLE_* set */
+    uint32_t retry_after_ms;     /* u32: AccountLocked, RateLimited: when to try again */
+    orb_str_t reason;            /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_auth_response_t;
+
+static inline long orb_msg_auth_response_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_auth_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->refresh_token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->expires_at))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->refresh_expires_at))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->roles))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->retry_after_ms))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_auth_response_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_auth_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->refresh_token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->expires_at))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->refresh_expires_at))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->roles))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->retry_after_ms))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * VERIFY (ORB_MSG_VERIFY, 0x6002): Is this session (or service) token valid? (spec §4.3
+ * VerifyRequest) Payload: str token.
+ */
+typedef struct orb_msg_verify {
+    orb_str_t token; /* str */
+} orb_msg_verify_t;
+
+static inline long orb_msg_verify_encode(uint8_t *buf, size_t cap, const orb_msg_verify_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_verify_decode(const uint8_t *buf, size_t len, orb_msg_verify_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * VERIFY_RESPONSE (ORB_MSG_VERIFY_RESPONSE, 0x6003): VerifyResponse (spec §4.3) with the Identity
+ * flattened. Payload: u8 valid, u8 error, str id, u8 kind, str name, u8 roles, u64 expires_at.
+ */
+typedef struct orb_msg_verify_response {
+    uint8_t valid;       /* u8 */
+    uint8_t error;       /* u8: why not: InvalidCredentials (unknown or malformed) or TokenExpired */
+    orb_str_t id;        /* str: user:NAME or service:NAME */
+    uint8_t kind;        /* u8: ORB_IDENTITY_TYPE_* */
+    orb_str_t name;      /* str */
+    uint8_t roles;       /* u8: ORB_IDENTITY_ROLE_* set */
+    uint64_t expires_at; /* u64: ns since boot; 0 for a service token (no expiry) */
+} orb_msg_verify_response_t;
+
+static inline long orb_msg_verify_response_encode(uint8_t *buf, size_t cap,
+                                                  const orb_msg_verify_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->valid))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->id))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->kind))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->roles))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->expires_at))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_verify_response_decode(const uint8_t *buf, size_t len,
+                                                  orb_msg_verify_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->valid))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->id))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->kind))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->roles))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->expires_at))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_REGISTER_SERVICE (ORB_MSG_IDENTITY_REGISTER_SERVICE, 0x6004): ServiceRegistration (spec
+ * §4.3); from System or Runtime processes only. Payload: str name, bytes public_key.
+ */
+typedef struct orb_msg_identity_register_service {
+    orb_str_t name;         /* str */
+    orb_bytes_t public_key; /* bytes: the service's own Ed25519 key (32 bytes), or empty: Identity makes the key pair and signs for it */
+} orb_msg_identity_register_service_t;
+
+static inline long orb_msg_identity_register_service_encode(uint8_t *buf, size_t cap,
+                                                            const orb_msg_identity_register_service_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->name))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->public_key))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_register_service_decode(const uint8_t *buf, size_t len,
+                                                            orb_msg_identity_register_service_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->name))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->public_key))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_REGISTER_RESPONSE (ORB_MSG_IDENTITY_REGISTER_RESPONSE, 0x6005):
+ * ServiceRegistrationResponse (spec §4.3) plus the public key. Payload: u8 ok, u8 error, str
+ * service_id, str token, bytes public_key, str reason.
+ */
+typedef struct orb_msg_identity_register_response {
+    uint8_t ok;             /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;          /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t service_id;   /* str */
+    orb_str_t token;        /* str: long-lived service token */
+    orb_bytes_t public_key; /* bytes: the service's public key */
+    orb_str_t reason;       /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_identity_register_response_t;
+
+static inline long orb_msg_identity_register_response_encode(uint8_t *buf, size_t cap,
+                                                             const orb_msg_identity_register_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->service_id))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->public_key))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_register_response_decode(const uint8_t *buf, size_t len,
+                                                             orb_msg_identity_register_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->service_id))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->public_key))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SIGN (ORB_MSG_SIGN, 0x6006): SignRequest (spec §4.3): Ed25519 over data with the service's key.
+ * Payload: str token, bytes data.
+ */
+typedef struct orb_msg_sign {
+    orb_str_t token;  /* str: a service token */
+    orb_bytes_t data; /* bytes */
+} orb_msg_sign_t;
+
+static inline long orb_msg_sign_encode(uint8_t *buf, size_t cap, const orb_msg_sign_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->data))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_sign_decode(const uint8_t *buf, size_t len, orb_msg_sign_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->data))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * SIGN_RESPONSE (ORB_MSG_SIGN_RESPONSE, 0x6007): SignResponse (spec §4.3) plus the key that
+ * verifies it. Payload: u8 ok, u8 error, bytes signature, bytes public_key, str reason.
+ */
+typedef struct orb_msg_sign_response {
+    uint8_t ok;             /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;          /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_bytes_t signature;  /* bytes */
+    orb_bytes_t public_key; /* bytes */
+    orb_str_t reason;       /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_sign_response_t;
+
+static inline long orb_msg_sign_response_encode(uint8_t *buf, size_t cap,
+                                                const orb_msg_sign_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->signature))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->public_key))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_sign_response_decode(const uint8_t *buf, size_t len,
+                                                orb_msg_sign_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->signature))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->public_key))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * CREATE_USER (ORB_MSG_CREATE_USER, 0x6008): CREATE_USER (spec §4.3, §5.7). Payload: str
+ * admin_token, str username, str password, u8 roles.
+ */
+typedef struct orb_msg_create_user {
+    orb_str_t admin_token; /* str: an admin's session; empty only for the first user, from a System process (D244) */
+    orb_str_t username;    /* str */
+    orb_str_t password;    /* str */
+    uint8_t roles;         /* u8: ORB_IDENTITY_ROLE_* set, not SYSTEM */
+} orb_msg_create_user_t;
+
+static inline long orb_msg_create_user_encode(uint8_t *buf, size_t cap,
+                                              const orb_msg_create_user_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->admin_token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->username))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->password))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->roles))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_create_user_decode(const uint8_t *buf, size_t len,
+                                              orb_msg_create_user_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->admin_token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->username))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->password))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->roles))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * CREATE_USER_RESPONSE (ORB_MSG_CREATE_USER_RESPONSE, 0x6009): The new user's id, user:NAME.
+ * Payload: u8 ok, u8 error, str user_id, str reason.
+ */
+typedef struct orb_msg_create_user_response {
+    uint8_t ok;        /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;     /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t user_id; /* str */
+    orb_str_t reason;  /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_create_user_response_t;
+
+static inline long orb_msg_create_user_response_encode(uint8_t *buf, size_t cap,
+                                                       const orb_msg_create_user_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->user_id))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_create_user_response_decode(const uint8_t *buf, size_t len,
+                                                       orb_msg_create_user_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->user_id))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUTH_CHALLENGE (ORB_MSG_AUTH_CHALLENGE, 0x600A): A fresh challenge for AUTH by PublicKey (D241).
+ * Payload: str username.
+ */
+typedef struct orb_msg_auth_challenge {
+    orb_str_t username; /* str */
+} orb_msg_auth_challenge_t;
+
+static inline long orb_msg_auth_challenge_encode(uint8_t *buf, size_t cap,
+                                                 const orb_msg_auth_challenge_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->username))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_auth_challenge_decode(const uint8_t *buf, size_t len,
+                                                 orb_msg_auth_challenge_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->username))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * AUTH_CHALLENGE_RESPONSE (ORB_MSG_AUTH_CHALLENGE_RESPONSE, 0x600B): The challenge to sign.
+ * Payload: u8 ok, u8 error, bytes challenge, u64 expires_at, u32 retry_after_ms, str reason.
+ */
+typedef struct orb_msg_auth_challenge_response {
+    uint8_t ok;              /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;           /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_bytes_t challenge;   /* bytes */
+    uint64_t expires_at;     /* u64: ns since boot; the challenge works once, until then */
+    uint32_t retry_after_ms; /* u32 */
+    orb_str_t reason;        /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_auth_challenge_response_t;
+
+static inline long orb_msg_auth_challenge_response_encode(uint8_t *buf, size_t cap,
+                                                          const orb_msg_auth_challenge_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->challenge))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->expires_at))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->retry_after_ms))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_auth_challenge_response_decode(const uint8_t *buf, size_t len,
+                                                          orb_msg_auth_challenge_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->challenge))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->expires_at))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->retry_after_ms))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_ADD_KEY (ORB_MSG_IDENTITY_ADD_KEY, 0x600C): Add an Ed25519 public key to the session's
+ * user. Payload: str token, bytes public_key.
+ */
+typedef struct orb_msg_identity_add_key {
+    orb_str_t token;        /* str: the user's session */
+    orb_bytes_t public_key; /* bytes */
+} orb_msg_identity_add_key_t;
+
+static inline long orb_msg_identity_add_key_encode(uint8_t *buf, size_t cap,
+                                                   const orb_msg_identity_add_key_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->public_key))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_add_key_decode(const uint8_t *buf, size_t len,
+                                                   orb_msg_identity_add_key_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->public_key))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_ADD_KEY_RESPONSE (ORB_MSG_IDENTITY_ADD_KEY_RESPONSE, 0x600D): Result<(), IdentityError>.
+ * Payload: u8 ok, u8 error, str reason.
+ */
+typedef struct orb_msg_identity_add_key_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t reason; /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_identity_add_key_response_t;
+
+static inline long orb_msg_identity_add_key_response_encode(uint8_t *buf, size_t cap,
+                                                            const orb_msg_identity_add_key_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_add_key_response_decode(const uint8_t *buf, size_t len,
+                                                            orb_msg_identity_add_key_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_LOGOUT (ORB_MSG_IDENTITY_LOGOUT, 0x600E): End the session (and its refresh token).
+ * Payload: str token.
+ */
+typedef struct orb_msg_identity_logout {
+    orb_str_t token; /* str */
+} orb_msg_identity_logout_t;
+
+static inline long orb_msg_identity_logout_encode(uint8_t *buf, size_t cap,
+                                                  const orb_msg_identity_logout_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_logout_decode(const uint8_t *buf, size_t len,
+                                                  orb_msg_identity_logout_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_LOGOUT_RESPONSE (ORB_MSG_IDENTITY_LOGOUT_RESPONSE, 0x600F): Result<(), IdentityError>.
+ * Payload: u8 ok, u8 error, str reason.
+ */
+typedef struct orb_msg_identity_logout_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t reason; /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_identity_logout_response_t;
+
+static inline long orb_msg_identity_logout_response_encode(uint8_t *buf, size_t cap,
+                                                           const orb_msg_identity_logout_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_logout_response_decode(const uint8_t *buf, size_t len,
+                                                           orb_msg_identity_logout_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_PASSWD (ORB_MSG_IDENTITY_PASSWD, 0x6010): Change a password; the user's other sessions
+ * end. Payload: str token, str username, str old_password, str new_password.
+ */
+typedef struct orb_msg_identity_passwd {
+    orb_str_t token;        /* str: a session */
+    orb_str_t username;     /* str: empty: the session's own user (then old_password is checked); another user: admins only */
+    orb_str_t old_password; /* str */
+    orb_str_t new_password; /* str */
+} orb_msg_identity_passwd_t;
+
+static inline long orb_msg_identity_passwd_encode(uint8_t *buf, size_t cap,
+                                                  const orb_msg_identity_passwd_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->username))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->old_password))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->new_password))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_passwd_decode(const uint8_t *buf, size_t len,
+                                                  orb_msg_identity_passwd_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->username))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->old_password))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->new_password))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_PASSWD_RESPONSE (ORB_MSG_IDENTITY_PASSWD_RESPONSE, 0x6011): Result<(), IdentityError>.
+ * Payload: u8 ok, u8 error, str reason.
+ */
+typedef struct orb_msg_identity_passwd_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t reason; /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_identity_passwd_response_t;
+
+static inline long orb_msg_identity_passwd_response_encode(uint8_t *buf, size_t cap,
+                                                           const orb_msg_identity_passwd_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_passwd_response_decode(const uint8_t *buf, size_t len,
+                                                           orb_msg_identity_passwd_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_HAS_ROLE (ORB_MSG_IDENTITY_HAS_ROLE, 0x6012): has_role (spec §4.3): users first, then
+ * services. Payload: str id, u8 role.
+ */
+typedef struct orb_msg_identity_has_role {
+    orb_str_t id; /* str: user:NAME, service:NAME or a bare NAME */
+    uint8_t role; /* u8: one ORB_IDENTITY_ROLE_* bit */
+} orb_msg_identity_has_role_t;
+
+static inline long orb_msg_identity_has_role_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_identity_has_role_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->id))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->role))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_has_role_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_identity_has_role_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->id))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->role))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * IDENTITY_HAS_ROLE_RESPONSE (ORB_MSG_IDENTITY_HAS_ROLE_RESPONSE, 0x6013): Whether the identity
+ * exists and has it. Payload: u8 known, u8 has.
+ */
+typedef struct orb_msg_identity_has_role_response {
+    uint8_t known; /* u8 */
+    uint8_t has;   /* u8 */
+} orb_msg_identity_has_role_response_t;
+
+static inline long orb_msg_identity_has_role_response_encode(uint8_t *buf, size_t cap,
+                                                             const orb_msg_identity_has_role_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->known))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->has))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_identity_has_role_response_decode(const uint8_t *buf, size_t len,
+                                                             orb_msg_identity_has_role_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->known))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->has))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * ACCOUNT_STATUS (ORB_MSG_ACCOUNT_STATUS, 0x6014): Set a user's AccountStatus (Locked here has no
+ * end: until an admin clears it). Payload: str admin_token, str username, u8 status, str reason.
+ */
+typedef struct orb_msg_account_status {
+    orb_str_t admin_token; /* str */
+    orb_str_t username;    /* str */
+    uint8_t status;        /* u8: ORB_IDENTITY_STATUS_* */
+    orb_str_t reason;      /* str */
+} orb_msg_account_status_t;
+
+static inline long orb_msg_account_status_encode(uint8_t *buf, size_t cap,
+                                                 const orb_msg_account_status_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_str(buf, cap, &n, m->admin_token))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->username))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_account_status_decode(const uint8_t *buf, size_t len,
+                                                 orb_msg_account_status_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_str(buf, len, &n, &m->admin_token))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->username))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * ACCOUNT_STATUS_RESPONSE (ORB_MSG_ACCOUNT_STATUS_RESPONSE, 0x6015): Result<(), IdentityError>.
+ * Payload: u8 ok, u8 error, str reason.
+ */
+typedef struct orb_msg_account_status_response {
+    uint8_t ok;       /* u8: 1: success; 0: failed with `error` */
+    uint8_t error;    /* u8: ORB_IDENTITY_ERR_* when ok = 0 */
+    orb_str_t reason; /* str: a human-readable reason when ok = 0 (may be empty) */
+} orb_msg_account_status_response_t;
+
+static inline long orb_msg_account_status_response_encode(uint8_t *buf, size_t cap,
+                                                          const orb_msg_account_status_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u8(buf, cap, &n, m->ok))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->error))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_account_status_response_decode(const uint8_t *buf, size_t len,
+                                                          orb_msg_account_status_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u8(buf, len, &n, &m->ok))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->error))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->reason))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
