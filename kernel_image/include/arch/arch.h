@@ -10,12 +10,17 @@
 
 #include <kernel/types.h>
 
+/* ARCH_ASM_CALLABLE marks a C function the architecture's assembly calls: on x86_64 it
+ * keeps every register but its result (no_caller_saved_registers), so the IPC fast path
+ * need not save its live values around the call. */
 #if defined(__x86_64__)
 #define ARCH_NAME "x86_64"
 #define ARCH_HEADER(h) <arch/x86_64/h>
+#define ARCH_ASM_CALLABLE __attribute__((no_caller_saved_registers))
 #elif defined(__wasm32__)
 #define ARCH_NAME "wasm32"
 #define ARCH_HEADER(h) <arch/wasm32/h>
+#define ARCH_ASM_CALLABLE
 #else
 #error "unsupported architecture"
 #endif
@@ -67,10 +72,6 @@ void uctx_init(uctx_t *c, u64 entry, u64 stack_top, u64 arg0, u64 arg1);
 /* The thread running on this CPU, or NULL while it idles (one word, per CPU):
  *   struct thread *arch_current(void);   void arch_set_current(struct thread *t);  */
 #include ARCH_HEADER(current.h)
-
-/* A function that assembly calls: it keeps every register but its result, so the caller
- * need not save its live values around the call (x86_64: no_caller_saved_registers). */
-#define ARCH_ASM_CALLABLE __attribute__((no_caller_saved_registers))
 
 /* Enter user mode in thread context `c` of address space already active: never returns.
  * `fs` is the thread-pointer register value (its IPC buffer). */
