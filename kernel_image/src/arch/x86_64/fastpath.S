@@ -4,7 +4,8 @@
  * case, from SYSCALL to the SYSRET into the peer thread, without the slow path's C.
  *
  * syscall_entry (entry.S) jumps here — it does not call — for those two numbers, right
- * after swapgs, with every user register live. Each path is the same four steps:
+ * after swapgs (and, with KPTI, the switch to the kernel tables), with every user
+ * register live. Each path is the same four steps:
  *   save    the caller's resume state into its frame: RIP, RFLAGS, RSP, the callee-saved
  *           registers, vector = SYSCALL. Not the message registers: a call's reply and a
  *           receive's message overwrite them, and they are still live for the peer.
