@@ -64,7 +64,7 @@ class FuzzCommand(Command):
             if any(w in line for w in ("UNDECLARED", "STALL", "HANG", "KERNEL PANIC", "fault:")):
                 print(line)
         print(found[-1] if found else "sysfuzz: no verdict (it did not finish)")
-        print(f"qemu: {r.summary}")
+        print(f"qemu: {r.summary} after {r.elapsed_s:.0f} s")
         try:
             summary = verify_log(log, partial_tail=r.timed_out)
         except OrbitalError as e:
