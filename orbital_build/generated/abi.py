@@ -103,6 +103,8 @@ PCI_COMMAND_WRITABLE = 1031
 PCI_COMMAND_BUS_MASTER = 4  # command register: bus mastering (DMA) on
 IRQ_MSI_FIRST = 24  # the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines)
 IRQ_MSI_COUNT = 32  # MSI-X vectors the kernel can bind at once
+BLK_FLAG_READ_ONLY = 1  # BLK_INFO_RESPONSE flags: writes are refused
+BLK_FLAG_FLUSH = 2  # BLK_INFO_RESPONSE flags: the device has a write cache that BLK_FLUSH empties
 # commit stream frame magic: the frame's first four bytes read "AXC1"
 AXIOM_STREAM_MAGIC = 0x31435841
 AXIOM_SEAL_MAGIC = 0x31535841  # seal frame magic: the frame's first four bytes read "AXS1"
@@ -459,6 +461,14 @@ class Tag(IntEnum):
     STORAGE_QUOTA_RESPONSE = 0x7009  # storage
     STORAGE_USAGE = 0x700A  # storage
     STORAGE_USAGE_RESPONSE = 0x700B  # storage
+    BLK_INFO = 0x7100  # block device
+    BLK_INFO_RESPONSE = 0x7101  # block device
+    BLK_READ = 0x7102  # block device
+    BLK_WRITE = 0x7103  # block device
+    BLK_FLUSH = 0x7104  # block device
+    BLK_RESPONSE = 0x7105  # block device
+    BLK_STATS = 0x7106  # block device
+    BLK_STATS_RESPONSE = 0x7107  # block device
     NET_REQUEST = 0x8000  # network
     NET_RESPONSE = 0x8001  # network
     WS_OPEN = 0x8010  # network
@@ -1789,6 +1799,178 @@ class AuditCommitsResponseMsg:
 
     @classmethod
     def decode(cls, data: bytes) -> AuditCommitsResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkInfoMsg:
+    """What the device is."""
+
+    TAG: ClassVar[Tag] = Tag.BLK_INFO
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_INFO", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkInfoMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkInfoResponseMsg:
+    """The device's geometry and what the driver can do."""
+
+    TAG: ClassVar[Tag] = Tag.BLK_INFO_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_INFO_RESPONSE", (
+        ("status", wire.I32), ("sector_size", wire.U32), ("sectors", wire.U64),
+        ("max_bytes", wire.U32), ("queue_depth", wire.U16), ("flags", wire.U16)), MAX_MSG_SIZE)
+    status: int = 0  # 0 or -E
+    sector_size: int = 0  # bytes per sector (512)
+    sectors: int = 0  # the device's size in sectors
+    max_bytes: int = 0  # most bytes one BLK_READ or BLK_WRITE moves
+    queue_depth: int = 0  # requests the driver keeps in flight at once
+    flags: int = 0  # ORB_BLK_FLAG_*
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkInfoResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkReadMsg:
+    """Read into the shared memory object in cap 0 (it needs W); the large-transfer path of
+    docs/services.md.
+    """
+
+    TAG: ClassVar[Tag] = Tag.BLK_READ
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_READ", (
+        ("sector", wire.U64), ("offset", wire.U64), ("length", wire.U64)), MAX_MSG_SIZE)
+    sector: int = 0  # first sector
+    offset: int = 0  # where in the shared object the bytes go
+    length: int = 0  # bytes: a multiple of sector_size, at most max_bytes
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkReadMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkWriteMsg:
+    """Write from the shared memory object in cap 0 (R is enough). Done means the device has the
+    data; BLK_FLUSH makes it durable.
+    """
+
+    TAG: ClassVar[Tag] = Tag.BLK_WRITE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_WRITE", (
+        ("sector", wire.U64), ("offset", wire.U64), ("length", wire.U64)), MAX_MSG_SIZE)
+    sector: int = 0  # first sector
+    offset: int = 0  # where in the shared object the bytes are
+    length: int = 0  # bytes: a multiple of sector_size, at most max_bytes
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkWriteMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkFlushMsg:
+    """Make every write completed before it durable (the device's write cache flushed)."""
+
+    TAG: ClassVar[Tag] = Tag.BLK_FLUSH
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_FLUSH", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkFlushMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkResponseMsg:
+    """The answer to BLK_READ, BLK_WRITE and BLK_FLUSH: 0; -EIO when the device failed it; -ERANGE
+    past the end of the device; -EINVAL for a bad length or range of the shared object; -EPERM
+    for a capability without the right, or a write to a read-only device.
+    """
+
+    TAG: ClassVar[Tag] = Tag.BLK_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_RESPONSE", (
+        ("status", wire.I32),), MAX_MSG_SIZE)
+    status: int = 0  # 0 or -E
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkStatsMsg:
+    """The driver's counters."""
+
+    TAG: ClassVar[Tag] = Tag.BLK_STATS
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_STATS", (), MAX_MSG_SIZE)
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkStatsMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class BlkStatsResponseMsg:
+    """Counters since the driver started."""
+
+    TAG: ClassVar[Tag] = Tag.BLK_STATS_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("BLK_STATS_RESPONSE", (
+        ("reads", wire.U64), ("writes", wire.U64), ("flushes", wire.U64), ("errors", wire.U64),
+        ("bytes_read", wire.U64), ("bytes_written", wire.U64), ("inflight", wire.U32),
+        ("max_inflight", wire.U32)), MAX_MSG_SIZE)
+    reads: int = 0
+    writes: int = 0
+    flushes: int = 0
+    errors: int = 0  # requests the device failed
+    bytes_read: int = 0
+    bytes_written: int = 0
+    inflight: int = 0  # requests at the device now
+    max_inflight: int = 0  # the most ever at the device at once
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> BlkStatsResponseMsg:
         """Decode a whole payload; raises AbiDecodeError."""
         return cls(**cls.CODEC.decode(data))
 
@@ -3188,6 +3370,14 @@ MESSAGES: dict[Tag, Any] = {
     Tag.AUDIT_SYSLOG_RESPONSE: AuditSyslogResponseMsg,
     Tag.AUDIT_COMMITS: AuditCommitsMsg,
     Tag.AUDIT_COMMITS_RESPONSE: AuditCommitsResponseMsg,
+    Tag.BLK_INFO: BlkInfoMsg,
+    Tag.BLK_INFO_RESPONSE: BlkInfoResponseMsg,
+    Tag.BLK_READ: BlkReadMsg,
+    Tag.BLK_WRITE: BlkWriteMsg,
+    Tag.BLK_FLUSH: BlkFlushMsg,
+    Tag.BLK_RESPONSE: BlkResponseMsg,
+    Tag.BLK_STATS: BlkStatsMsg,
+    Tag.BLK_STATS_RESPONSE: BlkStatsResponseMsg,
     Tag.SUBSCRIBE: SubscribeMsg,
     Tag.NOTIFICATION: NotificationMsg,
     Tag.ECHO: EchoMsg,

@@ -43,6 +43,7 @@ DEFAULT_IMAGE = Path("build/default/orbital.img")
 DEFAULT_PROMPT = r"orbital> "
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_GDB_PORT = 1234
+DEFAULT_DISK_SIZE = 64 << 20
 TIMEOUT_RETURNCODE = 124
 QEMU_ENV = "ORBITAL_QEMU"
 
@@ -150,11 +151,33 @@ def _missing_image(image: Path) -> OrbitalError:
                         f"`orbital-build image images/{name}.toml`")
 
 
+def disk_args(disk: Path) -> list[str]:
+    """QEMU arguments that attach `disk` (a raw image) as a modern-only virtio-blk device:
+    the PCI function 1af4:1042 a driver finds with the virtio 1.x transport."""
+    spec = str(disk).replace(",", ",,")   # QEMU's option syntax escapes commas by doubling
+    return ["-drive", f"file={spec},if=none,format=raw,id=disk0",
+            "-device", "virtio-blk-pci,drive=disk0,disable-legacy=on"]
+
+
+def ensure_disk(disk: Path, size: int = DEFAULT_DISK_SIZE) -> bool:
+    """Create `disk` as an empty Storage disk (`orbital-build disk create`) when it is
+    missing; True if it was created. An existing file is used as it is."""
+    if disk.exists():
+        if not disk.is_file():
+            raise OrbitalError(f"{disk}: not a regular file")
+        return False
+    from ..storage.writer import create_disk
+    if not disk.parent.is_dir():
+        raise OrbitalError(f"{disk}: no directory {disk.parent}")
+    create_disk(disk, size)
+    return True
+
+
 def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path | None = None,
               qemu: str | None = None, kernel_elf: str | Path | None = None,
               gdb_port: int | None = None, extra_args: Sequence[str] = (),
               check: bool = True, axiom: str | Path | None = None,
-              net: str | None = None) -> Launch:
+              net: str | None = None, disk: str | Path | None = None) -> Launch:
     """Decide the argv for booting `image` (default build/default/orbital.img).
 
     `profile` is a Profile, a name (qemu/NAME.toml) or a path; None takes the one named in
@@ -176,6 +199,8 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
         argv += ["-debugcon", f"file:{axiom}"]
     if net is not None:
         argv += net_args(parse_net(net))
+    if disk is not None:
+        argv += disk_args(Path(disk))
     if gdb_port is not None:
         argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     argv += list(extra_args)
@@ -212,16 +237,22 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
               prompt: str = DEFAULT_PROMPT, input_delay: float = 0.05,
               interactive: bool = False, kill_grace: float = 2.0,
               echo: TextIO | None = None, symbolize: bool = True,
-              axiom: str | Path | None = None, net: str | None = None) -> BootResult:
+              axiom: str | Path | None = None, net: str | None = None,
+              disk: str | Path | None = None) -> BootResult:
     """Boot `image` in QEMU and return how it went (see the module docstring).
 
     The argv is printed on stderr first. Guest lines are echoed to `echo` (default
     stdout) through the kernel symbolizer unless `quiet`. `input_lines` are written to
     QEMU's stdin, each once the next match of `prompt` has been seen; otherwise stdin is
     the terminal when `interactive`, else /dev/null. `timeout` None (or 0) waits forever;
-    with `gdb_port` QEMU waits for a debugger and the timeout is off."""
+    with `gdb_port` QEMU waits for a debugger and the timeout is off. `disk` is attached
+    as virtio-blk, created (an empty Storage disk) when missing."""
     launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
-                       gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net)
+                       gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net,
+                       disk=disk)
+    if disk is not None and ensure_disk(Path(disk)):
+        print(f"qemu: created {disk} (empty disk, {DEFAULT_DISK_SIZE >> 20} MiB)",
+              file=sys.stderr, flush=True)
     print(f"+ {launch.command_line()}", file=sys.stderr, flush=True)
     if gdb_port is not None:
         print(f"qemu: waiting for a debugger: {launch.gdb_hint()}", file=sys.stderr, flush=True)

@@ -83,6 +83,9 @@ class BootCommand(Command):
                             help="a virtio-net NIC on 'user' networking (restrict=on; add "
                                  ",hostfwd=tcp:127.0.0.1:P-:GP or ,guestfwd=tcp:10.0.2.N:P-"
                                  "tcp:127.0.0.1:P) or on 'tap:IFNAME'")
+        parser.add_argument("--disk", metavar="FILE",
+                            help="attach FILE (raw) as a virtio-blk disk; an empty Storage "
+                                 "disk is created there when it is missing")
         parser.add_argument("--axiom", metavar="FILE",
                             help="capture the kernel's CommitLog stream (debugcon) in FILE and "
                                  "verify it (hash chain, replay, checkpoints) after the boot")
@@ -92,7 +95,7 @@ class BootCommand(Command):
             launch = plan_boot(args.image, profile=args.profile, qemu=args.qemu,
                                kernel_elf=args.kernel_elf, gdb_port=args.gdb,
                                extra_args=args.append, check=False, axiom=args.axiom,
-                               net=args.net)
+                               net=args.net, disk=args.disk)
             print(f"+ {launch.command_line()}", file=sys.stderr)
             return 0
         result = run_image(
@@ -101,7 +104,7 @@ class BootCommand(Command):
             quiet=args.quiet, extra_args=args.append, qemu=args.qemu,
             kernel_elf=args.kernel_elf, gdb_port=args.gdb, prompt=args.prompt,
             interactive=args.input is None, symbolize=args.symbolize, axiom=args.axiom,
-            net=args.net)
+            net=args.net, disk=args.disk)
         print(f"orbital-qemu: {result.summary}", file=sys.stderr)
         print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
         if args.axiom:

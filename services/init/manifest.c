@@ -98,6 +98,11 @@ static const char *cap_problem(const orb_service_cap_t *c, unsigned nsvc)
 		return (c->object_id >> 32) == 0 &&
 		       (c->object_id & 0xffff) <= ((c->object_id >> 16) & 0xffff) ?
 		       NULL : "an ioport capability has a bad range";
+	case ORB_OBJ_PCI_DEVICE: {
+		uint64_t kind = orb_pci_match_get_kind(c->object_id);
+		return (kind == 1 || kind == 2) && !(c->object_id & ORB_PCI_MATCH_RESERVED_MASK) ?
+		       NULL : "a pci capability has a bad match";
+	}
 	default:
 		return "a capability has an unknown object type";
 	}

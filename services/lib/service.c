@@ -69,26 +69,15 @@ long orb_send_ready(void)
  * the Process Manager for a program it spawned). */
 static uint32_t parent_pid(void)
 {
-	static orb_proc_entry_t list[64];
-	long n = orb_process_list(list, sizeof(list));
-	for (long i = 0; i < n && i < 64; i++)
-		if (list[i].pid == orb_pid())
-			return list[i].parent;
-	return 1;
+	orb_proc_entry_t e;
+	return orb_self_entry(&e) == 0 ? e.parent : 1;
 }
 
-int orb_service_run(const struct orb_service *svc)
+static uint32_t supervisor;
+
+/* The receive loop of one serving thread: returns the exit code. */
+static int serve(const struct orb_service *svc)
 {
-	uint32_t supervisor = parent_pid();
-	if (svc->type) {
-		long rc = orb_register_service(svc->type, svc->version ? svc->version : "1",
-					       ORB_SLOT_SELF);
-		if (rc < 0) {
-			orb_printf("%s: registering as '%s' failed: %ld\n", svc->type, svc->type, rc);
-			return 2;
-		}
-	}
-	orb_send_ready();
 	for (;;) {
 		orb_msg_t m;
 		long rc = orb_recv(ORB_SLOT_SELF, &m, svc->idle ? svc->idle_ns : 0);
@@ -110,6 +99,8 @@ int orb_service_run(const struct orb_service *svc)
 				continue;
 			}
 			orb_reply(ORB_MSG_SERVICE_STOP, NULL, 0, NULL, 0);
+			if (svc->threads > 1)
+				orb_exit_process(0);   /* the other serving threads go too */
 			return 0;
 		default:
 			break;
@@ -123,4 +114,33 @@ int orb_service_run(const struct orb_service *svc)
 			if (m.caps[i] != ORB_CAP_NONE)
 				orb_cap_delete(m.caps[i]);
 	}
+}
+
+static void serve_thread(void *arg)
+{
+	orb_exit_process(serve(arg));
+}
+
+int orb_service_run(const struct orb_service *svc)
+{
+	supervisor = parent_pid();
+	if (svc->type) {
+		long rc = orb_register_service(svc->type, svc->version ? svc->version : "1",
+					       ORB_SLOT_SELF);
+		if (rc < 0) {
+			orb_printf("%s: registering as '%s' failed: %ld\n", svc->type, svc->type, rc);
+			return 2;
+		}
+	}
+	uint32_t priority = orb_priority();
+	for (unsigned i = 1; i < svc->threads; i++) {
+		long tid = orb_thread_start(serve_thread, (void *)(uintptr_t)svc, priority);
+		if (tid < 0) {
+			orb_printf("%s: cannot start serving thread %u: %ld\n",
+				   svc->type ? svc->type : "service", i, tid);
+			return 2;
+		}
+	}
+	orb_send_ready();
+	return serve(svc);
 }

@@ -65,6 +65,25 @@ static void thread_entry(struct thread_start *s, orb_ipc_buffer_t *ipcbuf)
 	orb_thread_exit(0);
 }
 
+long orb_self_entry(orb_proc_entry_t *out)
+{
+	static orb_proc_entry_t list[64];
+	long n = orb_process_list(list, sizeof(list));
+	for (long i = 0; i < n && i < (long)ORB_ARRAY_SIZE(list); i++) {
+		if (list[i].pid == orb_pid()) {
+			*out = list[i];
+			return 0;
+		}
+	}
+	return n < 0 ? n : -ORB_ENOENT;
+}
+
+uint32_t orb_priority(void)
+{
+	orb_proc_entry_t e;
+	return orb_self_entry(&e) == 0 ? e.priority : 64;
+}
+
 long orb_thread_start(void (*fn)(void *), void *arg, uint32_t priority)
 {
 	struct thread_start *s = orb_malloc(sizeof(*s));

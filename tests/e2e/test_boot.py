@@ -8,19 +8,34 @@ import subprocess
 import sys
 
 
-def test_default_image_boots_to_all_ready_and_the_prompt(boot) -> None:
-    r = boot("default", timeout=60, expect=[r"^orbital> "])
+def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None:
+    r = boot("default", timeout=60, expect=[r"^orbital> "], disk=tmp_path / "disk.img")
     assert r.returncode == 0, r.summary + r.output[-2000:]
     out = r.output
     assert "Orbital" in out and "capability microkernel" in out
     assert "boot archive:" in out and "sha256 ok" in out
-    assert "services: init(init) permissions process shell" in out
+    assert "services: init(init) permissions process virtio-blk shell" in out
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
-    assert ready == ["permissions process shell"]   # one line, every service
+    assert ready == ["permissions process virtio-blk shell"]   # one line, every service
     # the boot ends with that line (init's own timing note aside), then the prompt
     tail = [ln for ln in out.splitlines() if ln.strip()][-4:]
     assert tail[0].startswith("orbital: all services ready") and tail[-1] == "orbital> "
     assert "KERNEL" not in out and "fault:" not in out
+
+
+def test_without_a_disk_the_driver_is_left_out(boot) -> None:
+    """No virtio-blk device: the kernel leaves init's slot empty, init does not start the
+    driver, and everything else comes up as usual."""
+    r = boot("default", timeout=60, expect=[r"^orbital> "])
+    assert r.returncode == 0, r.summary + r.output[-2000:]
+    out = r.output
+    assert re.search(r"^boot: initcaps\[5\]: no PCI device matches 0x1000010421af4; slot "
+                     r"left empty$", out, re.MULTILINE), out[-3000:]
+    assert re.search(r"^init: virtio-blk: no PCI device matches its capability 0 "
+                     r"\(0x1000010421af4\); not starting it$", out, re.MULTILINE)
+    ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
+    assert ready == ["permissions process shell"]
+    assert "virtio-blk: 1af4" not in out
 
 
 def test_kernel_fault_is_reported_and_symbolized(images) -> None:

@@ -42,6 +42,10 @@ def test_bench_reports_every_path() -> None:
                 "ed25519_host_verify_per_s", "ed25519_sign_guest_over_host",
                 "ed25519_verify_guest_over_host"):
         assert report[key] > 0, key
+    # the block driver alone, through the block protocol, four writers at once
+    assert report["blk_raw_write_mib_per_s"] > 0 and report["blk_raw_write_qd1_mib_per_s"] > 0
+    assert report["blk_bytes_per_run"] == 16 << 20
+    assert 2 <= report["blk_max_inflight"] <= 8
 
 
 def test_icount_figures_repeat_exactly() -> None:

@@ -307,3 +307,37 @@ def test_bad_net_specs_are_one_line_exit_2(image: Path, spec: str, why: str,
     assert boot(str(image), "--dry-run", "--net", spec) == 2
     [line] = stderr_lines(capfd.readouterr().err)
     assert why in line and "Traceback" not in line, line
+def test_dry_run_shows_the_disk_and_creates_nothing(image: Path, tmp_path: Path,
+                                                    capfd: pytest.CaptureFixture[str]) -> None:
+    disk = tmp_path / "my,disk.img"
+    assert boot(str(image), "--dry-run", "--disk", str(disk)) == 0
+    argv = shlex.split(capfd.readouterr().err.strip()[2:])
+    drive = argv[argv.index("-drive") + 1]
+    assert drive == f"file={str(disk).replace(',', ',,')},if=none,format=raw,id=disk0"
+    assert argv[argv.index("-device", argv.index("-drive")) + 1] == \
+        "virtio-blk-pci,drive=disk0,disable-legacy=on"      # modern virtio only
+    assert not disk.exists()
+
+
+def test_a_missing_disk_is_created_empty_and_kept(image: Path, tmp_path: Path, fake_qemu: Fake,
+                                                 capfd: pytest.CaptureFixture[str]) -> None:
+    from orbital_build.storage.scan import read_disk
+    disk = tmp_path / "disk.img"
+    fake = fake_qemu([], status=33)
+    assert boot(str(image), "--qemu", str(fake), "--disk", str(disk)) == 0
+    assert f"created {disk}" in capfd.readouterr().err
+    assert disk.stat().st_size == 64 << 20
+    assert read_disk(disk).entries == {}                  # an empty Storage disk
+    ran = json.loads(Path(f"{fake}.argv.json").read_text())
+    assert f"file={disk},if=none,format=raw,id=disk0" in ran
+    disk.write_bytes(b"\x5a" * 4096)                      # used as it is from now on
+    assert boot(str(image), "--qemu", str(fake), "--disk", str(disk)) == 0
+    assert "qemu: created" not in capfd.readouterr().err
+    assert disk.read_bytes() == b"\x5a" * 4096
+
+
+def test_a_disk_that_is_no_file_is_refused(image: Path, tmp_path: Path, fake_qemu: Fake,
+                                          capfd: pytest.CaptureFixture[str]) -> None:
+    assert boot(str(image), "--qemu", str(fake_qemu([])), "--disk", str(tmp_path)) == 2
+    [line] = stderr_lines(capfd.readouterr().err)[-1:]
+    assert "not a regular file" in line

@@ -78,6 +78,9 @@ TAGS = (
             "STORAGE_QUOTA_RESPONSE", "spec §4.4, §5.7"),
     *_block("storage", 0x700A, "STORAGE_USAGE STORAGE_USAGE_RESPONSE",
             "every namespace's usage, for System callers (Orbital)"),
+    *_block("block device", 0x7100,
+            "BLK_INFO BLK_INFO_RESPONSE BLK_READ BLK_WRITE BLK_FLUSH BLK_RESPONSE BLK_STATS "
+            "BLK_STATS_RESPONSE", "a block driver's protocol (Orbital; docs/services.md)"),
     *_block("network", 0x8000, "NET_REQUEST NET_RESPONSE", "spec §4.5"),
     *_block("network", 0x8010, "WS_OPEN WS_MESSAGE WS_CLOSE WS_OPENED WS_CLOSED WS_ERROR",
             "WebSocket (spec §4.5, §5.7)"),
@@ -143,6 +146,44 @@ MESSAGES = (
             "CommitLog envelopes from from_seq, as many as fit one message."),
     Message("AUDIT_COMMITS_RESPONSE", "AUDIT_COMMITS_RESPONSE", (F("items", "bytes"),),
             "Whole commit envelopes, back to back (docs/gen/abi.md)."),
+    # --- block devices (a driver such as virtio-blk, registered as "blk") ---------------
+    Message("BLK_INFO", "BLK_INFO", (), "What the device is."),
+    Message("BLK_INFO_RESPONSE", "BLK_INFO_RESPONSE",
+            (F("status", "i32", "0 or -E"),
+             F("sector_size", "u32", "bytes per sector (512)"),
+             F("sectors", "u64", "the device's size in sectors"),
+             F("max_bytes", "u32", "most bytes one BLK_READ or BLK_WRITE moves"),
+             F("queue_depth", "u16", "requests the driver keeps in flight at once"),
+             F("flags", "u16", "ORB_BLK_FLAG_*")),
+            "The device's geometry and what the driver can do."),
+    Message("BLK_READ", "BLK_READ",
+            (F("sector", "u64", "first sector"),
+             F("offset", "u64", "where in the shared object the bytes go"),
+             F("length", "u64", "bytes: a multiple of sector_size, at most max_bytes")),
+            "Read into the shared memory object in cap 0 (it needs W); the large-transfer "
+            "path of docs/services.md."),
+    Message("BLK_WRITE", "BLK_WRITE",
+            (F("sector", "u64", "first sector"),
+             F("offset", "u64", "where in the shared object the bytes are"),
+             F("length", "u64", "bytes: a multiple of sector_size, at most max_bytes")),
+            "Write from the shared memory object in cap 0 (R is enough). Done means the "
+            "device has the data; BLK_FLUSH makes it durable."),
+    Message("BLK_FLUSH", "BLK_FLUSH", (),
+            "Make every write completed before it durable (the device's write cache "
+            "flushed)."),
+    Message("BLK_RESPONSE", "BLK_RESPONSE", (F("status", "i32", "0 or -E"),),
+            "The answer to BLK_READ, BLK_WRITE and BLK_FLUSH: 0; -EIO when the device "
+            "failed it; -ERANGE past the end of the device; -EINVAL for a bad length or "
+            "range of the shared object; -EPERM for a capability without the right, or a "
+            "write to a read-only device."),
+    Message("BLK_STATS", "BLK_STATS", (), "The driver's counters."),
+    Message("BLK_STATS_RESPONSE", "BLK_STATS_RESPONSE",
+            (F("reads", "u64"), F("writes", "u64"), F("flushes", "u64"),
+             F("errors", "u64", "requests the device failed"),
+             F("bytes_read", "u64"), F("bytes_written", "u64"),
+             F("inflight", "u32", "requests at the device now"),
+             F("max_inflight", "u32", "the most ever at the device at once")),
+            "Counters since the driver started."),
     # --- generic patterns and the test service ------------------------------------------
     Message("SUBSCRIBE", "SUBSCRIBE", (F("event_type", "u32"),),
             "Subscribe; cap 0 = the subscriber's notification endpoint (W)."),

@@ -130,6 +130,9 @@ CONSTANTS = (
     Constant("IRQ_MSI_FIRST", 24, "the first IRQ number pci_irq_bind hands out (0-23 are the "
                                   "I/O APIC's lines)"),
     Constant("IRQ_MSI_COUNT", 32, "MSI-X vectors the kernel can bind at once"),
+    Constant("BLK_FLAG_READ_ONLY", 0x1, "BLK_INFO_RESPONSE flags: writes are refused"),
+    Constant("BLK_FLAG_FLUSH", 0x2, "BLK_INFO_RESPONSE flags: the device has a write cache "
+                                    "that BLK_FLUSH empties"),
 )
 
 BITFIELDS = (

@@ -55,6 +55,10 @@ uint64_t orb_cycles(void);
 void orb_sleep_ms(uint64_t ms);
 /* This thread's IPC buffer (kernel-provided, also the FS base). */
 orb_ipc_buffer_t *orb_ipcbuf(void);
+/* This process as process_list reports it (pid, parent, priority of its first thread...). */
+long orb_self_entry(orb_proc_entry_t *out);
+/* The priority of this process's first thread. */
+uint32_t orb_priority(void);
 /* Start fn(arg) in a new thread at priority `priority`; returns its tid or -E. */
 long orb_thread_start(void (*fn)(void *), void *arg, uint32_t priority);
 /* Stop the whole process. */

@@ -22,6 +22,10 @@ struct orb_service {
 	/* Called when no message came for idle_ns (0: never). */
 	void (*idle)(void);
 	uint64_t idle_ns;
+	/* Threads receiving requests at once (0 or 1: only the caller's). With more, handle()
+	 * runs in several threads together and must be safe to; a SERVICE_STOP taken by any
+	 * of them ends the whole process. */
+	unsigned threads;
 };
 
 /* Register (if type), signal ready, serve until SERVICE_STOP; returns the exit code. */

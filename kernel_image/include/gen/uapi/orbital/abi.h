@@ -90,6 +90,8 @@
 #define ORB_PCI_COMMAND_BUS_MASTER        4u                /* command register: bus mastering (DMA) on */
 #define ORB_IRQ_MSI_FIRST                 24u               /* the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines) */
 #define ORB_IRQ_MSI_COUNT                 32u               /* MSI-X vectors the kernel can bind at once */
+#define ORB_BLK_FLAG_READ_ONLY            1u                /* BLK_INFO_RESPONSE flags: writes are refused */
+#define ORB_BLK_FLAG_FLUSH                2u                /* BLK_INFO_RESPONSE flags: the device has a write cache that BLK_FLUSH empties */
 #define ORB_AXIOM_STREAM_MAGIC            0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
 #define ORB_AXIOM_SEAL_MAGIC              0x31535841u       /* seal frame magic: the frame's first four bytes read "AXS1" */
 #define ORB_AXIOM_SEAL_CHECKPOINT         1u                /* seal reason: written after a checkpoint */
@@ -1151,6 +1153,14 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
 #define ORB_MSG_STORAGE_QUOTA_RESPONSE     0x7009u /* storage: spec §4.4, §5.7 */
 #define ORB_MSG_STORAGE_USAGE              0x700Au /* storage: every namespace's usage, for System callers (Orbital) */
 #define ORB_MSG_STORAGE_USAGE_RESPONSE     0x700Bu /* storage: every namespace's usage, for System callers (Orbital) */
+#define ORB_MSG_BLK_INFO                   0x7100u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_INFO_RESPONSE          0x7101u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_READ                   0x7102u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_WRITE                  0x7103u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_FLUSH                  0x7104u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_RESPONSE               0x7105u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_STATS                  0x7106u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_BLK_STATS_RESPONSE         0x7107u /* block device: a block driver's protocol (Orbital; docs/services.md) */
 #define ORB_MSG_NET_REQUEST                0x8000u /* network: spec §4.5 */
 #define ORB_MSG_NET_RESPONSE               0x8001u /* network: spec §4.5 */
 #define ORB_MSG_WS_OPEN                    0x8010u /* network: WebSocket (spec §4.5, §5.7) */
@@ -1200,6 +1210,16 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
  * ORB_MSG_AUDIT_SYSLOG_RESPONSE: 8..4096 bytes: u32 count, bytes items
  * ORB_MSG_AUDIT_COMMITS: 8 bytes: u64 from_seq
  * ORB_MSG_AUDIT_COMMITS_RESPONSE: 4..4096 bytes: bytes items
+ * ORB_MSG_BLK_INFO: 0 bytes:
+ * ORB_MSG_BLK_INFO_RESPONSE: 24 bytes: i32 status, u32 sector_size, u64 sectors, u32 max_bytes,
+ *     u16 queue_depth, u16 flags
+ * ORB_MSG_BLK_READ: 24 bytes: u64 sector, u64 offset, u64 length
+ * ORB_MSG_BLK_WRITE: 24 bytes: u64 sector, u64 offset, u64 length
+ * ORB_MSG_BLK_FLUSH: 0 bytes:
+ * ORB_MSG_BLK_RESPONSE: 4 bytes: i32 status
+ * ORB_MSG_BLK_STATS: 0 bytes:
+ * ORB_MSG_BLK_STATS_RESPONSE: 56 bytes: u64 reads, u64 writes, u64 flushes, u64 errors, u64
+ *     bytes_read, u64 bytes_written, u32 inflight, u32 max_inflight
  * ORB_MSG_SUBSCRIBE: 4 bytes: u32 event_type
  * ORB_MSG_NOTIFICATION: 8..4096 bytes: u32 event_type, bytes data
  * ORB_MSG_ECHO: 8 bytes: u64 seq

@@ -77,6 +77,8 @@
 #define ORB_PCI_COMMAND_BUS_MASTER        4
 #define ORB_IRQ_MSI_FIRST                 24
 #define ORB_IRQ_MSI_COUNT                 32
+#define ORB_BLK_FLAG_READ_ONLY            1
+#define ORB_BLK_FLAG_FLUSH                2
 #define ORB_AXIOM_STREAM_MAGIC            0x31435841
 #define ORB_AXIOM_SEAL_MAGIC              0x31535841
 #define ORB_AXIOM_SEAL_CHECKPOINT         1
@@ -624,6 +626,14 @@
 #define ORB_MSG_STORAGE_QUOTA_RESPONSE     0x7009
 #define ORB_MSG_STORAGE_USAGE              0x700A
 #define ORB_MSG_STORAGE_USAGE_RESPONSE     0x700B
+#define ORB_MSG_BLK_INFO                   0x7100
+#define ORB_MSG_BLK_INFO_RESPONSE          0x7101
+#define ORB_MSG_BLK_READ                   0x7102
+#define ORB_MSG_BLK_WRITE                  0x7103
+#define ORB_MSG_BLK_FLUSH                  0x7104
+#define ORB_MSG_BLK_RESPONSE               0x7105
+#define ORB_MSG_BLK_STATS                  0x7106
+#define ORB_MSG_BLK_STATS_RESPONSE         0x7107
 #define ORB_MSG_NET_REQUEST                0x8000
 #define ORB_MSG_NET_RESPONSE               0x8001
 #define ORB_MSG_WS_OPEN                    0x8010

@@ -1145,6 +1145,333 @@ static inline long orb_msg_audit_commits_response_decode(const uint8_t *buf, siz
     return n == len ? 0 : -ORB_EINVAL;
 }
 
+/* BLK_INFO (ORB_MSG_BLK_INFO, 0x7100): What the device is. Payload: no fields. */
+typedef struct orb_msg_blk_info {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_blk_info_t;
+
+static inline long orb_msg_blk_info_encode(uint8_t *buf, size_t cap, const orb_msg_blk_info_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_info_decode(const uint8_t *buf, size_t len, orb_msg_blk_info_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_INFO_RESPONSE (ORB_MSG_BLK_INFO_RESPONSE, 0x7101): The device's geometry and what the driver
+ * can do. Payload: i32 status, u32 sector_size, u64 sectors, u32 max_bytes, u16 queue_depth, u16
+ * flags.
+ */
+typedef struct orb_msg_blk_info_response {
+    int32_t status;       /* i32: 0 or -E */
+    uint32_t sector_size; /* u32: bytes per sector (512) */
+    uint64_t sectors;     /* u64: the device's size in sectors */
+    uint32_t max_bytes;   /* u32: most bytes one BLK_READ or BLK_WRITE moves */
+    uint16_t queue_depth; /* u16: requests the driver keeps in flight at once */
+    uint16_t flags;       /* u16: ORB_BLK_FLAG_* */
+} orb_msg_blk_info_response_t;
+
+static inline long orb_msg_blk_info_response_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_blk_info_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->sector_size))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->sectors))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->max_bytes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u16(buf, cap, &n, m->queue_depth))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u16(buf, cap, &n, m->flags))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_info_response_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_blk_info_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->sector_size))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->sectors))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->max_bytes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u16(buf, len, &n, &m->queue_depth))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u16(buf, len, &n, &m->flags))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_READ (ORB_MSG_BLK_READ, 0x7102): Read into the shared memory object in cap 0 (it needs W);
+ * the large-transfer path of docs/services.md. Payload: u64 sector, u64 offset, u64 length.
+ */
+typedef struct orb_msg_blk_read {
+    uint64_t sector; /* u64: first sector */
+    uint64_t offset; /* u64: where in the shared object the bytes go */
+    uint64_t length; /* u64: bytes: a multiple of sector_size, at most max_bytes */
+} orb_msg_blk_read_t;
+
+static inline long orb_msg_blk_read_encode(uint8_t *buf, size_t cap, const orb_msg_blk_read_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->sector))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->offset))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->length))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_read_decode(const uint8_t *buf, size_t len, orb_msg_blk_read_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->sector))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->offset))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->length))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_WRITE (ORB_MSG_BLK_WRITE, 0x7103): Write from the shared memory object in cap 0 (R is
+ * enough). Done means the device has the data; BLK_FLUSH makes it durable. Payload: u64 sector, u64
+ * offset, u64 length.
+ */
+typedef struct orb_msg_blk_write {
+    uint64_t sector; /* u64: first sector */
+    uint64_t offset; /* u64: where in the shared object the bytes are */
+    uint64_t length; /* u64: bytes: a multiple of sector_size, at most max_bytes */
+} orb_msg_blk_write_t;
+
+static inline long orb_msg_blk_write_encode(uint8_t *buf, size_t cap, const orb_msg_blk_write_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->sector))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->offset))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->length))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_write_decode(const uint8_t *buf, size_t len, orb_msg_blk_write_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->sector))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->offset))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->length))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_FLUSH (ORB_MSG_BLK_FLUSH, 0x7104): Make every write completed before it durable (the device's
+ * write cache flushed). Payload: no fields.
+ */
+typedef struct orb_msg_blk_flush {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_blk_flush_t;
+
+static inline long orb_msg_blk_flush_encode(uint8_t *buf, size_t cap, const orb_msg_blk_flush_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_flush_decode(const uint8_t *buf, size_t len, orb_msg_blk_flush_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_RESPONSE (ORB_MSG_BLK_RESPONSE, 0x7105): The answer to BLK_READ, BLK_WRITE and BLK_FLUSH: 0;
+ * -EIO when the device failed it; -ERANGE past the end of the device; -EINVAL for a bad length or
+ * range of the shared object; -EPERM for a capability without the right, or a write to a read-only
+ * device. Payload: i32 status.
+ */
+typedef struct orb_msg_blk_response {
+    int32_t status; /* i32: 0 or -E */
+} orb_msg_blk_response_t;
+
+static inline long orb_msg_blk_response_encode(uint8_t *buf, size_t cap,
+                                               const orb_msg_blk_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_response_decode(const uint8_t *buf, size_t len,
+                                               orb_msg_blk_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/* BLK_STATS (ORB_MSG_BLK_STATS, 0x7106): The driver's counters. Payload: no fields. */
+typedef struct orb_msg_blk_stats {
+    uint8_t _unused; /* the message has no fields */
+} orb_msg_blk_stats_t;
+
+static inline long orb_msg_blk_stats_encode(uint8_t *buf, size_t cap, const orb_msg_blk_stats_t *m)
+{
+    size_t n = 0;
+
+    (void)buf;
+    (void)cap;
+    (void)m;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_stats_decode(const uint8_t *buf, size_t len, orb_msg_blk_stats_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    (void)buf;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * BLK_STATS_RESPONSE (ORB_MSG_BLK_STATS_RESPONSE, 0x7107): Counters since the driver started.
+ * Payload: u64 reads, u64 writes, u64 flushes, u64 errors, u64 bytes_read, u64 bytes_written, u32
+ * inflight, u32 max_inflight.
+ */
+typedef struct orb_msg_blk_stats_response {
+    uint64_t reads;         /* u64 */
+    uint64_t writes;        /* u64 */
+    uint64_t flushes;       /* u64 */
+    uint64_t errors;        /* u64: requests the device failed */
+    uint64_t bytes_read;    /* u64 */
+    uint64_t bytes_written; /* u64 */
+    uint32_t inflight;      /* u32: requests at the device now */
+    uint32_t max_inflight;  /* u32: the most ever at the device at once */
+} orb_msg_blk_stats_response_t;
+
+static inline long orb_msg_blk_stats_response_encode(uint8_t *buf, size_t cap,
+                                                     const orb_msg_blk_stats_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u64(buf, cap, &n, m->reads))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->writes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->flushes))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->errors))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->bytes_read))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->bytes_written))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->inflight))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u32(buf, cap, &n, m->max_inflight))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_blk_stats_response_decode(const uint8_t *buf, size_t len,
+                                                     orb_msg_blk_stats_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u64(buf, len, &n, &m->reads))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->writes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->flushes))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->errors))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->bytes_read))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->bytes_written))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->inflight))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u32(buf, len, &n, &m->max_inflight))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
 /*
  * SUBSCRIBE (ORB_MSG_SUBSCRIBE, 0x0F02): Subscribe; cap 0 = the subscriber's notification endpoint
  * (W). Payload: u32 event_type.
