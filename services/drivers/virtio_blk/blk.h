@@ -25,7 +25,8 @@
 #define MAX_BYTES (64u * 1024)         /* per request */
 #define SECTOR 512u
 #define QUEUE_SIZE 64                  /* descriptors: 3 per request, QUEUE_DEPTH requests */
-#define IO_TIMEOUT_NS (30ull * 1000000000ull)
+#define IO_TIMEOUT_NS (30ull * 1000000000ull)   /* a request the device never finishes */
+#define SLOT_WAIT_MS 5000                        /* for a free slot, at most */
 
 /* virtio-blk features (§5.2.3) and request types and status (§5.2.6). */
 #define VIRTIO_BLK_F_RO 5

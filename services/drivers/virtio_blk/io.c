@@ -15,9 +15,11 @@
 
 #include <orbital/transfer.h>
 
+/* A free slot; NULL when none freed up for SLOT_WAIT_MS (every slot is lost to a device
+ * that stopped answering). */
 static struct slot *slot_take(void)
 {
-	for (;;) {   /* as many slots as serving threads: one frees up soon */
+	for (unsigned ms = 0; ms < SLOT_WAIT_MS; ms++) {   /* a slot per serving thread */
 		orb_lock(&g.lock);
 		for (unsigned i = 0; i < QUEUE_DEPTH; i++) {
 			struct slot *s = &g.slot[i];
@@ -30,6 +32,7 @@ static struct slot *slot_take(void)
 		orb_unlock(&g.lock);
 		orb_sleep_ms(1);
 	}
+	return NULL;
 }
 
 static void slot_give(struct slot *s)
@@ -106,6 +109,10 @@ static long transfer(orb_msg_t *m, bool write, uint64_t sector, uint64_t offset,
 	if (rc < 0)
 		return reply(rc);
 	struct slot *s = slot_take();
+	if (!s) {
+		orb_xfer_close(&v);
+		return reply(-ORB_ETIMEDOUT);
+	}
 	if (write)
 		memcpy(s->data, v.data, length);
 	rc = submit(s, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, (uint32_t)length);
@@ -130,6 +137,8 @@ static long flush(void)
 	if (!g.flush)
 		return reply(0);   /* no write cache: every finished write is already durable */
 	struct slot *s = slot_take();
+	if (!s)
+		return reply(-ORB_ETIMEDOUT);
 	long rc = submit(s, VIRTIO_BLK_T_FLUSH, 0, 0);
 	if (rc != -ORB_ETIMEDOUT)
 		slot_give(s);
