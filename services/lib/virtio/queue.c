@@ -9,8 +9,8 @@
  * barrier) the entries below it, and puts each chain's descriptors back on the free list.
  * Many chains may be outstanding; the device may finish them in any order.
  *
- * Ring layout in the DMA block (transport.c): desc[size] | avail {flags, idx, ring[size],
- * used_event} | used {flags, idx, {id u32, len u32}[size], avail_event}.
+ * Ring layout in the queue's DMA block (virtq_init): desc[size] | avail {flags, idx,
+ * ring[size], used_event} | used {flags, idx, {id u32, len u32}[size], avail_event}.
  */
 #include <orbital.h>
 #include <orbital/mmio.h>
@@ -21,6 +21,36 @@
 #define USED_FLAGS 0         /* in bytes */
 #define USED_IDX 2
 #define USED_RING 4
+
+/* Ring offsets in the block: descriptors (align 16), available ring (2), used ring (4). */
+uint64_t virtq_avail_at(uint16_t size)
+{
+	return 16ull * size;
+}
+
+uint64_t virtq_used_at(uint16_t size)
+{
+	return (virtq_avail_at(size) + 6 + 2ull * size + 3) & ~3ull;
+}
+
+uint64_t virtq_bytes(uint16_t size)
+{
+	return virtq_used_at(size) + 6 + 8ull * size;
+}
+
+void virtq_init(struct virtq *q, volatile uint8_t *mem, uint16_t size)
+{
+	*q = (struct virtq){ .size = size };
+	for (uint64_t i = 0; i < virtq_bytes(size); i++)
+		mem[i] = 0;
+	q->desc = (volatile struct virtq_desc *)mem;
+	q->avail = (volatile uint16_t *)(mem + virtq_avail_at(size));
+	q->used = mem + virtq_used_at(size);
+	for (uint16_t i = 0; i < size; i++)
+		q->desc[i].next = (uint16_t)(i + 1);
+	q->free_head = 0;
+	q->nfree = size;
+}
 
 long virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *token)
 {

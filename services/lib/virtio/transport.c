@@ -205,20 +205,14 @@ long virtio_queue(struct virtio_dev *d, struct virtq *q, uint16_t index, uint16_
 		size = max_size;   /* any size up to the device's will do (§4.1.4.3.2) */
 	if (size == 0)
 		return -ORB_ENOENT;
-	*q = (struct virtq){ .dev = d, .index = index, .size = size };
-	/* one DMA block: descriptors (align 16), available ring (2), used ring (4) */
-	uint64_t desc = 0, avail = 16ull * size, used = (avail + 6 + 2ull * size + 3) & ~3ull;
-	uint64_t total = used + 6 + 8ull * size;
-	long rc = orb_dma_alloc(d->pci, total, &q->mem);
+	struct orb_dma mem;
+	long rc = orb_dma_alloc(d->pci, virtq_bytes(size), &mem);
 	if (rc < 0)
 		return rc;
-	q->desc = (volatile struct virtq_desc *)(q->mem.va + desc);
-	q->avail = (volatile uint16_t *)(q->mem.va + avail);
-	q->used = q->mem.va + used;
-	for (uint16_t i = 0; i < size; i++)
-		q->desc[i].next = (uint16_t)(i + 1);
-	q->free_head = 0;
-	q->nfree = size;
+	virtq_init(q, mem.va, size);
+	q->dev = d;
+	q->index = index;
+	q->mem = mem;
 	/* its interrupt: an MSI-X entry bound to the device's notification */
 	long irq = orb_pci_irq_bind(d->pci, msix_entry, d->ntfn);
 	if (irq < 0)
@@ -229,9 +223,9 @@ long virtio_queue(struct virtio_dev *d, struct virtq *q, uint16_t index, uint16_
 	orb_mmio_write16(d->common + CC_QUEUE_MSIX_VECTOR, msix_entry);
 	if (orb_mmio_read16(d->common + CC_QUEUE_MSIX_VECTOR) != msix_entry)
 		return -ORB_EIO;   /* the device could not take that vector */
-	orb_mmio_write64(d->common + CC_QUEUE_DESC, q->mem.phys + desc);
-	orb_mmio_write64(d->common + CC_QUEUE_DRIVER, q->mem.phys + avail);
-	orb_mmio_write64(d->common + CC_QUEUE_DEVICE, q->mem.phys + used);
+	orb_mmio_write64(d->common + CC_QUEUE_DESC, mem.phys);
+	orb_mmio_write64(d->common + CC_QUEUE_DRIVER, mem.phys + virtq_avail_at(size));
+	orb_mmio_write64(d->common + CC_QUEUE_DEVICE, mem.phys + virtq_used_at(size));
 	uint64_t at = (uint64_t)orb_mmio_read16(d->common + CC_QUEUE_NOTIFY_OFF) * d->notify_mult;
 	if (at + 2 > d->notify_len)
 		return -ORB_EIO;

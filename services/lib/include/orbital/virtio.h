@@ -114,6 +114,13 @@ void virtio_reset(struct virtio_dev *d);
 /* The device-specific configuration, read consistently (config_generation, §4.1.4.3). */
 long virtio_config_read(struct virtio_dev *d, uint32_t offset, void *out, uint32_t len);
 
+/* The bytes a queue of `size` descriptors takes (its three rings: descriptors at 0, then
+ * the available and the used ring at these offsets), and laying them out zeroed at `mem`
+ * with every descriptor free (virtio_queue does both in DMA memory). */
+uint64_t virtq_bytes(uint16_t size);
+uint64_t virtq_avail_at(uint16_t size);
+uint64_t virtq_used_at(uint16_t size);
+void virtq_init(struct virtq *q, volatile uint8_t *mem, uint16_t size);
 /* Add a chain of n buffers (device-readable first); returns the head, or -EAGAIN when
  * fewer than n descriptors are free, -EINVAL for a bad chain. */
 long virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, void *token);
