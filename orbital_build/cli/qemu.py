@@ -9,13 +9,14 @@ from ..qemu.bench import BenchCommand
 from ..qemu.boottime import BootTimeCommand
 from ..qemu.commands import BootCommand, SymbolizeCommand
 from ..qemu.fuzz import FuzzCommand
+from ..qemu.powercut import PowerCutCommand
 from . import run_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run_cli("orbital-qemu", "Boot Orbital images in QEMU (TCG) and judge the run.",
                    [BootCommand(), SymbolizeCommand(), BenchCommand(), BootTimeCommand(),
-                    FuzzCommand()],
+                    FuzzCommand(), PowerCutCommand()],
                    argv)
 
 

@@ -660,6 +660,34 @@ class IpcBuffer:
 
 
 @dataclass
+class SharedRange:
+    """A large payload (spec §5.10 #53): bytes [offset, offset + length) of the shared memory object
+    the message carries as its capability 0 (R to read it, W to fill it); docs/services.md "Large
+    transfers".
+    """
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("shared_range", "<QQ", (
+        ("offset", "Q", 0), ("length", "Q", 0)))
+    SIZE: ClassVar[int] = 16
+    offset: int = 0  # first byte of the payload in the object
+    length: int = 0  # bytes
+
+    def pack(self) -> bytes:
+        """The 16-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> SharedRange:
+        """Decode exactly 16 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> SharedRange:
+        """Decode 16 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
 class SysInfo:
     """The result of system_info."""
 
@@ -2241,8 +2269,10 @@ class StorageGetMsg:
 
     TAG: ClassVar[Tag] = Tag.STORAGE_GET
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_GET", (
-        ("key", wire.STR),), MAX_MSG_SIZE)
+        ("key", wire.STR), ("into", wire.Opt(wire.Fixed(SharedRange)))), MAX_MSG_SIZE)
     key: str = ""
+    # where a value too large for the answer goes: the message's capability 0, with W
+    into: SharedRange | None = None
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""
@@ -2256,16 +2286,19 @@ class StorageGetMsg:
 
 @dataclass
 class StorageGetResponseMsg:
-    """Result<Option<bytes>, StorageError>."""
+    """Result<Option<bytes>, StorageError>: a missing key is NotFound."""
 
     TAG: ClassVar[Tag] = Tag.STORAGE_GET_RESPONSE
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_GET_RESPONSE", (
-        ("ok", wire.U8), ("error", wire.U8), ("value", wire.Opt(wire.BYTES)),
-        ("reason", wire.STR)), MAX_MSG_SIZE)
+        ("ok", wire.U8), ("error", wire.U8), ("value", wire.Opt(wire.BYTES)), ("reason", wire.STR),
+        ("length", wire.U64)), MAX_MSG_SIZE)
     ok: int = 0  # 1: success; 0: failed with `error`
     error: int = 0  # ORB_STORAGE_ERR_* when ok = 0
-    value: bytes | None = None  # absent: no such key
+    value: bytes | None = None  # the value, when it fits the answer
     reason: str = ""  # BackendError's text (empty otherwise)
+    # the value's length: with ok and no `value` it was written at the start of `into`; with
+    # ValueTooLarge, the room it needs
+    length: int = 0
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""
@@ -2283,10 +2316,13 @@ class StorageSetMsg:
 
     TAG: ClassVar[Tag] = Tag.STORAGE_SET
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("STORAGE_SET", (
-        ("key", wire.STR), ("value", wire.BYTES), ("ttl_secs", wire.U32)), MAX_MSG_SIZE)
+        ("key", wire.STR), ("value", wire.BYTES), ("ttl_secs", wire.U32),
+        ("shared", wire.Opt(wire.Fixed(SharedRange)))), MAX_MSG_SIZE)
     key: str = ""
-    value: bytes = b""
+    value: bytes = b""  # empty when `shared` is present
     ttl_secs: int = 0  # 0 = never expires
+    # present: the value is this range of the message's capability 0 (R)
+    shared: SharedRange | None = None
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""

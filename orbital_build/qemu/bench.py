@@ -116,6 +116,11 @@ class BenchCommand(Command):
               f"{r['blk_raw_write_mib_per_s']:>9.2f} MiB/s (1 thread: "
               f"{r['blk_raw_write_qd1_mib_per_s']:.2f}; at most {r['blk_max_inflight']} at "
               f"the device)")
+        print(f"storage SET 4 KiB              {r['storage_set_4k_ops_per_s']:>9.2f} /s "
+              f"(each flushed before its answer)")
+        print(f"storage GET 4 KiB              {r['storage_get_4k_ops_per_s']:>9.2f} /s")
+        print(f"storage SET 1 MiB              {r['storage_write_1m_mib_per_s']:>9.2f} MiB/s "
+              f"({r['storage_over_raw_write']}x the driver's raw writes)")
         if args.json:
             print(json.dumps(r, sort_keys=True))
         return 0

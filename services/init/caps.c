@@ -96,6 +96,13 @@ long caps_resolve(struct service *s, const orb_service_cap_t *caps, unsigned nca
 		if (c->object_type == ORB_OBJ_ENDPOINT) {
 			const struct service *t = &g.svc[c->service];
 			src = t->valid ? t->ep : ORB_CAP_NONE;
+			if (src == ORB_CAP_NONE && t->absent) {   /* like depending on it */
+				orb_printf("init: %s: capability %u names the endpoint of %s, whose "
+					   "device is absent; not starting it\n",
+					   (const char *)s->d.name, k, (const char *)t->d.name);
+				s->absent = true;
+				return -ORB_ENOENT;
+			}
 			if (src == ORB_CAP_NONE) {
 				orb_printf("init: %s: capability %u names the endpoint of %s, which "
 					   "init does not run; not starting it\n",

@@ -109,8 +109,14 @@ long orb_try_recv(orb_cptr_t ep, orb_msg_t *m)
 long orb_call(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 	      const orb_cptr_t *caps, unsigned ncaps, orb_msg_t *reply)
 {
+	return orb_call_with(ep, tag, data, len, caps, NULL, ncaps, reply);
+}
+
+long orb_call_with(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		   const orb_cptr_t *caps, const uint8_t *rights, unsigned ncaps, orb_msg_t *reply)
+{
 	uint64_t mr[4];
-	long info = outgoing(tag, data, len, caps, NULL, ncaps, mr);
+	long info = outgoing(tag, data, len, caps, rights, ncaps, mr);
 	if (info < 0)
 		return info;
 	prepare_receive();
@@ -144,8 +150,32 @@ long orb_reply_error(uint32_t request_tag, uint32_t code)
 
 long orb_request(orb_cptr_t ep, uint32_t tag, const void *data, size_t len, orb_msg_t *reply)
 {
-	for (int attempt = 0;; attempt++) {
-		long rc = orb_call(ep, tag, data, len, NULL, 0, reply);
+	return orb_request_lend(ep, tag, data, len, ORB_CAP_NONE, 0, reply);
+}
+
+/* One attempt of a request, lending a fresh copy of `lend` (ORB_CAP_NONE: none). A copy
+ * that was never handed over (the call failed before the service took it) is deleted. */
+static long attempt(orb_cptr_t ep, uint32_t tag, const void *data, size_t len, orb_cptr_t lend,
+		    uint8_t rights, orb_msg_t *reply)
+{
+	if (lend == ORB_CAP_NONE)
+		return orb_call(ep, tag, data, len, NULL, 0, reply);
+	long copy = orb_cap_derive(lend, (uint8_t)(rights | ORB_RIGHT_GRANT), 0, 0);
+	if (copy < 0)
+		return copy;
+	orb_cptr_t c = (orb_cptr_t)copy;
+	long rc = orb_call_with(ep, tag, data, len, &c, &rights, 1, reply);
+	orb_cap_info_t ci;
+	if (orb_cap_inspect(c, &ci) == 0)
+		orb_cap_delete(c);
+	return rc;
+}
+
+long orb_request_lend(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		      orb_cptr_t lend, uint8_t rights, orb_msg_t *reply)
+{
+	for (int n = 0;; n++) {
+		long rc = attempt(ep, tag, data, len, lend, rights, reply);
 		bool restarting = rc == -ORB_EDEAD;
 		if (rc == 0 && reply->tag == ORB_MSG_ERROR) {
 			orb_msg_error_t e;
@@ -154,7 +184,7 @@ long orb_request(orb_cptr_t ep, uint32_t tag, const void *data, size_t len, orb_
 			if (!restarting)
 				return -ORB_EINVAL;
 		}
-		if (!restarting || attempt >= 200)
+		if (!restarting || n >= 200)
 			return restarting ? -ORB_EDEAD : rc;
 		orb_sleep_ms(10);
 	}

@@ -24,28 +24,56 @@ const char *orb_storage_error_name(unsigned code)
 	return code < ORB_ARRAY_SIZE(names) ? names[code] : "?";
 }
 
+/* Bytes of a value a GET answer can carry (besides ok, error, presence and length
+ * prefix, an empty reason and the length). */
+#define GET_ROOM (ORB_MAX_MSG_SIZE - (1 + 1 + 1 + 4 + 2 + 8))
+
 long orb_storage_open(orb_storage_t *s, orb_cptr_t ep)
 {
 	memset(s, 0, sizeof(*s));
+	s->shared.shm = ORB_CAP_NONE;
 	s->ep = ep;
 	if (ep != ORB_CAP_NONE)
 		return 0;
 	return orb_lookup_service("storage", &s->ep, NULL, 0);
 }
 
-/* Send the request in req[0..n) and expect an answer tagged want. A request that did not
- * fit a message had a key (or prefix) far over the limit. */
-static long ask(orb_storage_t *s, uint32_t tag, long n, uint32_t want, orb_msg_t *reply)
+void orb_storage_close(orb_storage_t *s)
+{
+	if (s->shared.data)
+		orb_xfer_destroy(&s->shared);
+}
+
+/* Make sure the shared object holds at least size bytes. */
+static long reserve(orb_storage_t *s, size_t size)
+{
+	if (s->shared.data && s->shared.size >= size)
+		return 0;
+	orb_storage_close(s);
+	return orb_xfer_create(&s->shared, size);
+}
+
+/* Send the request in req[0..n), lending the shared object with `rights` if they are not
+ * 0, and expect an answer tagged want. A request that did not fit a message had a key
+ * (or prefix) far over the limit. */
+static long ask_lending(orb_storage_t *s, uint32_t tag, long n, uint8_t rights, uint32_t want,
+			orb_msg_t *reply)
 {
 	if (n == -ORB_EOVERFLOW)
 		return ORB_STORAGE_E(ORB_STORAGE_ERR_KEY_TOO_LONG);
 	if (n < 0)
 		return n;
 	s->reason[0] = '\0';
-	long rc = orb_request(s->ep, tag, req, (size_t)n, reply);
+	long rc = orb_request_lend(s->ep, tag, req, (size_t)n, rights ? s->shared.shm : ORB_CAP_NONE,
+				   rights, reply);
 	if (rc < 0)
 		return rc;
 	return reply->tag == want ? 0 : -ORB_EINVAL;
+}
+
+static long ask(orb_storage_t *s, uint32_t tag, long n, uint32_t want, orb_msg_t *reply)
+{
+	return ask_lending(s, tag, n, 0, want, reply);
 }
 
 /* The result of an answer's ok/error/reason. */
@@ -65,25 +93,41 @@ static orb_str_t key_str(const void *key, size_t len)
 long orb_storage_get(orb_storage_t *s, const void *key, size_t key_len, void *buf,
 		     size_t cap, size_t *len)
 {
-	orb_msg_storage_get_t q = { .key = key_str(key, key_len) };
+	/* room beyond what an answer carries: lend the shared object to receive the value */
+	size_t room = cap < ORB_STORAGE_MAX_VALUE_SIZE ? cap : ORB_STORAGE_MAX_VALUE_SIZE;
+	bool lend = room > GET_ROOM;
+	if (lend) {
+		long rc = reserve(s, room);
+		if (rc < 0)
+			return rc;
+	}
+	orb_msg_storage_get_t q = { .key = key_str(key, key_len), .has_into = lend,
+				    .into = { .offset = 0, .length = room } };
 	orb_msg_t reply;
-	long rc = ask(s, ORB_MSG_STORAGE_GET, orb_msg_storage_get_encode(req, sizeof(req), &q),
-		      ORB_MSG_STORAGE_GET_RESPONSE, &reply);
+	long rc = ask_lending(s, ORB_MSG_STORAGE_GET,
+			      orb_msg_storage_get_encode(req, sizeof(req), &q),
+			      lend ? ORB_RIGHT_READ | ORB_RIGHT_WRITE : 0,
+			      ORB_MSG_STORAGE_GET_RESPONSE, &reply);
 	orb_msg_storage_get_response_t r;
 	if (rc == 0 && orb_msg_storage_get_response_decode(reply.data, reply.len, &r) < 0)
 		rc = -ORB_EINVAL;
 	if (rc < 0)
 		return rc;
+	*len = (size_t)r.length;
 	rc = outcome(s, r.ok, r.error, r.reason);
 	if (rc < 0)
 		return rc;
-	if (!r.has_value)
-		return -ORB_EINVAL;
-	*len = r.value.len;
-	if (cap < r.value.len)
+	if (r.length > cap)   /* it came whole, but the caller has no room for it */
 		return ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE);
-	memcpy(buf, r.value.ptr, r.value.len);
-	return 0;
+	if (r.has_value && r.value.len == r.length) {
+		memcpy(buf, r.value.ptr, r.value.len);
+		return 0;
+	}
+	if (!r.has_value && lend && r.length <= room) {
+		memcpy(buf, s->shared.data, (size_t)r.length);
+		return 0;
+	}
+	return -ORB_EINVAL;
 }
 
 long orb_storage_set(orb_storage_t *s, const void *key, size_t key_len, const void *value,
@@ -93,12 +137,22 @@ long orb_storage_set(orb_storage_t *s, const void *key, size_t key_len, const vo
 				    .value = { .ptr = value, .len = (uint32_t)value_len },
 				    .ttl_secs = ttl_secs };
 	long n = orb_msg_storage_set_encode(req, sizeof(req), &q);
-	if (n == -ORB_EOVERFLOW)   /* too large for one message */
-		return key_len > ORB_STORAGE_MAX_KEY_LENGTH
-			       ? ORB_STORAGE_E(ORB_STORAGE_ERR_KEY_TOO_LONG)
-			       : ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE);
+	uint8_t lend = 0;
+	if (n == -ORB_EOVERFLOW && value_len > 0) {   /* the value goes in shared memory */
+		if (value_len > ORB_SHM_MAX)
+			return ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE);
+		long rc = reserve(s, value_len);
+		if (rc < 0)
+			return rc;
+		memcpy(s->shared.data, value, value_len);
+		q.value.len = 0;
+		q.has_shared = 1;
+		q.shared = (orb_shared_range_t){ .offset = 0, .length = value_len };
+		n = orb_msg_storage_set_encode(req, sizeof(req), &q);
+		lend = ORB_RIGHT_READ;
+	}
 	orb_msg_t reply;
-	long rc = ask(s, ORB_MSG_STORAGE_SET, n, ORB_MSG_STORAGE_SET_RESPONSE, &reply);
+	long rc = ask_lending(s, ORB_MSG_STORAGE_SET, n, lend, ORB_MSG_STORAGE_SET_RESPONSE, &reply);
 	orb_msg_storage_set_response_t r;
 	if (rc == 0 && orb_msg_storage_set_response_decode(reply.data, reply.len, &r) < 0)
 		rc = -ORB_EINVAL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Whose data a request reaches (spec §4.4, §5.10 #55; decision D201).
+ * Whose data a request reaches (spec §4.4, §5.10 #55; decision D200).
  *
  * The namespace comes from the PID the kernel stamped on the message, never from the
  * payload: the kernel's process list names that PID, and the name's class (spec §4.2,

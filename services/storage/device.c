@@ -1,46 +1,60 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The disk under the engine. For now a RAM disk of RAM_SECTORS sectors, formatted at
- * start: nothing survives the process. It stands in until the virtio-blk driver's client
- * API lands; then this file opens the driver instead.
+ * The disk under the engine: a block driver (virtio-blk, registered "blk") through
+ * liborbital's block client (<orbital/blk.h>). The image gives Storage the driver's
+ * endpoint in its first capability slot (`endpoint:virtio-blk:w`); without one there,
+ * the registry's "blk" is used. The client repeats a request while the driver restarts,
+ * so the engine sees a failure only when no driver answered for two seconds, or the
+ * device failed the request.
  */
+#include <orbital/blk.h>
+
 #include "storage.h"
 
-#define RAM_SECTORS (48ull * 2048)   /* 48 MiB */
+static struct orb_blk blk;
 
-static uint8_t *ram;
-
-static int ram_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 {
-	(void)ctx;
-	if (sector + count > RAM_SECTORS)
-		return -ORB_EINVAL;
-	memcpy(buf, ram + sector * ORB_STORAGE_SECTOR_SIZE, (size_t)count * ORB_STORAGE_SECTOR_SIZE);
-	return 0;
+	return (int)orb_blk_read(ctx, sector, count, buf);
 }
 
-static int ram_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
 {
-	(void)ctx;
-	if (sector + count > RAM_SECTORS)
-		return -ORB_EINVAL;
-	memcpy(ram + sector * ORB_STORAGE_SECTOR_SIZE, buf, (size_t)count * ORB_STORAGE_SECTOR_SIZE);
-	return 0;
+	return (int)orb_blk_write(ctx, sector, count, buf);
 }
 
-static int ram_flush(void *ctx)
+static int dev_flush(void *ctx)
 {
-	(void)ctx;
-	return 0;
+	return (int)orb_blk_flush(ctx);
+}
+
+static bool is_endpoint(orb_cptr_t slot)
+{
+	orb_cap_info_t ci;
+	return orb_cap_inspect(slot, &ci) == 0 && ci.object_type == ORB_OBJ_ENDPOINT &&
+	       (ci.rights & ORB_RIGHT_WRITE);
 }
 
 long device_open(struct st_blkdev *dev, char *what, size_t cap)
 {
-	ram = orb_calloc(RAM_SECTORS, ORB_STORAGE_SECTOR_SIZE);
-	if (!ram)
-		return -ORB_ENOMEM;
-	*dev = (struct st_blkdev){ .nsectors = RAM_SECTORS, .read = ram_read, .write = ram_write,
-				   .flush = ram_flush };
-	snprintf(what, cap, "a RAM disk of %llu sectors", (unsigned long long)RAM_SECTORS);
+	orb_cptr_t ep = ORB_SLOT_FIRST_CAP;
+	long rc = 0;
+	if (!is_endpoint(ep))
+		rc = orb_lookup_service("blk", &ep, NULL, 0);
+	if (rc == 0)
+		rc = orb_blk_open(&blk, ep);
+	if (rc < 0) {
+		snprintf(what, cap, "no block driver answered (%ld)", rc);
+		return rc;
+	}
+	if (blk.sector_size != ORB_STORAGE_SECTOR_SIZE || (blk.flags & ORB_BLK_FLAG_READ_ONLY)) {
+		snprintf(what, cap, "the disk has %u-byte sectors%s", blk.sector_size,
+			 blk.flags & ORB_BLK_FLAG_READ_ONLY ? " and is read-only" : "");
+		return -ORB_EINVAL;
+	}
+	*dev = (struct st_blkdev){ .ctx = &blk, .nsectors = blk.sectors, .read = dev_read,
+				   .write = dev_write, .flush = dev_flush };
+	snprintf(what, cap, "%llu sectors (%llu MiB) through the block driver",
+		 (unsigned long long)blk.sectors, (unsigned long long)(blk.sectors >> 11));
 	return 0;
 }

@@ -5,8 +5,12 @@
  * register as "storage" and serve (requests.c) until init stops it.
  *
  * A disk whose two superblock sectors are all zeros has never been written: it is
- * formatted first (D202). Any other disk that does not mount is left as it is — the
+ * formatted first (D203). Any other disk that does not mount is left as it is — the
  * service says why and exits, so nothing is ever written over data it could not read.
+ *
+ * When a device write or flush fails, the engine takes no more writes (its head is
+ * uncertain, D129): the request is answered BackendError and the disk is mounted again
+ * before the next one, which replays whatever did reach it (D204).
  */
 #include "storage.h"
 
@@ -85,13 +89,24 @@ static bool mount(const struct st_blkdev *dev)
 	return true;
 }
 
+static struct st_blkdev dev;
+
+void storage_remount(void)
+{
+	orb_printf("storage: the disk failed a request (%s): mounting it again\n",
+		   st_reason(storage_engine));
+	st_unmount(storage_engine);
+	storage_engine = NULL;
+	if (!mount(&dev))
+		orb_exit_process(3);
+}
+
 int main(void)
 {
-	static struct st_blkdev dev;
 	char what[96];
 	long rc = device_open(&dev, what, sizeof(what));
 	if (rc < 0) {
-		orb_printf("storage: no disk: %ld\n", rc);
+		orb_printf("storage: no disk: %s\n", what);
 		return 2;
 	}
 	orb_printf("storage: disk: %s\n", what);

@@ -2,8 +2,8 @@
 /*
  * The requests (spec §4.4, §5.7; docs/services.md "Storage"):
  *
- *   GET {key}                    -> GET_RESPONSE {ok, error, value?, reason}
- *   SET {key, value, ttl_secs}   -> SET_RESPONSE {ok, error, reason}, once on the disk
+ *   GET {key, into?}             -> GET_RESPONSE {ok, error, value?, reason, length}
+ *   SET {key, value, ttl_secs, shared?} -> SET_RESPONSE {ok, error, reason}, once on disk
  *   DELETE {key}                 -> DELETE_RESPONSE {ok, error, existed, reason}
  *   LIST {prefix, limit, cursor?} -> LIST_RESPONSE {count, keys, next_cursor?}
  *   QUOTA (empty)                -> QUOTA_RESPONSE {used, quota}
@@ -15,14 +15,22 @@
  * gets PermissionDenied, and so does a caller the kernel does not list. A payload that
  * does not decode is answered MSG_ERROR (malformed) by the service loop. Nothing here
  * blocks on anything but the disk.
+ *
+ * Values too large for a message travel in the caller's shared memory (<orbital/transfer.h>,
+ * docs/services.md "Large transfers"): a SET's `shared` range is copied here before the
+ * engine sees it (the caller could change it meanwhile), a GET's value is read here whole
+ * and checked, and only then copied into the caller's `into` range. A range that is not
+ * inside a shared memory object lent with the rights it needs makes the request malformed.
  */
+#include <orbital/transfer.h>
+
 #include "storage.h"
 
 struct st_engine *storage_engine;
 
 static uint8_t out[ORB_MAX_MSG_SIZE];
-/* A GET's value, before it is put in the answer. */
-static uint8_t value[ORB_MAX_MSG_SIZE];
+/* A value on its way between a message or shared memory and the engine. */
+static uint8_t value[ORB_STORAGE_MAX_VALUE_SIZE];
 
 static orb_str_t str(const char *s)
 {
@@ -42,22 +50,35 @@ static long answer(uint32_t tag, long n)
 	return n < 0 ? n : orb_reply(tag, out, (size_t)n, NULL, 0);
 }
 
+/* What a GET answer holds besides the value: ok, error, presence, the value's length
+ * prefix, an empty reason, length. */
+#define GET_ROOM (ORB_MAX_MSG_SIZE - (1 + 1 + 1 + 4 + 2 + 8))
+
 static long do_get(const orb_msg_t *m, const struct caller *who)
 {
 	orb_msg_storage_get_t q;
-	if (orb_msg_storage_get_decode(m->data, m->len, &q) < 0)
+	if (orb_msg_storage_get_decode(m->data, m->len, &q) < 0 || (q.has_into && m->ncaps != 1))
 		return -ORB_EINVAL;
-	/* what an answer can carry besides the value: ok, error, presence, length, reason */
-	size_t room = ORB_MAX_MSG_SIZE - (1 + 1 + 1 + 4 + 2);
 	size_t len = 0;
-	int rc = st_get(storage_engine, who->ns, q.key.ptr, q.key.len, orb_now_ns(), value, room,
-			&len);
+	int rc = st_get(storage_engine, who->ns, q.key.ptr, q.key.len, orb_now_ns(), value,
+			q.has_into ? sizeof(value) : GET_ROOM, &len);
 	orb_msg_storage_get_response_t r = { 0 };
-	result(rc, &r.ok, &r.error, &r.reason);
-	if (rc >= 0) {
+	if (rc == 0 && len > GET_ROOM) {   /* it goes to the caller's range, if it fits */
+		struct orb_xfer_view v;
+		if (len > q.into.length) {
+			rc = ST_E_VALUE_TOO_LARGE;
+		} else if (orb_xfer_open(m->caps[0], q.into.offset, len, true, &v) < 0) {
+			return -ORB_EINVAL;
+		} else {
+			memcpy(v.data, value, len);
+			orb_xfer_close(&v);
+		}
+	} else if (rc == 0) {
 		r.has_value = 1;
 		r.value = (orb_bytes_t){ .ptr = value, .len = (uint32_t)len };
 	}
+	result(rc, &r.ok, &r.error, &r.reason);
+	r.length = rc == 0 || rc == ST_E_VALUE_TOO_LARGE ? len : 0;
 	return answer(ORB_MSG_STORAGE_GET_RESPONSE,
 		      orb_msg_storage_get_response_encode(out, sizeof(out), &r));
 }
@@ -65,10 +86,27 @@ static long do_get(const orb_msg_t *m, const struct caller *who)
 static long do_set(const orb_msg_t *m, const struct caller *who)
 {
 	orb_msg_storage_set_t q;
-	if (orb_msg_storage_set_decode(m->data, m->len, &q) < 0)
+	if (orb_msg_storage_set_decode(m->data, m->len, &q) < 0 ||
+	    (q.has_shared && (m->ncaps != 1 || q.value.len != 0)))
 		return -ORB_EINVAL;
-	int rc = st_set(storage_engine, who->ns, q.key.ptr, q.key.len, q.value.ptr, q.value.len,
-			q.ttl_secs, orb_now_ns());
+	const void *bytes = q.value.ptr;
+	size_t len = q.value.len;
+	int rc = 0;
+	if (q.has_shared && q.shared.length > ORB_STORAGE_MAX_VALUE_SIZE) {
+		rc = q.key.len > ORB_STORAGE_MAX_KEY_LENGTH ? ST_E_KEY_TOO_LONG
+							     : ST_E_VALUE_TOO_LARGE;
+	} else if (q.has_shared) {
+		struct orb_xfer_view v;
+		if (orb_xfer_open(m->caps[0], q.shared.offset, q.shared.length, false, &v) < 0)
+			return -ORB_EINVAL;
+		len = (size_t)v.length;
+		memcpy(value, v.data, len);
+		orb_xfer_close(&v);
+		bytes = value;
+	}
+	if (rc == 0)
+		rc = st_set(storage_engine, who->ns, q.key.ptr, q.key.len, bytes, len, q.ttl_secs,
+			    orb_now_ns());
 	orb_msg_storage_set_response_t r;
 	result(rc, &r.ok, &r.error, &r.reason);
 	return answer(ORB_MSG_STORAGE_SET_RESPONSE,
@@ -230,18 +268,27 @@ long storage_handle(orb_msg_t *m)
 	struct caller who;
 	if (caller_lookup(m->sender, &who) < 0)
 		return unknown_caller(m);
+	long rc;
 	switch (m->tag) {
 	case ORB_MSG_STORAGE_GET:
-		return do_get(m, &who);
+		rc = do_get(m, &who);
+		break;
 	case ORB_MSG_STORAGE_SET:
-		return do_set(m, &who);
+		rc = do_set(m, &who);
+		break;
 	case ORB_MSG_STORAGE_DELETE:
-		return do_delete(m, &who);
+		rc = do_delete(m, &who);
+		break;
 	case ORB_MSG_STORAGE_LIST:
-		return do_list(m, &who);
+		rc = do_list(m, &who);
+		break;
 	case ORB_MSG_STORAGE_QUOTA:
-		return do_quota(m, &who);
+		rc = do_quota(m, &who);
+		break;
 	default:
-		return do_usage(m, &who);
+		rc = do_usage(m, &who);
 	}
+	if (st_failed(storage_engine))
+		storage_remount();
+	return rc;
 }

@@ -3,7 +3,8 @@
  * The Storage service (spec §4.4; docs/services.md "Storage"): a persistent, namespaced
  * key-value store for every process, on a block device.
  *
- * Pieces, one file each: main.c (mount, register, serve), device.c (the block device the
+ * Pieces, one file each: main.c (mount, register, serve, mount again after a device
+ * failure), device.c (the block device the
  * engine writes to), callers.c (who is asking: the namespace of a kernel-stamped PID),
  * requests.c (GET, SET, DELETE, LIST, QUOTA, USAGE) and engine/ (the log on the disk,
  * docs/storage-format.md). Only the engine touches the disk format; only callers.c
@@ -29,6 +30,12 @@ struct caller {
 /* Who pid is: its namespace and class, from the kernel's process list (never from a
  * message). -ORB_ENOENT if the kernel lists no such process. */
 long caller_lookup(uint32_t pid, struct caller *out);
+
+/* --- main.c ------------------------------------------------------------------------------ */
+/* After a device write or flush failed: mount the disk again (the block client has by
+ * then waited for a restarted driver). Exits the process (init starts the next
+ * instance) if the disk does not mount. */
+void storage_remount(void);
 
 /* --- requests.c ------------------------------------------------------------------------- */
 /* The engine the requests use, mounted by main. */

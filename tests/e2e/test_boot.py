@@ -14,9 +14,9 @@ def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None
     out = r.output
     assert "Orbital" in out and "capability microkernel" in out
     assert "boot archive:" in out and "sha256 ok" in out
-    assert "services: init(init) permissions process virtio-blk shell" in out
+    assert "services: init(init) permissions process virtio-blk storage shell" in out
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
-    assert ready == ["permissions process virtio-blk shell"]   # one line, every service
+    assert ready == ["permissions process virtio-blk storage shell"]   # one line, every one
     # the boot ends with that line (init's own timing note aside), then the prompt
     tail = [ln for ln in out.splitlines() if ln.strip()][-4:]
     assert tail[0].startswith("orbital: all services ready") and tail[-1] == "orbital> "
@@ -25,7 +25,7 @@ def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None
 
 def test_without_a_disk_the_driver_is_left_out(boot) -> None:
     """No virtio-blk device: the kernel leaves init's slot empty, init does not start the
-    driver, and everything else comes up as usual."""
+    driver nor Storage (which depends on it), and everything else comes up as usual."""
     r = boot("default", timeout=60, expect=[r"^orbital> "])
     assert r.returncode == 0, r.summary + r.output[-2000:]
     out = r.output
@@ -36,6 +36,9 @@ def test_without_a_disk_the_driver_is_left_out(boot) -> None:
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
     assert ready == ["permissions process shell"]
     assert "virtio-blk: 1af4" not in out
+    assert not re.search(r"^storage: ", out, re.MULTILINE)   # never started
+    assert re.search(r"^init: storage: capability 0 names the endpoint of virtio-blk, whose "
+                     r"device is absent; not starting it$", out, re.MULTILINE)
 
 
 def test_kernel_fault_is_reported_and_symbolized(images) -> None:

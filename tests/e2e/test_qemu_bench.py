@@ -46,6 +46,13 @@ def test_bench_reports_every_path() -> None:
     assert report["blk_raw_write_mib_per_s"] > 0 and report["blk_raw_write_qd1_mib_per_s"] > 0
     assert report["blk_bytes_per_run"] == 16 << 20
     assert 2 <= report["blk_max_inflight"] <= 8
+    # the Storage service on the same disk, in the same boot, and its ratio to the driver
+    for key in ("storage_set_4k_ops_per_s", "storage_get_4k_ops_per_s",
+                "storage_write_1m_mib_per_s"):
+        assert report[key] > 0, key
+    assert report["storage_over_raw_write"] == round(
+        report["storage_write_1m_mib_per_s"] / report["blk_raw_write_mib_per_s"], 3)
+    assert report["storage_small_ops"] == 1024
 
 
 def test_icount_figures_repeat_exactly() -> None:

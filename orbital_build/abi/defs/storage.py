@@ -106,14 +106,21 @@ _RESULT = (M("ok", "u8", "1: success; 0: failed with `error`"),
 _REASON = M("reason", "str", "BackendError's text (empty otherwise)")
 
 MESSAGES = (
-    Message("STORAGE_GET", "STORAGE_GET", (M("key", "str"),),
+    Message("STORAGE_GET", "STORAGE_GET",
+            (M("key", "str"),
+             M("into", "opt[shared_range]", "where a value too large for the answer goes: "
+                                            "the message's capability 0, with W")),
             "The value of key in the caller's namespace."),
     Message("STORAGE_GET_RESPONSE", "STORAGE_GET_RESPONSE",
-            (*_RESULT, M("value", "opt[bytes]", "absent: no such key"), _REASON),
-            "Result<Option<bytes>, StorageError>."),
+            (*_RESULT, M("value", "opt[bytes]", "the value, when it fits the answer"), _REASON,
+             M("length", "u64", "the value's length: with ok and no `value` it was written "
+                                "at the start of `into`; with ValueTooLarge, the room it needs")),
+            "Result<Option<bytes>, StorageError>: a missing key is NotFound."),
     Message("STORAGE_SET", "STORAGE_SET",
-            (M("key", "str"), M("value", "bytes"),
-             M("ttl_secs", "u32", "0 = never expires")),
+            (M("key", "str"), M("value", "bytes", "empty when `shared` is present"),
+             M("ttl_secs", "u32", "0 = never expires"),
+             M("shared", "opt[shared_range]", "present: the value is this range of the "
+                                              "message's capability 0 (R)")),
             "Store value under key in the caller's namespace."),
     Message("STORAGE_SET_RESPONSE", "STORAGE_SET_RESPONSE", (*_RESULT, _REASON),
             "Result<(), StorageError>; ok once the value is on the disk."),

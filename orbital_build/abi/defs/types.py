@@ -191,6 +191,12 @@ STRUCTS = (
                                   "its rights): a sender can hand over less than it moves"),
         F("_reserved", "u64[4]"),
     ), "Per-thread user pages the kernel reads and writes for long messages and caps."),
+    Struct("shared_range", (
+        F("offset", "u64", "first byte of the payload in the object"),
+        F("length", "u64", "bytes"),
+    ), "A large payload (spec §5.10 #53): bytes [offset, offset + length) of the shared memory "
+       "object the message carries as its capability 0 (R to read it, W to fill it); "
+       "docs/services.md \"Large transfers\".", 16),
     Struct("sys_info", (
         F("frames_total", "u64", "physical frames managed"),
         F("frames_free", "u64", "physical frames free"),

@@ -112,9 +112,10 @@ int st_header_at(struct st_engine *st, uint64_t off, uint64_t limit, orb_storage
 }
 
 /* Read the record at `off` whole: 1 if its value matches value_crc and its padding is
- * zero, else 0 (or an error). With dst, the value is copied there as it goes. */
+ * zero, else 0 (or an error). With dst, the value is copied there as it goes. `have`:
+ * the record's first sectors (up to ST_CHUNK) are in st->buf already, not read again. */
 int st_check_body(struct st_engine *st, uint64_t off, const orb_storage_record_t *h,
-		  void *dst)
+		  void *dst, bool have)
 {
 	uint64_t vstart = (uint64_t)ST_HEADER + h->ns_len + h->key_len;
 	uint64_t vend = vstart + h->value_len;
@@ -123,7 +124,7 @@ int st_check_body(struct st_engine *st, uint64_t off, const orb_storage_record_t
 
 	for (uint32_t i = 0; i < h->sectors; i += ST_CHUNK) {
 		uint32_t n = h->sectors - i < ST_CHUNK ? h->sectors - i : ST_CHUNK;
-		int rc = st_io(st, off + i, n, st->buf, false);
+		int rc = i == 0 && have ? 0 : st_io(st, off + i, n, st->buf, false);
 		if (rc < 0)
 			return rc;
 		uint64_t base = (uint64_t)i * ST_SECTOR, top = base + (uint64_t)n * ST_SECTOR;

@@ -120,6 +120,9 @@ int st_compact(struct st_engine *st, uint64_t now);
 
 /* Why the last call failed with ST_E_BACKEND (a constant string). */
 const char *st_reason(const struct st_engine *st);
+/* Whether a device write or flush failed: the engine then takes no more writes until it
+ * is mounted again. */
+bool st_failed(const struct st_engine *st);
 
 /* Counters for tests and benchmarks. */
 struct st_stats {

@@ -14,7 +14,7 @@
 
 #define ST_SECTOR ORB_STORAGE_SECTOR_SIZE
 #define ST_HEADER ((uint32_t)sizeof(orb_storage_record_t))
-#define ST_CHUNK 64u            /* sectors moved per device call */
+#define ST_CHUNK 128u           /* sectors moved per device call (64 KiB) */
 #define ST_MAX_HOLES 32u        /* unreadable stretches of the log remembered by mount */
 #define ST_NS_MAX ORB_STORAGE_MAX_NAMESPACE_LENGTH
 
@@ -78,7 +78,7 @@ bool st_parse_header(const struct st_engine *st, const uint8_t *sector, uint64_t
 		     orb_storage_record_t *out);
 int st_header_at(struct st_engine *st, uint64_t off, uint64_t limit, orb_storage_record_t *h);
 int st_check_body(struct st_engine *st, uint64_t off, const orb_storage_record_t *h,
-		  void *dst);
+		  void *dst, bool have);
 uint64_t st_clock(const struct st_engine *st, uint64_t now);
 int st_write_superblocks(const struct st_blkdev *dev, orb_storage_superblock_t *sb);
 int st_append(struct st_engine *st, uint8_t kind, uint16_t ns, const void *key,

@@ -128,7 +128,7 @@ static int replay(struct st_engine *st, struct st_report *r, uint64_t *clock)
 		if (rc && h.seq == expect && h.epoch >= epoch) {
 			if (h.kind == ORB_STORAGE_REC_SEAL)
 				break;
-			int intact = st_check_body(st, pos, &h, NULL);
+			int intact = st_check_body(st, pos, &h, NULL, false);
 			if (intact < 0)
 				return intact;
 			if (!intact) {

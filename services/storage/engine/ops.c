@@ -31,6 +31,11 @@ const char *st_reason(const struct st_engine *st)
 	return st->reason ? st->reason : "no error";
 }
 
+bool st_failed(const struct st_engine *st)
+{
+	return st->failed;
+}
+
 int st_get(struct st_engine *st, const char *ns, const void *key, size_t key_len,
 	   uint64_t now, void *buf, size_t cap, size_t *len)
 {
@@ -50,18 +55,21 @@ int st_get(struct st_engine *st, const char *ns, const void *key, size_t key_len
 	if (cap < e->value_len)
 		return ST_E_VALUE_TOO_LARGE;
 
-	/* the record must still be the one the index names, whole */
+	/* the record must still be the one the index names, whole: its first chunk is read
+	 * once, for the header and the start of the value */
 	orb_storage_record_t h;
-	rc = st_header_at(st, e->off, e->off + e->sectors, &h);
+	rc = st_io(st, e->off, e->sectors < ST_CHUNK ? e->sectors : ST_CHUNK, st->buf, false);
 	if (rc < 0)
 		return rc;
+	memcpy(st->sector, st->buf, ST_SECTOR);
+	rc = st_parse_header(st, st->sector, e->sectors, &h);
 	if (rc && (h.seq != e->seq || h.kind != ORB_STORAGE_REC_SET || h.ns_len != ns_len ||
 		   h.key_len != key_len ||
 		   memcmp(st->sector + ST_HEADER, ns, ns_len) != 0 ||
 		   (key_len && memcmp(st->sector + ST_HEADER + ns_len, key, key_len) != 0)))
 		rc = 0;
 	if (rc)
-		rc = st_check_body(st, e->off, &h, buf);
+		rc = st_check_body(st, e->off, &h, buf, true);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {

@@ -65,9 +65,18 @@ static int errors(void)
 	CHECK(rc == ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE) && len == 12,
 	      "small buffer: %ld, %zu", rc, len);
 	CHECK(orb_storage_delete(&kv, "twelve", 6, &existed) == 0, "delete twelve");
+	/* sizes past a message go through shared memory; the service judges them */
+	static uint8_t big[ORB_STORAGE_MAX_VALUE_SIZE + 1];
+	rc = orb_storage_set(&kv, "huge", 4, big, sizeof(big), 0);
+	CHECK(rc == ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE), "1 MiB + 1: %ld", rc);
+	rc = orb_storage_set(&kv, key, 257, big, 100000, 0);
+	CHECK(rc == too_long, "a 257-byte key with a shared value: %ld", rc);
+	rc = orb_storage_set(&kv, "huge", 4, big, ORB_STORAGE_MAX_VALUE_SIZE, 0);
+	CHECK(rc == ORB_STORAGE_E(ORB_STORAGE_ERR_QUOTA_EXCEEDED), "1 MiB in system: %ld", rc);
 	/* PermissionDenied comes from the applications (USAGE); BackendError from damage */
 	orb_printf(ORB_SERVICE_NAME ": errors: KeyTooLong at 257 bytes, NotFound, "
-		   "ValueTooLarge for a small buffer: %s\n", VERDICT(failures));
+		   "ValueTooLarge for a small buffer and at 1 MiB + 1, QuotaExceeded at 1 MiB: "
+		   "%s\n", VERDICT(failures));
 	return failures;
 }
 

@@ -50,7 +50,7 @@ long kv_count(const char *prefix, uint64_t page)
 
 long kv_fill(const char *prefix, size_t size, long max)
 {
-	static uint8_t value[4096];
+	static uint8_t value[ORB_STORAGE_MAX_VALUE_SIZE];
 	if (size > sizeof(value))
 		return -1;
 	for (long i = 0; i < max; i++) {

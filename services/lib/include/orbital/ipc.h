@@ -49,6 +49,8 @@ long orb_send_with(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
 		   const orb_cptr_t *caps, const uint8_t *rights, unsigned ncaps);
 long orb_reply_with(uint32_t tag, const void *data, size_t len, const orb_cptr_t *caps,
 		    const uint8_t *rights, unsigned ncaps);
+long orb_call_with(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		   const orb_cptr_t *caps, const uint8_t *rights, unsigned ncaps, orb_msg_t *reply);
 /* Answer with MSG_ERROR {request_tag, code} (ORB_ERROR_*). */
 long orb_reply_error(uint32_t request_tag, uint32_t code);
 
@@ -57,6 +59,10 @@ long orb_reply_error(uint32_t request_tag, uint32_t code);
  * answered MSG_ERROR with ORB_ERROR_RESTARTING. A reply of MSG_ERROR is returned as
  * -EINVAL with reply->tag == ORB_MSG_ERROR. */
 long orb_request(orb_cptr_t ep, uint32_t tag, const void *data, size_t len, orb_msg_t *reply);
+/* The same, lending a capability: each attempt moves a fresh copy of `lend` narrowed to
+ * `rights` as the message's capability 0 (a copy the service never took is deleted). */
+long orb_request_lend(orb_cptr_t ep, uint32_t tag, const void *data, size_t len,
+		      orb_cptr_t lend, uint8_t rights, orb_msg_t *reply);
 
 /* Subscribe/notify: hand a service a W copy of our notification endpoint for
  * event_type; a publisher sends MSG_NOTIFICATION {event_type, data} to each. */

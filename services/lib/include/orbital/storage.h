@@ -9,6 +9,10 @@
  * the service's reason is in s->reason); anything else is -ORB_E*: no Storage service
  * (-ENOENT), a malformed answer (-EINVAL), Storage gone for good (-EDEAD). Requests are
  * retried while Storage restarts (orb_request), so each gets exactly one answer.
+ *
+ * Values of up to ORB_STORAGE_MAX_VALUE_SIZE work in every call: what does not fit a
+ * message goes through a shared memory object the client keeps (`shared`, made on first
+ * need and grown as needed; orb_storage_close drops it).
  */
 #pragma once
 
@@ -17,6 +21,7 @@
 #include <stdint.h>
 
 #include <orbital/abi.h>
+#include <orbital/transfer.h>
 
 #define ORB_STORAGE_E(code) (-0x100L - (long)(code))
 
@@ -34,10 +39,12 @@ const char *orb_storage_error_name(unsigned code);
 typedef struct orb_storage {
 	orb_cptr_t ep;       /* Storage's endpoint (W) */
 	char reason[128];    /* BackendError's text from the last answer ("" otherwise) */
+	struct orb_xfer shared; /* large values, both ways (<orbital/transfer.h>) */
 } orb_storage_t;
 
 /* Use endpoint ep, or with ORB_CAP_NONE look "storage" up in init's registry. */
 long orb_storage_open(orb_storage_t *s, orb_cptr_t ep);
+void orb_storage_close(orb_storage_t *s);
 
 /* The value of key: its length in *len and, when cap >= *len, the bytes in buf. A value
  * larger than cap is ORB_STORAGE_E(ValueTooLarge) with *len set. A missing key is

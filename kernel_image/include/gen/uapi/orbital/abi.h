@@ -487,6 +487,20 @@ _Static_assert(offsetof(orb_ipc_buffer_t, self) == 4208, "ABI layout");
 _Static_assert(offsetof(orb_ipc_buffer_t, send_rights) == 4216, "ABI layout");
 _Static_assert(offsetof(orb_ipc_buffer_t, _reserved) == 4224, "ABI layout");
 
+/*
+ * shared_range: A large payload (spec §5.10 #53): bytes [offset, offset + length) of the shared
+ * memory object the message carries as its capability 0 (R to read it, W to fill it);
+ * docs/services.md "Large transfers".
+ */
+typedef struct orb_shared_range {
+    uint64_t offset; /*    0: first byte of the payload in the object */
+    uint64_t length; /*    8: bytes */
+} orb_shared_range_t;
+_Static_assert(sizeof(orb_shared_range_t) == 16, "ABI layout");
+_Static_assert(_Alignof(orb_shared_range_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_shared_range_t, offset) == 0, "ABI layout");
+_Static_assert(offsetof(orb_shared_range_t, length) == 8, "ABI layout");
+
 /* sys_info: The result of system_info. */
 typedef struct orb_sys_info {
     uint64_t frames_total;   /*    0: physical frames managed */
@@ -1233,9 +1247,11 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
  * ORB_MSG_ERROR: 8 bytes: u32 request_tag, u32 code
  * ORB_MSG_CHILD_EXITED: 9 bytes: u32 pid, i32 exit_code, u8 reason
  * ORB_MSG_CAP_REVOKED: 14 bytes: u32 slot, u8 object_type, u64 object_id, u8 reason
- * ORB_MSG_STORAGE_GET: 2..4096 bytes: str key
- * ORB_MSG_STORAGE_GET_RESPONSE: 5..4096 bytes: u8 ok, u8 error, opt[bytes] value, str reason
- * ORB_MSG_STORAGE_SET: 10..4096 bytes: str key, bytes value, u32 ttl_secs
+ * ORB_MSG_STORAGE_GET: 3..4096 bytes: str key, opt[shared_range] into
+ * ORB_MSG_STORAGE_GET_RESPONSE: 13..4096 bytes: u8 ok, u8 error, opt[bytes] value, str reason,
+ *     u64 length
+ * ORB_MSG_STORAGE_SET: 11..4096 bytes: str key, bytes value, u32 ttl_secs, opt[shared_range]
+ *     shared
  * ORB_MSG_STORAGE_SET_RESPONSE: 4..4096 bytes: u8 ok, u8 error, str reason
  * ORB_MSG_STORAGE_DELETE: 2..4096 bytes: str key
  * ORB_MSG_STORAGE_DELETE_RESPONSE: 5..4096 bytes: u8 ok, u8 error, bool existed, str reason

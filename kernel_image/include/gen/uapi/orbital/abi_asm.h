@@ -285,6 +285,9 @@
 #define ORB_OFFSETOF_IPC_BUFFER_SENDER                 4200
 #define ORB_OFFSETOF_IPC_BUFFER_SELF                   4208
 #define ORB_OFFSETOF_IPC_BUFFER_SEND_RIGHTS            4216
+#define ORB_SIZEOF_SHARED_RANGE                        16
+#define ORB_OFFSETOF_SHARED_RANGE_OFFSET               0
+#define ORB_OFFSETOF_SHARED_RANGE_LENGTH               8
 #define ORB_SIZEOF_SYS_INFO                            72
 #define ORB_OFFSETOF_SYS_INFO_FRAMES_TOTAL             0
 #define ORB_OFFSETOF_SYS_INFO_FRAMES_FREE              8

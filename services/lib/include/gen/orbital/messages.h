@@ -311,6 +311,38 @@ static inline int orb_wire_get_bool_list(const uint8_t *buf, size_t len, size_t 
     return 0;
 }
 
+/* shared_range in its 16-byte C layout; reserved members are written as zero and read as zero. */
+static inline void orb_wire_store_shared_range(uint8_t *p, const orb_shared_range_t *v)
+{
+    orb_wire_store_u64(p + 0, v->offset);
+    orb_wire_store_u64(p + 8, v->length);
+}
+
+static inline void orb_wire_load_shared_range(const uint8_t *p, orb_shared_range_t *v)
+{
+    orb_wire_zero((uint8_t *)v, sizeof(*v));
+    v->offset = orb_wire_load_u64(p + 0);
+    v->length = orb_wire_load_u64(p + 8);
+}
+
+static inline int orb_wire_put_shared_range(uint8_t *buf, size_t cap, size_t *n, const orb_shared_range_t *v)
+{
+    if (cap - *n < 16)
+        return -1;
+    orb_wire_store_shared_range(buf + *n, v);
+    *n += 16;
+    return 0;
+}
+
+static inline int orb_wire_get_shared_range(const uint8_t *buf, size_t len, size_t *n, orb_shared_range_t *v)
+{
+    if (len - *n < 16)
+        return -1;
+    orb_wire_load_shared_range(buf + *n, v);
+    *n += 16;
+    return 0;
+}
+
 /* --- Messages --------------------------------------------------------------------------------- */
 /* SVC_START (ORB_MSG_SVC_START, 0x2000): Start a stopped service. Payload: str name. */
 typedef struct orb_msg_svc_start {
@@ -1953,10 +1985,12 @@ static inline long orb_msg_cap_revoked_decode(const uint8_t *buf, size_t len,
 
 /*
  * STORAGE_GET (ORB_MSG_STORAGE_GET, 0x7000): The value of key in the caller's namespace. Payload:
- * str key.
+ * str key, opt[shared_range] into.
  */
 typedef struct orb_msg_storage_get {
-    orb_str_t key; /* str */
+    orb_str_t key;           /* str */
+    uint8_t has_into;        /* 1 if into is present */
+    orb_shared_range_t into; /* opt[shared_range]: where a value too large for the answer goes: the message's capability 0, with W */
 } orb_msg_storage_get_t;
 
 static inline long orb_msg_storage_get_encode(uint8_t *buf, size_t cap,
@@ -1967,6 +2001,10 @@ static inline long orb_msg_storage_get_encode(uint8_t *buf, size_t cap,
     if (cap > ORB_MAX_MSG_SIZE)
         cap = ORB_MAX_MSG_SIZE;
     if (orb_wire_put_str(buf, cap, &n, m->key))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->has_into != 0)))
+        return -ORB_EOVERFLOW;
+    if (m->has_into && orb_wire_put_shared_range(buf, cap, &n, &m->into))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -1981,19 +2019,24 @@ static inline long orb_msg_storage_get_decode(const uint8_t *buf, size_t len,
     orb_wire_zero((uint8_t *)m, sizeof(*m));
     if (orb_wire_get_str(buf, len, &n, &m->key))
         return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->has_into))
+        return -ORB_EINVAL;
+    if (m->has_into && orb_wire_get_shared_range(buf, len, &n, &m->into))
+        return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
 
 /*
- * STORAGE_GET_RESPONSE (ORB_MSG_STORAGE_GET_RESPONSE, 0x7001): Result<Option<bytes>, StorageError>.
- * Payload: u8 ok, u8 error, opt[bytes] value, str reason.
+ * STORAGE_GET_RESPONSE (ORB_MSG_STORAGE_GET_RESPONSE, 0x7001): Result<Option<bytes>, StorageError>:
+ * a missing key is NotFound. Payload: u8 ok, u8 error, opt[bytes] value, str reason, u64 length.
  */
 typedef struct orb_msg_storage_get_response {
     uint8_t ok;        /* u8: 1: success; 0: failed with `error` */
     uint8_t error;     /* u8: ORB_STORAGE_ERR_* when ok = 0 */
     uint8_t has_value; /* 1 if value is present */
-    orb_bytes_t value; /* opt[bytes]: absent: no such key */
+    orb_bytes_t value; /* opt[bytes]: the value, when it fits the answer */
     orb_str_t reason;  /* str: BackendError's text (empty otherwise) */
+    uint64_t length;   /* u64: the value's length: with ok and no `value` it was written at the start of `into`; with ValueTooLarge, the room it needs */
 } orb_msg_storage_get_response_t;
 
 static inline long orb_msg_storage_get_response_encode(uint8_t *buf, size_t cap,
@@ -2012,6 +2055,8 @@ static inline long orb_msg_storage_get_response_encode(uint8_t *buf, size_t cap,
     if (m->has_value && orb_wire_put_bytes(buf, cap, &n, m->value))
         return -ORB_EOVERFLOW;
     if (orb_wire_put_str(buf, cap, &n, m->reason))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u64(buf, cap, &n, m->length))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -2034,17 +2079,21 @@ static inline long orb_msg_storage_get_response_decode(const uint8_t *buf, size_
         return -ORB_EINVAL;
     if (orb_wire_get_str(buf, len, &n, &m->reason))
         return -ORB_EINVAL;
+    if (orb_wire_get_u64(buf, len, &n, &m->length))
+        return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
 
 /*
  * STORAGE_SET (ORB_MSG_STORAGE_SET, 0x7002): Store value under key in the caller's namespace.
- * Payload: str key, bytes value, u32 ttl_secs.
+ * Payload: str key, bytes value, u32 ttl_secs, opt[shared_range] shared.
  */
 typedef struct orb_msg_storage_set {
-    orb_str_t key;     /* str */
-    orb_bytes_t value; /* bytes */
-    uint32_t ttl_secs; /* u32: 0 = never expires */
+    orb_str_t key;             /* str */
+    orb_bytes_t value;         /* bytes: empty when `shared` is present */
+    uint32_t ttl_secs;         /* u32: 0 = never expires */
+    uint8_t has_shared;        /* 1 if shared is present */
+    orb_shared_range_t shared; /* opt[shared_range]: present: the value is this range of the message's capability 0 (R) */
 } orb_msg_storage_set_t;
 
 static inline long orb_msg_storage_set_encode(uint8_t *buf, size_t cap,
@@ -2059,6 +2108,10 @@ static inline long orb_msg_storage_set_encode(uint8_t *buf, size_t cap,
     if (orb_wire_put_bytes(buf, cap, &n, m->value))
         return -ORB_EOVERFLOW;
     if (orb_wire_put_u32(buf, cap, &n, m->ttl_secs))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, (uint8_t)(m->has_shared != 0)))
+        return -ORB_EOVERFLOW;
+    if (m->has_shared && orb_wire_put_shared_range(buf, cap, &n, &m->shared))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -2076,6 +2129,10 @@ static inline long orb_msg_storage_set_decode(const uint8_t *buf, size_t len,
     if (orb_wire_get_bytes(buf, len, &n, &m->value))
         return -ORB_EINVAL;
     if (orb_wire_get_u32(buf, len, &n, &m->ttl_secs))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bool(buf, len, &n, &m->has_shared))
+        return -ORB_EINVAL;
+    if (m->has_shared && orb_wire_get_shared_range(buf, len, &n, &m->shared))
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
