@@ -42,8 +42,30 @@ int st_fail(struct st_engine *st, const char *reason)
 	return ST_E_BACKEND;
 }
 
-/* Move `count` sectors between buf and the log at offset `off`, wrapping at the ring's end. */
+static int device_io(struct st_engine *st, uint64_t off, uint32_t count, void *buf, bool write);
+
+/* Move `count` sectors between buf and the log at offset `off`, wrapping at the ring's end.
+ * While mount replays (st->win set), reads of up to a chunk come from a window read a
+ * chunk at a time: the log is read in 64 KiB requests, not one or two per record. */
 int st_io(struct st_engine *st, uint64_t off, uint32_t count, void *buf, bool write)
+{
+	if (write || !st->win || count > ST_CHUNK) {
+		st->win_len = 0;
+		return device_io(st, off, count, buf, write);
+	}
+	if (!st->win_len || off < st->win_off || off + count > st->win_off + st->win_len) {
+		st->win_len = 0;
+		int rc = device_io(st, off, ST_CHUNK, st->win, false);
+		if (rc < 0)
+			return rc;
+		st->win_off = off;
+		st->win_len = ST_CHUNK;
+	}
+	memcpy(buf, st->win + (size_t)(off - st->win_off) * ST_SECTOR, (size_t)count * ST_SECTOR);
+	return 0;
+}
+
+static int device_io(struct st_engine *st, uint64_t off, uint32_t count, void *buf, bool write)
 {
 	uint8_t *p = buf;
 

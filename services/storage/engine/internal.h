@@ -63,6 +63,12 @@ struct st_engine {
 	uint32_t largest;               /* no live record is larger (kept as a reserve) */
 	uint64_t next_expiry;           /* no entry expires before this, 0 = none */
 
+	/* mount's read-ahead (only while it replays): the ST_CHUNK sectors from log offset
+	 * win_off, win_len of them valid */
+	uint8_t *win;
+	uint64_t win_off;
+	uint32_t win_len;
+
 	struct st_hole holes[ST_MAX_HOLES];
 	size_t nholes;
 	uint64_t compactions, copied;

@@ -232,7 +232,11 @@ int st_mount(struct st_engine **out, const struct st_blkdev *dev, uint64_t now,
 	st->ring = st->sb.nsectors - st->sb.log_start;
 
 	uint64_t clock = st->sb.clock;
-	int rc = replay(st, r, &clock);
+	st->win = orb_malloc((size_t)ST_CHUNK * ST_SECTOR);   /* read-ahead, replay only */
+	int rc = st->win ? replay(st, r, &clock) : ST_E_BACKEND;
+	orb_free(st->win);
+	st->win = NULL;
+	st->win_len = 0;
 	if (rc < 0)
 		return mount_fail(st, r, st->reason ? st->reason : "device read failed");
 	st->clock_base = clock;
