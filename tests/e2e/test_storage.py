@@ -62,7 +62,8 @@ def test_calls_and_errors(run) -> None:
 
 def test_system_quota_is_1_mib(run) -> None:
     facts = _summary(run.output, "system-kv-check", "quota")
-    assert facts.startswith("261 values of 4007 bytes, then QuotaExceeded at 1048576 bytes")
+    assert facts.startswith("261 values of 4007 bytes beside the secret, then QuotaExceeded "
+                            "at 1048576 bytes")
 
 
 def test_application_quota_is_10_mib(run) -> None:

@@ -28,6 +28,7 @@
 
 /* The value stored under the System namespace's "secret" (apps must never see it). */
 #define SYSTEM_SECRET "system-only-7f3a"
+#define SECRET_BYTES (6 + sizeof(SYSTEM_SECRET) - 1)   /* "secret" + the value */
 
 extern orb_storage_t kv;
 
@@ -50,5 +51,5 @@ long kv_raw(uint32_t tag, const void *data, size_t len, orb_msg_t *reply);
 
 /* system.c: scenarios of the System instance; app.c: of the applications. */
 int system_first(void);     /* before the applications start */
-int system_last(void);      /* after they are done */
+int system_last(void);      /* while they run, and after they are done */
 int app_scenarios(void);

@@ -2,8 +2,9 @@
 /*
  * The Storage checker's entry: open Storage (slot 2), run this instance's scenarios,
  * print "NAME: done: F failed" and exit 0 only if every check passed. The System
- * instance says ready only after its first scenarios (the applications depend on it, so
- * they start once the System namespace holds its secret).
+ * instance says ready only once the System namespace holds its secret (the applications
+ * depend on it, so they start after that; init allows 5 s to get ready, so nothing
+ * longer runs before).
  */
 #include "check.h"
 
