@@ -42,6 +42,7 @@ PROT_WRITE = 2  # mem_map / mem_protect: writable
 PROT_EXEC = 4  # mem_map / mem_protect: executable
 TIMEOUT_FOREVER = 0  # timeout_ns value that waits without limit
 ENTROPY_MAX = 256  # most bytes one entropy_get call returns
+SECRET_KEY_SIZE = 32  # bytes secret_read returns: Identity's record key
 BOOT_ARCHIVE_MAGIC = 0x4142524F  # boot archive magic: the file's first four bytes read "ORBA"
 BOOT_ARCHIVE_VERSION = 1  # boot archive format version
 BOOT_ENTRY_ELF = 1  # boot archive entry flag: an ELF program
@@ -293,6 +294,9 @@ class ObjectType(IntEnum):
     # a shared memory object: frames that several address spaces map; object_id = its id. R maps it
     # readable, W writable (Orbital)
     SHM = 10
+    # the key the kernel derived for Identity from the machine secret (fw_cfg); R reads it with
+    # secret_read (Orbital)
+    SECRET = 11
 
 
 class Rights(IntFlag):
@@ -317,6 +321,7 @@ class Syscall(IntEnum):
     PROCESS_LIST = 0x05  # SYS_LIST_PROCS
     SYSTEM_INFO = 0x08
     ENTROPY_GET = 0x09
+    SECRET_READ = 0x0A
     THREAD_CREATE = 0x10  # SYS_THREAD_CREATE
     EXIT = 0x11  # SYS_EXIT
     YIELD = 0x12  # SYS_YIELD
@@ -934,8 +939,8 @@ class ServiceCap:
     CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_cap", "<BB2xIQ", (
         ("object_type", "B", 0), ("rights", "B", 0), ("service", "I", 0), ("object_id", "Q", 0)))
     SIZE: ClassVar[int] = 16
-    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, or endpoint (the endpoint
-    # of service `service`)
+    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, secret, or endpoint (the
+    # endpoint of service `service`)
     object_type: int = 0
     rights: int = 0  # ORB_RIGHT_* set
     service: int = 0  # for endpoint capabilities: the service index
@@ -1058,7 +1063,8 @@ class BootCap:
     CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("boot_cap", "<BB6xQ", (
         ("object_type", "B", 0), ("rights", "B", 0), ("object_id", "Q", 0)))
     SIZE: ClassVar[int] = 16
-    object_type: int = 0  # ORB_OBJ_*: console, process (root), axiom, irq, ioport or pci_device
+    # ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device or secret
+    object_type: int = 0
     rights: int = 0  # ORB_RIGHT_* set
     # 0, an IRQ line, first port | last port << 16, or a pci_match word (the kernel gives the first
     # device that matches)
@@ -4355,6 +4361,25 @@ SYSCALLS: dict[int, SyscallInfo] = {
             (Errno.ENOSYS, "the machine has no entropy source the kernel can read"),
             (Errno.EAGAIN, "the entropy source stayed empty through every retry"),
             (Errno.EINVAL, "buf is not writable user memory for len bytes"),
+        )),
+    0x0A: SyscallInfo(
+        0x0A, "secret_read",
+        (("rdi", "cap", "cptr"), ("rsi", "buf", "ptr"), ("rdx", "len", "usize")),
+        "usize",
+        (),
+        "SECRET:R",
+        ("Copies the SECRET_KEY_SIZE-byte key the kernel derived for Identity from the machine "
+         "secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret "
+         "itself, and the checkpoint key derived from it, never leave the kernel (D247)."),
+        (
+            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
+                           "to something other than the machine secret")),
+            (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "cap lacks the R right"),
+            (Errno.EPERM, "cap has expired"),
+            (Errno.ENOENT, "the machine has no secret (none given, or refused at boot)"),
+            (Errno.EOVERFLOW, "len is smaller than SECRET_KEY_SIZE"),
+            (Errno.EINVAL, "buf is not writable user memory for SECRET_KEY_SIZE bytes"),
         )),
     0x10: SyscallInfo(
         0x10, "thread_create",

@@ -23,6 +23,8 @@ def object_of(cap: CapSpec) -> tuple[int, int]:
         return abi.ObjectType.CONSOLE, 0
     if cap.kind == "axiom":
         return abi.ObjectType.AXIOM, 0
+    if cap.kind == "secret":   # the key the kernel derived for Identity (D247)
+        return abi.ObjectType.SECRET, 0
     if cap.kind == "process" and cap.object == "root":
         return abi.ObjectType.PROCESS, 0
     if cap.kind == "irq":
@@ -35,7 +37,7 @@ def object_of(cap: CapSpec) -> tuple[int, int]:
     if cap.kind == "pci":
         return abi.ObjectType.PCI_DEVICE, pci_match(cap.object)
     raise OrbitalError(f"capability '{cap}' cannot be given at boot (init may hold console, "
-                       "process:root, axiom, irq, ioport and pci capabilities)")
+                       "process:root, axiom, irq, ioport, pci and secret capabilities)")
 
 
 def pci_match(obj: str) -> int:

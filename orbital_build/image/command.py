@@ -13,7 +13,7 @@ from pathlib import Path
 from ..cli import Command
 from ..errors import OrbitalError
 from ..paths import project_root
-from ..thirdparty.command import ensure
+from ..thirdparty.command import ensure, kernel_libraries
 from . import archive
 from .bootcaps import boot_caps
 from .description import Image, load_image
@@ -96,7 +96,8 @@ def build_image(description: Path, *, verbose: bool = False, jobs: int | None = 
                       json.dumps(_manifest(img, builddir), indent=2) + "\n")
     wanted = sorted({lib for s in img.services for lib in s.libraries})
     libs = ensure(root, wanted) if wanted else {}
-    ninja_file, _ = write_ninja(root, img, builddir, libs)
+    kernel_libs = ensure(root, kernel_libraries(root))
+    ninja_file, _ = write_ninja(root, img, builddir, libs, kernel_libs)
     rel = ninja_file.relative_to(root) if ninja_file.is_relative_to(root) else ninja_file
     cmd = [_ninja_binary(), "-f", str(rel)]
     if verbose:

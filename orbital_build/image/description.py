@@ -13,7 +13,8 @@ from .schema import SchemaError, Table, load_toml, parse_size
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 ROLES = ("init", "service", "app", "test")
 RESTART = ("never", "on-failure", "always", "backoff")
-CAP_KINDS = ("console", "process", "endpoint", "memory", "irq", "ioport", "axiom", "pci")
+CAP_KINDS = ("console", "process", "endpoint", "memory", "irq", "ioport", "axiom", "pci",
+             "secret")
 PCI_ID_RE = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{4}$")
 PCI_CLASS_RE = re.compile(r"^class:[0-9a-f]{4}$")
 

@@ -34,6 +34,8 @@ LDFLAGS = ["-nostdlib", "-static", "-no-pie", "-z", "max-page-size=0x1000",
 # stdarg.h) come back through -isystem. Their warnings are not ours to fix (-w).
 THIRD_PARTY_LIBC = "services/third_party/libc"
 THIRD_PARTY_CFLAGS = [f for f in COMMON_CFLAGS if not f.startswith("-W")] + ["-w", "-nostdinc"]
+# The same for the part of a library the kernel links (a recipe's kernel_sources).
+KERNEL_THIRD_PARTY_CFLAGS = THIRD_PARTY_CFLAGS + ["-mcmodel=kernel", "-mno-red-zone"]
 
 
 def compiler_include_dir() -> str:

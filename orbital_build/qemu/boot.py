@@ -33,6 +33,8 @@ from typing import Any, TextIO
 
 from ..errors import OrbitalError
 from ..paths import project_root
+from ..secret import ensure_secret, read_secret
+from ..secret import qemu_args as secret_args
 from ..symbolize import Symbolizer
 from .console import SerialConsole
 from .network import net_args, parse_net
@@ -173,17 +175,29 @@ def ensure_disk(disk: Path, size: int = DEFAULT_DISK_SIZE) -> bool:
     return True
 
 
+def machine_secret_for(disk: str | Path | None,
+                       machine_secret: str | Path | None) -> Path | None:
+    """The machine secret a boot gets: the one named, else the disk's (DISK.secret, one
+    secret per disk), else none."""
+    if machine_secret is not None:
+        return Path(machine_secret)
+    return Path(f"{disk}.secret") if disk is not None else None
+
+
 def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path | None = None,
               qemu: str | None = None, kernel_elf: str | Path | None = None,
               gdb_port: int | None = None, extra_args: Sequence[str] = (),
               check: bool = True, axiom: str | Path | None = None,
-              net: str | None = None, disk: str | Path | None = None) -> Launch:
+              net: str | None = None, disk: str | Path | None = None,
+              machine_secret: str | Path | None = None) -> Launch:
     """Decide the argv for booting `image` (default build/default/orbital.img).
 
     `profile` is a Profile, a name (qemu/NAME.toml) or a path; None takes the one named in
     image.json, else `default`. With `check`, the image and the QEMU binary must exist
     (a dry run passes check=False and only shows the command). `net` is a --net value
-    (qemu/network.py)."""
+    (qemu/network.py); `disk` is attached as virtio-blk. `machine_secret` is the file the
+    guest gets through fw_cfg (D247); with a disk and none given, the disk's own,
+    DISK.secret."""
     image = Path(image) if image is not None else project_root() / DEFAULT_IMAGE
     if check and not image.is_file():
         raise _missing_image(image)
@@ -201,6 +215,11 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
         argv += net_args(parse_net(net))
     if disk is not None:
         argv += disk_args(Path(disk))
+    secret = machine_secret_for(disk, machine_secret)
+    if secret is not None:
+        if check and (machine_secret is not None or secret.exists()):
+            read_secret(secret)   # refuse a bad file before QEMU does
+        argv += secret_args(secret)
     if gdb_port is not None:
         argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     argv += list(extra_args)
@@ -238,7 +257,8 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
               interactive: bool = False, kill_grace: float = 2.0,
               echo: TextIO | None = None, symbolize: bool = True,
               axiom: str | Path | None = None, net: str | None = None,
-              disk: str | Path | None = None) -> BootResult:
+              disk: str | Path | None = None,
+              machine_secret: str | Path | None = None) -> BootResult:
     """Boot `image` in QEMU and return how it went (see the module docstring).
 
     The argv is printed on stderr first. Guest lines are echoed to `echo` (default
@@ -246,13 +266,18 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     QEMU's stdin, each once the next match of `prompt` has been seen; otherwise stdin is
     the terminal when `interactive`, else /dev/null. `timeout` None (or 0) waits forever;
     with `gdb_port` QEMU waits for a debugger and the timeout is off. `disk` is attached
-    as virtio-blk, created (an empty Storage disk) when missing."""
+    as virtio-blk, created (an empty Storage disk) when missing, and so is its machine
+    secret DISK.secret unless `machine_secret` names another file."""
     launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
                        gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net,
-                       disk=disk)
+                       disk=disk, machine_secret=machine_secret)
     if disk is not None and ensure_disk(Path(disk)):
         print(f"qemu: created {disk} (empty disk, {DEFAULT_DISK_SIZE >> 20} MiB)",
               file=sys.stderr, flush=True)
+    secret = machine_secret_for(disk, machine_secret)
+    if secret is not None and machine_secret is None and ensure_secret(secret):
+        print(f"qemu: created {secret} (the disk's machine secret)", file=sys.stderr,
+              flush=True)
     print(f"+ {launch.command_line()}", file=sys.stderr, flush=True)
     if gdb_port is not None:
         print(f"qemu: waiting for a debugger: {launch.gdb_hint()}", file=sys.stderr, flush=True)

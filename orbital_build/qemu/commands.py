@@ -86,6 +86,11 @@ class BootCommand(Command):
         parser.add_argument("--disk", metavar="FILE",
                             help="attach FILE (raw) as a virtio-blk disk; an empty Storage "
                                  "disk is created there when it is missing")
+        parser.add_argument("--machine-secret", metavar="FILE",
+                            help="give the guest FILE (16-256 bytes) as its machine secret "
+                                 "through fw_cfg: the kernel signs checkpoints with a key "
+                                 "derived from it and Identity seals its records under another "
+                                 "(default with --disk: DISK.secret, made with the disk)")
         parser.add_argument("--axiom", metavar="FILE",
                             help="capture the kernel's CommitLog stream (debugcon) in FILE and "
                                  "verify it (hash chain, replay, checkpoints) after the boot")
@@ -95,7 +100,8 @@ class BootCommand(Command):
             launch = plan_boot(args.image, profile=args.profile, qemu=args.qemu,
                                kernel_elf=args.kernel_elf, gdb_port=args.gdb,
                                extra_args=args.append, check=False, axiom=args.axiom,
-                               net=args.net, disk=args.disk)
+                               net=args.net, disk=args.disk,
+                               machine_secret=args.machine_secret)
             print(f"+ {launch.command_line()}", file=sys.stderr)
             return 0
         result = run_image(
@@ -104,7 +110,7 @@ class BootCommand(Command):
             quiet=args.quiet, extra_args=args.append, qemu=args.qemu,
             kernel_elf=args.kernel_elf, gdb_port=args.gdb, prompt=args.prompt,
             interactive=args.input is None, symbolize=args.symbolize, axiom=args.axiom,
-            net=args.net, disk=args.disk)
+            net=args.net, disk=args.disk, machine_secret=args.machine_secret)
         print(f"orbital-qemu: {result.summary}", file=sys.stderr)
         print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
         if args.axiom:

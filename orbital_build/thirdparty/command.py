@@ -28,6 +28,12 @@ def ensure(root: Path, names: list[str] | tuple[str, ...]) -> dict[str, tuple[Li
     return out
 
 
+def kernel_libraries(root: Path) -> list[str]:
+    """The locked libraries whose recipe gives `kernel_sources`: every kernel links them."""
+    return sorted(n for n, lib in locked(root).items()
+                  if lib.build is not None and lib.build.kernel_sources)
+
+
 class DepsCommand(Command):
     name = "deps"
     help = "fetch, verify or list the third-party C libraries pinned in " + LOCK_PATH

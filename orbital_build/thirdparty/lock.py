@@ -23,6 +23,8 @@ its `*.c` files are compiled into the library. The fetched source is never commi
     exclude = ["**/*avx2*.c"]
     defines = ["HAVE_TI_MODE=1"]
     glue_include = ["include"]            # in services/third_party/NAME/ (the default)
+    kernel_sources = ["sodium/utils.c"]   # files (not globs) every kernel links, built
+                                          # with the kernel's flags; glue in NAME/kernel/
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class BuildRecipe:
     exclude: tuple[str, ...]
     defines: tuple[str, ...]
     glue_include: tuple[str, ...] = ("include",)
+    kernel_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,13 @@ def _relpath_check(v: str) -> str | None:
     return None
 
 
+def _kernel_source_check(v: str) -> str | None:
+    problem = _relpath_check(v)
+    if problem is None and (not v.endswith(".c") or any(c in v for c in "*{}")):
+        problem = "must name one .c file (no globs: the kernel links exactly these)"
+    return problem
+
+
 def _strings(t: Table, key: str, check=None) -> tuple[str, ...]:
     values = t.get(key, list, [])
     for i, v in enumerate(values):
@@ -115,6 +125,7 @@ def _build(t: Table | None) -> BuildRecipe | None:
         defines=_strings(t, "defines", lambda v: None if DEFINE_RE.match(v)
                          else "must be NAME or NAME=VALUE"),
         glue_include=_strings(t, "glue_include", _relpath_check) or ("include",),
+        kernel_sources=_strings(t, "kernel_sources", _kernel_source_check),
     )
     if not recipe.sources:
         raise t.error(f"'{t.key('sources')}' must name at least one source glob")

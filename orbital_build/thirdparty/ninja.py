@@ -10,6 +10,11 @@ Once per image: `services/third_party/libc/*.c` (malloc, abort, errno... mapped 
 liborbital) as `<builddir>/third_party/libc.a`. A service naming libraries in the image
 description compiles with their public headers and links their archives, then libc.a,
 then liborbital.
+
+A recipe's `kernel_sources` are linked into every kernel (kernel_statements): compiled
+with the kernel's flags into `<builddir>/kernel/third_party/NAME/`, with the library's
+kernel glue `services/third_party/NAME/kernel/*.c` compiled as kernel code; the kernel's
+own files see the library's public headers.
 """
 
 from __future__ import annotations
@@ -50,6 +55,52 @@ def library_sources(root: Path, lib: Library, tree: Path) -> list[str]:
     return sorted(_rel(root, p) for p in chosen)
 
 
+def _library_flags(root: Path, lib: Library, tree: Path) -> tuple[list[str], list[str], str]:
+    """(include flags for compiling the library, public include dirs, glue dir)."""
+    assert lib.build is not None
+    recipe = lib.build
+    base = tree / recipe.root
+    glue = f"{GLUE_DIR}/{lib.name}"
+    glue_inc = [f"{glue}/{d}" for d in recipe.glue_include if (root / glue / d).is_dir()]
+    public = [*glue_inc, *(_rel(root, base / d) for d in recipe.include),
+              f"{THIRD_PARTY_LIBC}/include"]
+    private = [_rel(root, base / d) for d in recipe.private_include]
+    incs = [f"-I{d}" for d in [*glue_inc, *private, *public[len(glue_inc):]]]
+    return incs + [f"-D{d}" for d in recipe.defines], public, glue
+
+
+def kernel_statements(root: Path, libs: dict[str, tuple[Library, Path]], builddir: str,
+                      quote) -> tuple[list[str], list[str], list[str]]:
+    """Ninja lines for the kernel part of `libs`; returns (lines, objects, the include
+    flags the kernel's own files compile with)."""
+    lines: list[str] = []
+    objs: list[str] = []
+    kflags: list[str] = []
+    gcc_include = compiler_include_dir()
+    for name, (lib, tree) in sorted(libs.items()):
+        if lib.build is None or not lib.build.kernel_sources:
+            continue
+        flags, public, glue = _library_flags(root, lib, tree)
+        base = tree / lib.build.root
+        for rel in lib.build.kernel_sources:
+            src = base / rel
+            if not src.is_file():
+                raise OrbitalError(f"{LOCK_PATH}: library '{name}': kernel source {rel} is "
+                                   f"not in {_rel(root, base)}")
+            obj = f"{builddir}/kernel/third_party/{name}/{rel}.o"
+            objs.append(obj)
+            lines += [f"build {obj}: ktpcc {_rel(root, src)}",
+                      f"  libflags = {quote(['-isystem', gcc_include, *flags])}"]
+        for src in sorted(_rel(root, p) for p in (root / glue / "kernel").glob("*.c")):
+            obj = f"{builddir}/kernel/third_party/{name}/glue/{Path(src).name}.o"
+            objs.append(obj)
+            lines.append(f"build {obj}: kcc {src}")
+        # the kernel's own files see the library's include/ directories, nothing else
+        kflags += [f for d in public if d.endswith("/include") and
+                   not d.startswith(THIRD_PARTY_LIBC) for f in ("-isystem", d)]
+    return lines, objs, kflags
+
+
 def third_party_statements(root: Path, libs: dict[str, tuple[Library, Path]],
                            builddir: str, quote) -> tuple[list[str], dict[str, BuiltLibrary],
                                                           str]:
@@ -75,23 +126,18 @@ def third_party_statements(root: Path, libs: dict[str, tuple[Library, Path]],
                                f"(no [library.{name}.build] recipe): it cannot be linked yet")
         recipe = lib.build
         base = tree / recipe.root
-        glue = f"{GLUE_DIR}/{name}"
-        glue_inc = [f"{glue}/{d}" for d in recipe.glue_include if (root / glue / d).is_dir()]
-        public = [*glue_inc, *(_rel(root, base / d) for d in recipe.include), libc_inc]
-        private = [_rel(root, base / d) for d in recipe.private_include]
-        incs = [f"-I{d}" for d in [*glue_inc, *private, *public[len(glue_inc):]]]
-        defs = [f"-D{d}" for d in recipe.defines]
+        flags, public, glue = _library_flags(root, lib, tree)
         objs = []
         for src in library_sources(root, lib, tree):
             rel = Path(src).relative_to(_rel(root, base)) if recipe.root != "." else \
                 Path(src).relative_to(_rel(root, tree))
             obj = f"{builddir}/third_party/{name}/{rel}.o"
             objs.append(obj)
-            lines += [f"build {obj}: tpcc {src}", f"  libflags = {quote(incs + defs)}"]
+            lines += [f"build {obj}: tpcc {src}", f"  libflags = {quote(flags)}"]
         for src in sorted(_rel(root, p) for p in (root / glue).glob("*.c")):
             obj = f"{builddir}/third_party/{name}/glue/{Path(src).name}.o"
             objs.append(obj)
-            lines += [f"build {obj}: ucc {src}", f"  svcflags = {quote(incs + defs)}"]
+            lines += [f"build {obj}: ucc {src}", f"  svcflags = {quote(flags)}"]
         archive = f"{builddir}/third_party/{name}.a"
         lines += [f"build {archive}: ar {' '.join(objs)}", ""]
         built[name] = BuiltLibrary(name, archive, tuple(f"-I{d}" for d in public))

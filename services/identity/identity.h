@@ -167,8 +167,6 @@ bool name_from_record(const uint8_t *field, size_t size, char out[NAME_BUF]);
 /* ---- records at rest (store.c, seal.c) ---- */
 /* Open the store: Storage with the machine key when both are there, else memory. */
 void store_open(void);
-bool store_persistent(void);
-const char *store_problem(void);   /* why records cannot be written (NULL: they can) */
 void store_load(void);             /* read every record into the tables */
 int store_put_user(const struct user *u, struct id_error *e);
 int store_put_service(const struct service *s, struct id_error *e);

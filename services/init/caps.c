@@ -32,6 +32,7 @@ static const char *kind(uint8_t type)
 	case ORB_OBJ_IRQ: return "irq";
 	case ORB_OBJ_IOPORT: return "ioport";
 	case ORB_OBJ_PCI_DEVICE: return "pci";
+	case ORB_OBJ_SECRET: return "secret";
 	default: return "?";
 	}
 }

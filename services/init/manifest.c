@@ -89,9 +89,10 @@ static const char *cap_problem(const orb_service_cap_t *c, unsigned nsvc)
 		return c->service < nsvc ? NULL : "an endpoint capability names no service";
 	case ORB_OBJ_CONSOLE:
 	case ORB_OBJ_AXIOM:
+	case ORB_OBJ_SECRET:
 	case ORB_OBJ_PROCESS:
-		return c->object_id == 0 ? NULL : "a console, axiom or process capability "
-						  "names an object other than 0";
+		return c->object_id == 0 ? NULL : "a console, axiom, secret or process "
+						  "capability names an object other than 0";
 	case ORB_OBJ_IRQ:
 		return c->object_id < 256 ? NULL : "an irq capability names no line";
 	case ORB_OBJ_IOPORT:

@@ -32,6 +32,7 @@ static const char *object_str(uint8_t type, uint64_t id, char *buf, size_t cap)
 		break;
 	case ORB_OBJ_CONSOLE:
 	case ORB_OBJ_AXIOM:
+	case ORB_OBJ_SECRET:
 		snprintf(buf, cap, "-");
 		break;
 	default:

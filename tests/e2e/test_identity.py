@@ -11,21 +11,32 @@ of ran and passed, and verifies the Ed25519 signatures the guest printed with Py
 session and lockout durations (TEST-ONLY cflags) so this runs in seconds; no Argon2id at
 the spec's costs runs here.
 
-A second boot of the same image on a machine with no entropy source (qemu/no-entropy.toml:
-no RDRAND, no virtio-rng) shows Identity refusing to issue secrets and saying why.
+The boot gets a machine secret (fw_cfg), so Identity seals its records in Storage: the
+host opens one with the key it derives from the same file (and fails with another), and
+system-idcheck restarts Identity and finds everything but the sessions again. A second
+boot, on a machine with no entropy source and no secret (qemu/no-entropy.toml: no RDRAND,
+no virtio-rng), shows Identity refusing to issue secrets and saying why.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import struct
+from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+from orbital_build import secret
+from orbital_build.generated import abi
 
 # The cases the host insists on (a case that silently stopped running fails here).
 REQUIRED = [
+    "a process without the SECRET capability cannot read the machine key",
     "create first user without a session (System caller)",
     "second user without a session is refused",
     "wrong password",
@@ -68,6 +79,23 @@ REQUIRED = [
     "a public-key login with a password for a signature",
     "a refresh login with a password",
     "after the hostile requests the service still knows that token",
+    "alice's record is in Storage, sealed to its size",
+    "its clear header says what it is and nothing more",
+    "no name in the clear",
+    "the service's record holds no key in the clear",
+    "init restarts Identity",
+    "after a restart alice logs in with her password",
+    "sessions end with the instance",
+    "the service token and key survive",
+]
+SECRET_REQUIRED = [
+    "the image gave this program a SECRET capability",
+    "secret_read on another kind of capability: EBADF",
+    "secret_read gives 32 bytes",
+    "a buffer of 31 bytes: EOVERFLOW",
+    "a NULL buffer: EINVAL",
+    "a kernel address: EINVAL",
+    "the same key every time",
 ]
 APP_REQUIRED = [
     "an Application may not register a service",
@@ -80,16 +108,23 @@ RATE_BURST = 100          # images/identity-test.toml: -DIDENTITY_RATE_BURST
 LOCKOUT_MS = 3000         # -DIDENTITY_LOCKOUT_S=3
 
 
-def _boot(boot: Any, profile: str | None = None) -> Any:
-    kw = {"profile": profile} if profile else {}
-    r = boot("identity-test", timeout=240, expect=["system-idcheck done", "idapp done"], **kw)
+def _boot(boot: Any, **kw: Any) -> Any:
+    r = boot("identity-test", timeout=240,
+             expect=["system-idcheck done", "idapp done", "secretcheck done"], **kw)
     assert r.returncode == 0, r.summary + "\n" + r.output[-4000:]
     return r
 
 
 @pytest.fixture(scope="module")
-def session(boot: Any) -> Any:
-    return _boot(boot)
+def machine_secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("identity") / "machine.secret"
+    assert secret.ensure_secret(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def session(boot: Any, machine_secret: Path) -> Any:
+    return _boot(boot, machine_secret=machine_secret)
 
 
 def _lines(r: Any, prefix: str) -> list[str]:
@@ -110,23 +145,26 @@ def _data(r: Any) -> dict[str, str]:
 def test_every_case_passes(session: Any) -> None:
     assert _lines(session, "idcheck: FAIL") == []
     ran = _lines(session, "idcheck: ok ")
-    missing = [c for c in REQUIRED + APP_REQUIRED if c not in ran]
+    missing = [c for c in REQUIRED + APP_REQUIRED + SECRET_REQUIRED if c not in ran]
     assert missing == []
     [summary] = _lines(session, "idcheck: system-idcheck: ")
     assert re.fullmatch(r"\d+ passed, 0 failed", summary), summary
     assert _lines(session, "idcheck: idapp: ") == [f"{len(APP_REQUIRED)} passed, 0 failed"]
 
 
-def test_the_service_never_restarted(session: Any) -> None:
+def test_the_service_restarted_only_when_asked(session: Any) -> None:
     started = re.findall(r"^init: started identity \(pid \d+\)", session.output, re.MULTILINE)
-    assert len(started) == 1
-    assert not re.search(r"^init: identity \(pid \d+\) exited", session.output, re.MULTILINE)
+    assert len(started) == 2      # at boot, and the restart persist_cases asks init for
+    exits = re.findall(r"^init: identity \(pid \d+\) exited: (.*)$", session.output,
+                       re.MULTILINE)
+    assert exits == ["code -1, reason killed; restarted on request"]
 
 
 def test_test_costs_are_marked(session: Any) -> None:
-    [line] = _lines(session, "identity: TEST-ONLY parameters: ")
-    assert line.startswith("Argon2id t=1 m=64 KiB p=1, sessions 2 s")
-    assert _lines(session, "identity: no disk: running in memory") != []
+    lines = _lines(session, "identity: TEST-ONLY parameters: ")
+    assert len(lines) == 2          # each start says it (the boot's and the restart's)
+    assert all(ln.startswith("Argon2id t=1 m=64 KiB p=1, sessions 2 s") for ln in lines)
+    assert _lines(session, "identity: no disk") == []
 
 
 def test_service_signature_verifies_on_the_host(session: Any) -> None:
@@ -162,8 +200,75 @@ def test_lockout_and_rate_limit_figures(session: Any) -> None:
     assert "identity: user alice locked for 3 s after 5 failed logins" in session.output
 
 
+def test_the_kernel_derives_the_hosts_checkpoint_key(session: Any, machine_secret: Path) -> None:
+    [line] = _lines(session, "secret: ")
+    pub = secret.checkpoint_public_key(machine_secret.read_bytes()).hex()
+    assert line == f"32 bytes from the host; checkpoints signed by Ed25519 key {pub}"
+
+
+def test_the_kernel_hands_identity_the_hosts_identity_key(session: Any,
+                                                         machine_secret: Path) -> None:
+    assert _data(session)["machine-key"] == secret.identity_key(machine_secret.read_bytes()).hex()
+
+
+def _hchacha20(key: bytes, nonce16: bytes) -> bytes:
+    """HChaCha20 (draft-irtf-cfrg-xchacha §2.2): the subkey XChaCha20 runs ChaCha20 with."""
+    def rotl(v: int, n: int) -> int:
+        return ((v << n) & 0xFFFFFFFF) | (v >> (32 - n))
+
+    def qr(x: list[int], a: int, b: int, c: int, d: int) -> None:
+        for p, q, r, n in ((a, b, d, 16), (c, d, b, 12), (a, b, d, 8), (c, d, b, 7)):
+            x[p] = (x[p] + x[q]) & 0xFFFFFFFF
+            x[r] = rotl(x[r] ^ x[p], n)
+
+    x = [*struct.unpack("<4I", b"expand 32-byte k"), *struct.unpack("<8I", key),
+         *struct.unpack("<4I", nonce16)]
+    for _ in range(10):
+        for a, b, c, d in ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15),
+                           (0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14)):
+            qr(x, a, b, c, d)
+    return struct.pack("<8I", *x[0:4], *x[12:16])
+
+
+def _unseal(key: bytes, storage_key: bytes, value: bytes) -> bytes:
+    """Open a sealed record as docs/decisions.md D243 says: XChaCha20-Poly1305, the header
+    and the Storage key as associated data."""
+    header = value[:abi.IdentitySealed.SIZE]
+    h = abi.IdentitySealed.unpack(header)
+    sub = _hchacha20(key, bytes(h.nonce[:16]))
+    return ChaCha20Poly1305(sub).decrypt(bytes(4) + bytes(h.nonce[16:]),
+                                         value[len(header):], header + storage_key)
+
+
+def test_stored_record_opens_only_with_the_machines_key(session: Any,
+                                                        machine_secret: Path) -> None:
+    stored = bytes.fromhex(_data(session)["stored-alice"])
+    h = abi.IdentitySealed.unpack(stored[:abi.IdentitySealed.SIZE])
+    assert (h.magic, h.version, h.kind) == (abi.IDENTITY_SEALED_MAGIC,
+                                            abi.IDENTITY_SEALED_VERSION, abi.IDENTITY_RECORD_USER)
+    assert b"alice" not in stored
+    key = secret.identity_key(machine_secret.read_bytes())
+    user = abi.IdentityUser.unpack(_unseal(key, b"identity/user/alice", stored))
+    assert bytes(user.name).rstrip(b"\0") == b"alice"
+    assert user.roles == abi.IDENTITY_ROLE_USER and user.nkeys == 1
+    assert (user.opslimit, user.memlimit_kib) == (1, 64)          # the TEST-ONLY costs
+    with pytest.raises(InvalidTag):                               # another machine's key
+        _unseal(secret.identity_key(os.urandom(32)), b"identity/user/alice", stored)
+    with pytest.raises(InvalidTag):                               # moved to another key
+        _unseal(key, b"identity/user/bob", stored)
+
+
+def test_records_are_read_back_after_a_restart(session: Any) -> None:
+    assert _lines(session, "identity: records sealed in Storage under the machine secret: ") \
+        == ["0 users, 0 services read", "3 users, 3 services read"]
+
+
 def test_no_entropy_source_means_no_secrets(boot: Any) -> None:
     r = _boot(boot, profile="no-entropy")
+    assert _lines(r, "secret: ") == [
+        "none given (opt/orbital/machine-secret): checkpoints are unsigned"]
+    assert _lines(r, "identity: no machine secret") != []
+    assert "idcheck: this machine has no secret" in r.output
     assert "cpu: smep smap\n" in r.output.replace("\r", "")      # no rdrand on this machine
     assert _lines(r, "identity: no entropy source: ") == [
         "refusing to issue tokens, salts, challenges or keys (VERIFY and SIGN still work)"]

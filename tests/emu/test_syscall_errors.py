@@ -41,7 +41,8 @@ def spawn_spec() -> tuple[Write, ...]:
 
 
 # Arguments that work in the fuzz target (a few calls fail by design: nothing to receive,
-# no reply owed; the target holds no PCI device, so those calls only meet handle checks),
+# no reply owed; the target holds no PCI device and no SECRET capability, so those calls
+# only meet handle checks),
 # and what the call needs written first. SETUP: calls run before it (["ret", 0] names the
 # first one's result).
 VALID: dict[int, tuple[tuple[Arg, ...], tuple[Write, ...]]] = {
@@ -53,6 +54,7 @@ VALID: dict[int, tuple[tuple[Arg, ...], tuple[Write, ...]]] = {
     S.PROCESS_LIST: ((BUF, 4096), ()),
     S.SYSTEM_INFO: ((BUF, 4096), ()),
     S.ENTROPY_GET: ((BUF, 32), ()),
+    S.SECRET_READ: ((t.EP_A, BUF, 32), ()),   # the target holds no SECRET capability
     S.THREAD_CREATE: ((Ref("code", 0), 0, 7, 64), ()),
     S.EXIT: ((0,), ()),
     S.YIELD: ((), ()),

@@ -341,3 +341,51 @@ def test_a_disk_that_is_no_file_is_refused(image: Path, tmp_path: Path, fake_qem
     assert boot(str(image), "--qemu", str(fake_qemu([])), "--disk", str(tmp_path)) == 2
     [line] = stderr_lines(capfd.readouterr().err)[-1:]
     assert "not a regular file" in line
+
+
+def test_machine_secret_goes_through_fw_cfg(image: Path, tmp_path: Path, fake_qemu: Fake,
+                                            capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "a,b.secret"
+    path.write_bytes(bytes(range(32)))
+    fake = fake_qemu([])
+    assert boot(str(image), "--qemu", str(fake), "--machine-secret", str(path)) == 0
+    argv = json.loads(Path(f"{fake}.argv.json").read_text())
+    i = argv.index("-fw_cfg")
+    assert argv[i + 1] == f"name=opt/orbital/machine-secret,file={tmp_path}/a,,b.secret"
+    capfd.readouterr()
+
+
+@pytest.mark.parametrize("size", [0, 15, 257])
+def test_bad_machine_secret_is_one_line_exit_2(image: Path, tmp_path: Path, size: int,
+                                               capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "short.secret"
+    path.write_bytes(b"x" * size)
+    assert boot(str(image), "--machine-secret", str(path)) == 2
+    [line] = stderr_lines(capfd.readouterr().err)
+    assert line == (f"orbital-qemu: error: {path}: a machine secret is 16-256 bytes, "
+                    f"not {size}")
+    assert boot(str(image), "--machine-secret", str(tmp_path / "missing")) == 2
+    [line] = stderr_lines(capfd.readouterr().err)
+    assert line.endswith("missing: cannot read machine secret: No such file or directory")
+
+
+def test_a_disk_gets_its_own_machine_secret(image: Path, tmp_path: Path, fake_qemu: Fake,
+                                            capfd: pytest.CaptureFixture[str]) -> None:
+    disk = tmp_path / "disk.img"
+    fake = fake_qemu([], status=33)
+    assert boot(str(image), "--qemu", str(fake), "--disk", str(disk)) == 0
+    made = disk.with_name("disk.img.secret")
+    assert f"created {made} (the disk's machine secret)" in capfd.readouterr().err
+    assert len(made.read_bytes()) == 32 and made.stat().st_mode & 0o777 == 0o600
+    first = made.read_bytes()
+    ran = json.loads(Path(f"{fake}.argv.json").read_text())
+    assert ran[ran.index("-fw_cfg") + 1] == f"name=opt/orbital/machine-secret,file={made}"
+    assert boot(str(image), "--qemu", str(fake), "--disk", str(disk)) == 0
+    assert made.read_bytes() == first                     # one secret per disk, kept
+    other = tmp_path / "other.secret"
+    other.write_bytes(bytes(32))
+    assert boot(str(image), "--qemu", str(fake), "--disk", str(disk), "--machine-secret",
+                str(other)) == 0
+    ran = json.loads(Path(f"{fake}.argv.json").read_text())
+    assert ran[ran.index("-fw_cfg") + 1] == f"name=opt/orbital/machine-secret,file={other}"
+    assert made.read_bytes() == first

@@ -55,6 +55,9 @@ u64 arch_stamp_to_ns(u64 stamp);
 /* Entropy: one 64-bit word from the CPU's random source (x86_64: RDSEED, else RDRAND);
  * 0, -ORB_ENOSYS when the machine has none, -ORB_EAGAIN when it stayed empty. */
 long arch_entropy_u64(u64 *out);
+/* The host's file `name` for this machine (QEMU fw_cfg on x86_64): its size, with the
+ * bytes in buf; -ENOENT when there is no such file, -EOVERFLOW when it is over cap. */
+long arch_fwcfg_file(const char *name, u8 *buf, size_t cap);
 
 /* The periodic timer (vector handled by timer_tick in generic code). */
 void arch_timer_init(u64 period_ns);

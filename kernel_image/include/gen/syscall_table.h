@@ -84,6 +84,22 @@ long sys_system_info(uint64_t buf, size_t len);
 long sys_entropy_get(uint64_t buf, size_t len);
 
 /*
+ * 0x0A secret_read: Copies the SECRET_KEY_SIZE-byte key the kernel derived for Identity from the
+ * machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret
+ * itself, and the checkpoint key derived from it, never leave the kernel (D247). Rights: SECRET:R.
+ * Errors:
+ *   -ORB_EBADF      cap names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than the machine secret
+ *   -ORB_ESTALE     cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      cap lacks the R right
+ *   -ORB_EPERM      cap has expired
+ *   -ORB_ENOENT     the machine has no secret (none given, or refused at boot)
+ *   -ORB_EOVERFLOW  len is smaller than SECRET_KEY_SIZE
+ *   -ORB_EINVAL     buf is not writable user memory for SECRET_KEY_SIZE bytes
+ */
+long sys_secret_read(orb_cptr_t cap, uint64_t buf, size_t len);
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -769,6 +785,7 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x05, process_list, 2) \
     X(0x08, system_info, 2) \
     X(0x09, entropy_get, 2) \
+    X(0x0A, secret_read, 3) \
     X(0x10, thread_create, 4) \
     X(0x11, exit, 1) \
     X(0x12, yield, 0) \
@@ -870,6 +887,12 @@ static inline long syscall_invoke_entropy_get(const uint64_t a[6], struct syscal
 {
     (void)f;
     return sys_entropy_get((uint64_t)a[0], (size_t)a[1]);
+}
+
+static inline long syscall_invoke_secret_read(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_secret_read((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2]);
 }
 
 static inline long syscall_invoke_thread_create(const uint64_t a[6], struct syscall_frame *f)

@@ -41,7 +41,8 @@ static void give_boot_caps(struct process *p)
 			object = d->bdf;
 			obj = &d->kobj;
 		} else if (type != ORB_OBJ_CONSOLE && type != ORB_OBJ_PROCESS &&
-			   type != ORB_OBJ_IRQ && type != ORB_OBJ_IOPORT && type != ORB_OBJ_AXIOM) {
+			   type != ORB_OBJ_IRQ && type != ORB_OBJ_IOPORT && type != ORB_OBJ_AXIOM &&
+			   type != ORB_OBJ_SECRET) {
 			printk("boot: initcaps[%u]: type %u cannot be created at boot; skipped\n", i, type);
 			continue;
 		}

@@ -28,6 +28,7 @@
 #include <kernel/pci.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/secret.h>
 #include <kernel/string.h>
 #include <memlayout.h>
 #include <mm/frame.h>
@@ -98,6 +99,7 @@ void kmain(u32 boot_arg0, u32 boot_arg1)
 	arch_stacks_init();
 	arch_irq_init();
 	arch_timer_init(TICK_NS);
+	secret_init();
 	axiom_init(bootinfo.mem_total);
 	pci_init();
 	print_services();

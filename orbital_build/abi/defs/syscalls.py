@@ -103,6 +103,16 @@ SYSCALLS = (
                     E("ENOSYS", "the machine has no entropy source the kernel can read"),
                     E("EAGAIN", "the entropy source stayed empty through every retry"),
                     E("EINVAL", "buf is not writable user memory for len bytes"))),
+    Syscall("secret_read", 0x0A, (A("cap", "cptr"), A("buf", "ptr"), A("len", "usize")),
+            "usize", _NONE, "SECRET:R",
+            "Copies the SECRET_KEY_SIZE-byte key the kernel derived for Identity from the "
+            "machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its "
+            "size. The secret itself, and the checkpoint key derived from it, never leave "
+            "the kernel (D247).",
+            errors=(*_cap("cap", "the machine secret", "R"),
+                    E("ENOENT", "the machine has no secret (none given, or refused at boot)"),
+                    E("EOVERFLOW", "len is smaller than SECRET_KEY_SIZE"),
+                    E("EINVAL", "buf is not writable user memory for SECRET_KEY_SIZE bytes"))),
     # --- 0x10-0x1F threads and processes --------------------------------------------------
     Syscall("thread_create", 0x10, (A("entry", "ptr"), A("stack", "ptr"), A("arg", "u64"),
                                     A("priority", "u32")), "u64", _NONE, "",

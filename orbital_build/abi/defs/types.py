@@ -44,6 +44,8 @@ OBJECT_TYPES = (
                                 "(Orbital)"),
     ObjectType("SHM", 10, "a shared memory object: frames that several address spaces map; "
                           "object_id = its id. R maps it readable, W writable (Orbital)"),
+    ObjectType("SECRET", 11, "the key the kernel derived for Identity from the machine secret "
+                             "(fw_cfg); R reads it with secret_read (Orbital)"),
 )
 
 RIGHTS = (
@@ -64,6 +66,7 @@ CONSTANTS = (
     Constant("PROT_EXEC", 4, "mem_map / mem_protect: executable"),
     Constant("TIMEOUT_FOREVER", 0, "timeout_ns value that waits without limit"),
     Constant("ENTROPY_MAX", 256, "most bytes one entropy_get call returns"),
+    Constant("SECRET_KEY_SIZE", 32, "bytes secret_read returns: Identity's record key"),
     Constant("BOOT_ARCHIVE_MAGIC", 0x4142_524F,
              "boot archive magic: the file's first four bytes read \"ORBA\""),
     Constant("BOOT_ARCHIVE_VERSION", 1, "boot archive format version"),
@@ -285,7 +288,8 @@ STRUCTS = (
         168),
     Struct("service_cap", (
         F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport, "
-                               "pci_device, or endpoint (the endpoint of service `service`)"),
+                               "pci_device, secret, or endpoint (the endpoint of service "
+                               "`service`)"),
         F("rights", "u8", "ORB_RIGHT_* set"),
         F("_pad", "u8[2]"),
         F("service", "u32", "for endpoint capabilities: the service index"),
@@ -326,8 +330,8 @@ STRUCTS = (
         F("_pad", "u8[2]"),
     ), "One capability change (Permissions QUERY_HISTORY).", 40),
     Struct("boot_cap", (
-        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport or "
-                               "pci_device"),
+        F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport, "
+                               "pci_device or secret"),
         F("rights", "u8", "ORB_RIGHT_* set"),
         F("_pad", "u8[6]"),
         F("object_id", "u64", "0, an IRQ line, first port | last port << 16, or a pci_match "

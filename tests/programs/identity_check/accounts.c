@@ -14,6 +14,10 @@ static orb_identity_session_t admin;
 
 static void first_user(void)
 {
+	uint8_t key[32];
+	long probe = orb_secret_read(ORB_SLOT_SELF, key, sizeof(key));
+	check("a process without the SECRET capability cannot read the machine key",
+	      probe == -ORB_EBADF, probe);
 	expect_ok("create first user without a session (System caller)",
 		  orb_identity_create_user(&id, "", "admin", PW("admin-pw"), A | U));
 	expect_err("second user without a session is refused",

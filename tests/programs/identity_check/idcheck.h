@@ -33,6 +33,12 @@ void accounts_cases(void);
 const char *admin_token(void);
 void key_cases(void);
 void service_cases(void);
+/* Identity's records in Storage, and a restart of Identity (needs service_cases'
+ * service token and key). */
+void persist_cases(const char *service_token, const uint8_t *service_key);
+extern char service_token[ORB_IDENTITY_TOKEN_BUF];
+extern uint8_t service_key[32];
 void hostile_cases(void);
 void no_entropy_cases(bool system);
 void application_cases(void);
+void secret_cases(void);

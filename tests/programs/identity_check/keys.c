@@ -67,6 +67,9 @@ void key_cases(void)
 	expect_ok("alice logs in", orb_identity_login_password(&id, "alice", PW("alice-pw2"), &s));
 }
 
+char service_token[ORB_IDENTITY_TOKEN_BUF];
+uint8_t service_key[32];
+
 void service_cases(void)
 {
 	char token[ORB_IDENTITY_TOKEN_BUF], token2[ORB_IDENTITY_TOKEN_BUF];
@@ -99,6 +102,8 @@ void service_cases(void)
 	expect_err("the old service token stops working",
 		   orb_identity_sign(&id, token, data, 4, sig, spk), ORB_IDENTITY_ERR_BAD_CREDENTIALS);
 	expect_ok("the new one signs", orb_identity_sign(&id, token2, data, 4, sig, spk));
+	memcpy(service_token, token2, sizeof(service_token));
+	memcpy(service_key, pk, sizeof(service_key));
 
 	orb_identity_session_t alice;
 	orb_identity_login_password(&id, "alice", PW("alice-pw2"), &alice);

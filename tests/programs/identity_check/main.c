@@ -69,7 +69,9 @@ int main(void)
 	}
 	orb_send_ready();   /* init supervises it: ready at once, its work is the test */
 	bool app = strcmp(ORB_SERVICE_NAME, "idapp") == 0;
-	if (!entropy)
+	if (strcmp(ORB_SERVICE_NAME, "secretcheck") == 0)
+		secret_cases();
+	else if (!entropy)
 		no_entropy_cases(!app);
 	else if (app)
 		application_cases();
@@ -78,6 +80,7 @@ int main(void)
 		key_cases();
 		service_cases();
 		hostile_cases();
+		persist_cases(service_token, service_key);
 	}
 	orb_printf("idcheck: %s: %d passed, %d failed\n", ORB_SERVICE_NAME, passed, failed);
 	orb_printf("idcheck: %s done\n", ORB_SERVICE_NAME);

@@ -35,6 +35,7 @@
 #define ORB_PROT_EXEC                     4u                /* mem_map / mem_protect: executable */
 #define ORB_TIMEOUT_FOREVER               0u                /* timeout_ns value that waits without limit */
 #define ORB_ENTROPY_MAX                   256u              /* most bytes one entropy_get call returns */
+#define ORB_SECRET_KEY_SIZE               32u               /* bytes secret_read returns: Identity's record key */
 #define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
 #define ORB_BOOT_ARCHIVE_VERSION          1u                /* boot archive format version */
 #define ORB_BOOT_ENTRY_ELF                1u                /* boot archive entry flag: an ELF program */
@@ -234,6 +235,7 @@
 #define ORB_OBJ_AXIOM        8u  /* the Axiom logs: R reads the SysLog and the CommitLog (Orbital) */
 #define ORB_OBJ_PCI_DEVICE   9u  /* one PCI function the kernel found at boot; object_id = its bus << 8 | device << 3 | function. R reads its description and configuration space; W writes the command register, maps its memory BARs, binds its MSI-X vectors and makes DMA memory (Orbital) */
 #define ORB_OBJ_SHM          10u /* a shared memory object: frames that several address spaces map; object_id = its id. R maps it readable, W writable (Orbital) */
+#define ORB_OBJ_SECRET       11u /* the key the kernel derived for Identity from the machine secret (fw_cfg); R reads it with secret_read (Orbital) */
 
 /* --- Rights (u8 flag set) --------------------------------------------------------------------- */
 #define ORB_RIGHT_READ  0x1u /* receive from / read the object */
@@ -685,7 +687,7 @@ _Static_assert(offsetof(orb_service_desc_t, _pad) == 163, "ABI layout");
 
 /* service_cap: One capability init gives a service (archive entry `servicecaps`). */
 typedef struct orb_service_cap {
-    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, or endpoint (the endpoint of service `service`) */
+    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device, secret, or endpoint (the endpoint of service `service`) */
     uint8_t rights;      /*    1: ORB_RIGHT_* set */
     uint8_t _pad[2];     /*    2 */
     uint32_t service;    /*    4: for endpoint capabilities: the service index */
@@ -773,7 +775,7 @@ _Static_assert(offsetof(orb_history_entry_t, _pad) == 38, "ABI layout");
 
 /* boot_cap: One of init's initial capabilities: archive entry `initcaps`, slot order. */
 typedef struct orb_boot_cap {
-    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport or pci_device */
+    uint8_t object_type; /*    0: ORB_OBJ_*: console, process (root), axiom, irq, ioport, pci_device or secret */
     uint8_t rights;      /*    1: ORB_RIGHT_* set */
     uint8_t _pad[6];     /*    2 */
     uint64_t object_id;  /*    8: 0, an IRQ line, first port | last port << 16, or a pci_match word (the kernel gives the first device that matches) */
@@ -1025,6 +1027,7 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
 #define ORB_SYS_PROCESS_LIST          0x05u /* SYS_LIST_PROCS */
 #define ORB_SYS_SYSTEM_INFO           0x08u
 #define ORB_SYS_ENTROPY_GET           0x09u
+#define ORB_SYS_SECRET_READ           0x0Au
 #define ORB_SYS_THREAD_CREATE         0x10u /* SYS_THREAD_CREATE */
 #define ORB_SYS_EXIT                  0x11u /* SYS_EXIT */
 #define ORB_SYS_YIELD                 0x12u /* SYS_YIELD */

@@ -22,6 +22,7 @@
 #define ORB_PROT_EXEC                     4
 #define ORB_TIMEOUT_FOREVER               0
 #define ORB_ENTROPY_MAX                   256
+#define ORB_SECRET_KEY_SIZE               32
 #define ORB_BOOT_ARCHIVE_MAGIC            0x4142524F
 #define ORB_BOOT_ARCHIVE_VERSION          1
 #define ORB_BOOT_ENTRY_ELF                1
@@ -220,6 +221,7 @@
 #define ORB_OBJ_AXIOM        8
 #define ORB_OBJ_PCI_DEVICE   9
 #define ORB_OBJ_SHM          10
+#define ORB_OBJ_SECRET       11
 #define ORB_RIGHT_READ       1
 #define ORB_RIGHT_WRITE      2
 #define ORB_RIGHT_GRANT      4
@@ -488,6 +490,7 @@
 #define ORB_SYS_PROCESS_LIST          0x05
 #define ORB_SYS_SYSTEM_INFO           0x08
 #define ORB_SYS_ENTROPY_GET           0x09
+#define ORB_SYS_SECRET_READ           0x0A
 #define ORB_SYS_THREAD_CREATE         0x10
 #define ORB_SYS_EXIT                  0x11
 #define ORB_SYS_YIELD                 0x12

@@ -24,6 +24,7 @@ static const struct { const char *name; unsigned char nargs; } orb_syscall_names
     [ORB_SYS_PROCESS_LIST] = { "process_list", 2 },
     [ORB_SYS_SYSTEM_INFO] = { "system_info", 2 },
     [ORB_SYS_ENTROPY_GET] = { "entropy_get", 2 },
+    [ORB_SYS_SECRET_READ] = { "secret_read", 3 },
     [ORB_SYS_THREAD_CREATE] = { "thread_create", 4 },
     [ORB_SYS_EXIT] = { "exit", 1 },
     [ORB_SYS_YIELD] = { "yield", 0 },
@@ -159,6 +160,7 @@ static const char *const orb_object_type_names_[] = {
     [ORB_OBJ_AXIOM] = "axiom",
     [ORB_OBJ_PCI_DEVICE] = "pci_device",
     [ORB_OBJ_SHM] = "shm",
+    [ORB_OBJ_SECRET] = "secret",
 };
 
 /* The name of object type t ("endpoint"), or NULL. */

@@ -245,6 +245,36 @@ static inline long orb_entropy_get(void *buf, size_t len)
 }
 
 /*
+ * 0x0A secret_read: Copies the SECRET_KEY_SIZE-byte key the kernel derived for Identity from the
+ * machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret
+ * itself, and the checkpoint key derived from it, never leave the kernel (D247). Rights: SECRET:R.
+ * Errors:
+ *   -ORB_EBADF      cap names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than the machine secret
+ *   -ORB_ESTALE     cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      cap lacks the R right
+ *   -ORB_EPERM      cap has expired
+ *   -ORB_ENOENT     the machine has no secret (none given, or refused at boot)
+ *   -ORB_EOVERFLOW  len is smaller than SECRET_KEY_SIZE
+ *   -ORB_EINVAL     buf is not writable user memory for SECRET_KEY_SIZE bytes
+ */
+static inline long orb_secret_read(orb_cptr_t cap, void *buf, size_t len)
+{
+    register uint64_t rax __asm__("rax") = ORB_SYS_SECRET_READ;
+    register uint64_t rdi __asm__("rdi") = (uint64_t)cap;
+    register uint64_t rsi __asm__("rsi") = (uint64_t)(uintptr_t)buf;
+    register uint64_t rdx __asm__("rdx") = (uint64_t)len;
+    register uint64_t r10 __asm__("r10");
+    register uint64_t r8 __asm__("r8");
+    register uint64_t r9 __asm__("r9");
+    __asm__ volatile("syscall"
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "=r"(r10), "=r"(r8), "=r"(r9)
+                     :
+                     : "rcx", "r11", "memory");
+    return (long)rax;
+}
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -1703,6 +1733,9 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EOVERFLOW || code == ORB_EINVAL;
     case ORB_SYS_ENTROPY_GET:
         return code == ORB_EINVAL || code == ORB_ENOSYS || code == ORB_EAGAIN;
+    case ORB_SYS_SECRET_READ:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_ENOENT || code == ORB_EOVERFLOW || code == ORB_EINVAL;
     case ORB_SYS_THREAD_CREATE:
         return code == ORB_EINVAL || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_THREAD_JOIN:
