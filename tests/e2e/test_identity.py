@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from orbital_build import secret
+from orbital_build.cli.build import main as build_main
 from orbital_build.generated import abi
 
 # The cases the host insists on (a case that silently stopped running fails here).
@@ -116,15 +117,48 @@ def _boot(boot: Any, **kw: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def machine_secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("identity") / "machine.secret"
-    assert secret.ensure_secret(path)
-    return path
+def disk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A disk (made by the first boot) and beside it its machine secret, DISK.secret."""
+    return tmp_path_factory.mktemp("identity") / "identity.disk"
 
 
 @pytest.fixture(scope="module")
-def session(boot: Any, machine_secret: Path) -> Any:
-    return _boot(boot, machine_secret=machine_secret)
+def machine_secret(session: Any, disk: Path) -> Path:
+    return Path(f"{disk}.secret")
+
+
+@pytest.fixture(scope="module")
+def session(boot: Any, disk: Path) -> Any:
+    """The first boot on a new disk: every scenario."""
+    return _boot(boot, disk=disk)
+
+
+def _disk_get(disk: Path, key: str, out: Path) -> bytes:
+    assert build_main(["disk", "get", str(disk), f"system:{key}", "-o", str(out)]) == 0
+    return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def stored(session: Any, disk: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Identity's records as `orbital-build disk get` shows them after the first boot."""
+    out = tmp_path_factory.mktemp("records") / "value"
+    return {k: _disk_get(disk, f"identity/{k}", out)
+            for k in ("user/alice", "user/admin", "service/signer", "keycheck")}
+
+
+@pytest.fixture(scope="module")
+def rebooted(boot: Any, session: Any, stored: dict, disk: Path) -> Any:
+    """A second boot on the same disk with its own machine secret."""
+    return _boot(boot, disk=disk)
+
+
+@pytest.fixture(scope="module")
+def other_secret(boot: Any, rebooted: Any, disk: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A third boot on the same disk with another machine's secret."""
+    other = tmp_path_factory.mktemp("other") / "other.secret"
+    assert secret.ensure_secret(other)
+    return _boot(boot, disk=disk, machine_secret=other)
 
 
 def _lines(r: Any, prefix: str) -> list[str]:
@@ -240,22 +274,63 @@ def _unseal(key: bytes, storage_key: bytes, value: bytes) -> bytes:
                                          value[len(header):], header + storage_key)
 
 
-def test_stored_record_opens_only_with_the_machines_key(session: Any,
-                                                        machine_secret: Path) -> None:
-    stored = bytes.fromhex(_data(session)["stored-alice"])
-    h = abi.IdentitySealed.unpack(stored[:abi.IdentitySealed.SIZE])
-    assert (h.magic, h.version, h.kind) == (abi.IDENTITY_SEALED_MAGIC,
-                                            abi.IDENTITY_SEALED_VERSION, abi.IDENTITY_RECORD_USER)
-    assert b"alice" not in stored
+def test_disk_get_shows_only_ciphertext(stored: dict, session: Any) -> None:
+    guest_view = bytes.fromhex(_data(session)["stored-alice"])
+    assert stored["user/alice"] == guest_view        # what Storage gave the guest is on disk
+    service_key = bytes.fromhex(_data(session)["service-key"])
+    for key, value in stored.items():
+        h = abi.IdentitySealed.unpack(value[:abi.IdentitySealed.SIZE])
+        assert (h.magic, h.version) == (abi.IDENTITY_SEALED_MAGIC, abi.IDENTITY_SEALED_VERSION)
+        for plain in (b"alice", b"admin", b"signer", b"argon", service_key):
+            assert plain not in value, (key, plain)
+
+
+def test_records_open_only_with_the_disks_machine_secret(stored: dict, session: Any,
+                                                         machine_secret: Path) -> None:
     key = secret.identity_key(machine_secret.read_bytes())
-    user = abi.IdentityUser.unpack(_unseal(key, b"identity/user/alice", stored))
+    user = abi.IdentityUser.unpack(_unseal(key, b"identity/user/alice", stored["user/alice"]))
     assert bytes(user.name).rstrip(b"\0") == b"alice"
     assert user.roles == abi.IDENTITY_ROLE_USER and user.nkeys == 1
+    assert bytes(user.keys[:32]).hex() == _data(session)["user-key"]
     assert (user.opslimit, user.memlimit_kib) == (1, 64)          # the TEST-ONLY costs
+    svc = abi.IdentityService.unpack(
+        _unseal(key, b"identity/service/signer", stored["service/signer"]))
+    assert svc.has_secret == 1 and bytes(svc.public_key).hex() == _data(session)["service-key"]
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    derived = Ed25519PrivateKey.from_private_bytes(bytes(svc.seed)).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert derived == bytes(svc.public_key)                       # the sealed seed is the key
     with pytest.raises(InvalidTag):                               # another machine's key
-        _unseal(secret.identity_key(os.urandom(32)), b"identity/user/alice", stored)
+        _unseal(secret.identity_key(os.urandom(32)), b"identity/user/alice",
+                stored["user/alice"])
     with pytest.raises(InvalidTag):                               # moved to another key
-        _unseal(key, b"identity/user/bob", stored)
+        _unseal(key, b"identity/user/bob", stored["user/alice"])
+
+
+def test_users_and_keys_survive_a_reboot_with_the_same_disk(rebooted: Any,
+                                                            session: Any) -> None:
+    assert _lines(rebooted, "identity: records sealed in Storage under the machine secret: ") \
+        == ["3 users, 3 services read"]
+    assert "idcheck: a later boot on the same disk" in rebooted.output
+    d = _data(rebooted)
+    assert (d["reboot-alice"], d["reboot-admin"], d["reboot-register"]) == ("ok", "admin", "ok")
+    assert d["reboot-signer-key"] == _data(session)["service-key"]    # the same key pair
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(d["reboot-signer-key"]))
+    key.verify(bytes.fromhex(d["reboot-signature"]), b"signed after a reboot")
+
+
+def test_another_machine_secret_cannot_read_them(other_secret: Any, session: Any, stored: dict,
+                                                 disk: Path, tmp_path: Path) -> None:
+    assert _lines(other_secret, "identity: the stored records are sealed under another ") == [
+        "machine secret (or damaged): not reading or writing them; running in memory"]
+    d = _data(other_secret)
+    assert (d["reboot-alice"], d["reboot-admin"]) == ("InvalidCredentials", "unknown")
+    assert d["reboot-signer-key"] != _data(session)["service-key"]
+    # nothing it could not read was written over
+    for k, value in stored.items():
+        if k != "service/signer":            # the second boot registered signer again
+            assert _disk_get(disk, f"identity/{k}", tmp_path / "v") == value
 
 
 def test_records_are_read_back_after_a_restart(session: Any) -> None:

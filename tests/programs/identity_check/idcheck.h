@@ -36,6 +36,9 @@ void service_cases(void);
 /* Identity's records in Storage, and a restart of Identity (needs service_cases'
  * service token and key). */
 void persist_cases(const char *service_token, const uint8_t *service_key);
+/* Whether an earlier boot on this disk ran the scenarios (then: reboot_cases). */
+bool storage_marked(void);
+void reboot_cases(void);
 extern char service_token[ORB_IDENTITY_TOKEN_BUF];
 extern uint8_t service_key[32];
 void hostile_cases(void);

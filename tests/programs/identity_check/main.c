@@ -75,6 +75,8 @@ int main(void)
 		no_entropy_cases(!app);
 	else if (app)
 		application_cases();
+	else if (storage_marked())
+		reboot_cases();
 	else {
 		accounts_cases();
 		key_cases();

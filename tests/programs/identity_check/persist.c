@@ -5,6 +5,10 @@
  * then nothing of the user in the clear — and survive a restart of Identity: init
  * restarts it, and the user, her password and public key, and the service with its key
  * and token are all still there. Sessions are not (they live in memory, D245).
+ *
+ * The first boot on a disk leaves `idcheck/ran` in Storage; a later boot on the same disk
+ * finds it and only reports what Identity still knows (reboot_cases), for the host to
+ * judge: everything with the disk's own machine secret, nothing with another.
  */
 #include <orbital/storage.h>
 
@@ -12,7 +16,19 @@
 
 #define PW(s) s, sizeof(s) - 1
 
+#define MARK "idcheck/ran"
+
 static orb_storage_t st;
+static bool have_storage;
+
+bool storage_marked(void)
+{
+	size_t len;
+	have_storage = orb_storage_open(&st, ORB_CAP_NONE) == 0;
+	return have_storage &&
+	       orb_storage_get(&st, MARK, strlen(MARK), NULL, 0, &len) ==
+		       ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE);
+}
 
 static bool contains(const uint8_t *hay, size_t n, const void *needle, size_t m)
 {
@@ -59,9 +75,8 @@ static long restart_identity(void)
 void persist_cases(const char *service_token, const uint8_t *service_key)
 {
 	size_t len;
-	if (orb_storage_open(&st, ORB_SLOT_FIRST_CAP) < 0 ||
-	    orb_storage_get(&st, "identity/keycheck", 17, NULL, 0, &len) !=
-		    ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE)) {
+	if (!have_storage || orb_storage_get(&st, "identity/keycheck", 17, NULL, 0, &len) !=
+				     ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE)) {
 		orb_printf("idcheck: Identity keeps nothing in Storage (no machine secret?): no "
 			   "persistence cases\n");
 		return;
@@ -93,4 +108,31 @@ void persist_cases(const char *service_token, const uint8_t *service_key)
 	uint8_t c[32];
 	rc = orb_identity_challenge(&id, "alice", c, NULL);
 	expect_ok("a challenge from the new instance", rc);
+	expect_ok("remember this disk", orb_storage_set(&st, MARK, strlen(MARK), "1", 1, 0));
+}
+
+static void report(const char *what, long rc)
+{
+	int code = orb_identity_error_code(rc);
+	orb_printf("idcheck: data %s=%s\n", what, rc == 0 ? "ok" : code >= 0
+			   ? orb_identity_error_name((unsigned)code) : "error");
+}
+
+void reboot_cases(void)
+{
+	orb_printf("idcheck: a later boot on the same disk\n");
+	orb_identity_session_t s;
+	report("reboot-alice", orb_identity_login_password(&id, "alice", PW("alice-pw2"), &s));
+	bool known = false;
+	long has = orb_identity_has_role(&id, "admin", ORB_IDENTITY_ROLE_ADMIN, &known);
+	orb_printf("idcheck: data reboot-admin=%s\n", has == 1 && known ? "admin" : "unknown");
+	char token[ORB_IDENTITY_TOKEN_BUF];
+	uint8_t pk[32], pk2[32], sig[64];
+	long rc = orb_identity_register(&id, "signer", NULL, token, pk);
+	report("reboot-register", rc);
+	static const char data[] = "signed after a reboot";
+	if (rc == 0 && orb_identity_sign(&id, token, data, sizeof(data) - 1, sig, pk2) == 0) {
+		data_hex("reboot-signer-key", pk, 32);
+		data_hex("reboot-signature", sig, 64);
+	}
 }
