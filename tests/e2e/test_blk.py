@@ -139,3 +139,25 @@ def test_a_device_error_reaches_the_client_as_eio(boot, tmp_path) -> None:
     v = values(line(r.output, "errors"))
     assert (v["poison"], v["after"]) == (-14, 0)          # -EIO, then the next read works
     assert "blk-test: done: 4 passed, 0 failed" in r.output
+
+
+def test_opening_waits_for_the_requests_that_began_before_it(boot, tmp_path) -> None:
+    """A write at a throttled device (64 KiB/s: the second 64 KiB write takes about a
+    second) has finished before another handle's BLK_INFO is answered: a restarted client
+    never races a write its dead predecessor left at the device."""
+    disk = tmp_path / "disk.img"
+    with disk.open("wb") as f:
+        f.truncate(DISK_SIZE)
+    r = boot("blk-barrier", timeout=240, expect=[DONE], extra_args=[
+        "-object", "throttle-group,id=tg0,x-bps-write=65536",
+        "-blockdev", f"driver=file,node-name=f0,filename={disk}",
+        "-blockdev", "driver=throttle,node-name=t0,throttle-group=tg0,file=f0",
+        "-device", "virtio-blk-pci,drive=t0,disable-legacy=on"])
+    assert r.returncode == 0, r.summary + r.output[-3000:]
+    v = values(line(r.output, "barrier"))
+    assert (v["write"], v["open"], v["inflight"]) == (0, 0, 1), v
+    assert (v["writes_before"], v["writes_after"]) == (1, 2), v   # the write was done first
+    assert v["open_ms"] >= 100, v                           # ... and the open waited for it
+    assert "blk-test: done: 1 passed, 0 failed" in r.output
+    raw = disk.read_bytes()[32768 * SECTOR:(32768 + 128) * SECTOR]
+    assert raw == bytes(pattern(9, 32768 + i // SECTOR, i % SECTOR) for i in range(len(raw)))

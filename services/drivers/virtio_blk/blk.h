@@ -64,6 +64,12 @@ struct blk {
 	struct orb_dma meta, bounce;       /* headers and status bytes; data */
 	uint64_t sectors;
 	bool read_only, flush;
+	/* Requests being served (read, write, flush), by the ticket they took when they began,
+	 * 0 = free; one entry per serving thread. BLK_INFO waits for every request that began
+	 * before it, so a restarted client never races a write its dead predecessor left at
+	 * the device (see io.c, open_barrier). */
+	uint64_t tickets;
+	uint64_t active[QUEUE_DEPTH];
 	orb_msg_blk_stats_response_t stats;
 };
 

@@ -10,6 +10,13 @@
  * signals each slot's notification. Everything the client sends is checked before the
  * device sees anything: the length, the sectors against the capacity, the window against
  * the shared object.
+ *
+ * Opening is a barrier. A client that dies (a killed Storage) can leave a write at the
+ * device; its restarted successor opens the device with BLK_INFO, reads the log and may
+ * write the same sectors. Were the old write to land after the new one, an acknowledged
+ * write would be lost. So BLK_INFO is answered only once every request that began before
+ * it has finished: whatever a dead client left behind is on the device (or failed) before
+ * its successor reads anything.
  */
 #include "blk.h"
 
@@ -33,6 +40,45 @@ static struct slot *slot_take(void)
 		orb_sleep_ms(1);
 	}
 	return NULL;
+}
+
+/* A request begins: its ticket in a free entry of g.active; returns the entry. There is
+ * always one: QUEUE_DEPTH threads serve, each one request at a time. */
+static unsigned request_begin(void)
+{
+	orb_lock(&g.lock);
+	unsigned i = 0;
+	while (i < QUEUE_DEPTH - 1 && g.active[i])
+		i++;
+	g.active[i] = ++g.tickets;
+	orb_unlock(&g.lock);
+	return i;
+}
+
+static void request_end(unsigned i)
+{
+	orb_lock(&g.lock);
+	g.active[i] = 0;
+	orb_unlock(&g.lock);
+}
+
+/* Wait until every request that began before now has finished (bounded by the device
+ * timeout: a request the device never finishes gives up after IO_TIMEOUT_NS). */
+static void open_barrier(void)
+{
+	orb_lock(&g.lock);
+	uint64_t me = ++g.tickets;
+	orb_unlock(&g.lock);
+	for (uint64_t ms = 0; ms <= IO_TIMEOUT_NS / 1000000; ms++) {
+		bool older = false;
+		orb_lock(&g.lock);
+		for (unsigned i = 0; i < QUEUE_DEPTH; i++)
+			older |= g.active[i] && g.active[i] < me;
+		orb_unlock(&g.lock);
+		if (!older)
+			return;
+		orb_sleep_ms(1);
+	}
 }
 
 static void slot_give(struct slot *s)
@@ -159,17 +205,28 @@ long blk_handle(orb_msg_t *m)
 		orb_msg_blk_read_t r;
 		if (orb_msg_blk_read_decode(m->data, m->len, &r) < 0)
 			return -ORB_EINVAL;
-		return transfer(m, false, r.sector, r.offset, r.length);
+		unsigned a = request_begin();
+		n = transfer(m, false, r.sector, r.offset, r.length);
+		request_end(a);
+		return n;
 	}
 	case ORB_MSG_BLK_WRITE: {
 		orb_msg_blk_write_t w;
 		if (orb_msg_blk_write_decode(m->data, m->len, &w) < 0)
 			return -ORB_EINVAL;
-		return transfer(m, true, w.sector, w.offset, w.length);
+		unsigned a = request_begin();
+		n = transfer(m, true, w.sector, w.offset, w.length);
+		request_end(a);
+		return n;
 	}
-	case ORB_MSG_BLK_FLUSH:
-		return flush();
+	case ORB_MSG_BLK_FLUSH: {
+		unsigned a = request_begin();
+		n = flush();
+		request_end(a);
+		return n;
+	}
 	case ORB_MSG_BLK_INFO: {
+		open_barrier();
 		orb_msg_blk_info_response_t r = {
 			.sector_size = SECTOR, .sectors = g.sectors, .max_bytes = MAX_BYTES,
 			.queue_depth = QUEUE_DEPTH,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * blk-test (images/blk-test.toml): a client of the block driver that runs its stages one
- * after the other and reports each in one line tests/e2e/test_blk.py reads.
+ * after the other and reports each in one line tests/e2e/test_blk.py reads. Started as
+ * "blk-barrier" (images/blk-barrier.toml, a throttled disk) it runs the barrier stage only.
  */
 #pragma once
 
@@ -16,6 +17,7 @@
 #define POISON_SECTOR 3000u       /* the sector tests/e2e/test_blk.py makes fail */
 #define DEPTH_SECTOR 4096u        /* the depth stage writes from here */
 #define KILL_SECTOR 16384u        /* the kill stage writes from here */
+#define BARRIER_SECTOR 32768u     /* the barrier stage (blk-barrier image) writes here */
 
 extern orb_cptr_t blk_ep;
 
@@ -30,3 +32,4 @@ int stage_persist(struct orb_blk *b);
 int stage_errors(struct orb_blk *b);
 int stage_depth(struct orb_blk *b);
 int stage_kill(struct orb_blk *b);
+int stage_barrier(struct orb_blk *b);
