@@ -116,6 +116,9 @@ AXIOM_STR_MAX = 32  # longest str field of an Axiom record in bytes (names, vers
 AXIOM_BYTES_MAX = 64  # longest bytes field of an Axiom record (a signature)
 AXIOM_COMMIT_MAX = 193  # largest commit envelope in bytes (checked against the records)
 CHECKPOINT_UNSIGNED = 0  # checkpoint algorithm: no signature (signature is empty)
+# checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, 64 bytes, by the key the
+# kernel derives from the machine secret
+CHECKPOINT_ED25519 = 1
 STORAGE_ERR_NOT_FOUND = 0  # StorageError NotFound (spec §4.4)
 STORAGE_ERR_QUOTA_EXCEEDED = 1  # StorageError QuotaExceeded
 STORAGE_ERR_KEY_TOO_LONG = 2  # StorageError KeyTooLong
@@ -1152,6 +1155,33 @@ class BootArchiveEntry:
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> BootArchiveEntry:
         """Decode 56 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
+class CheckpointSigned:
+    """What the kernel signs for a checkpoint (ORB_CHECKPOINT_ED25519)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("checkpoint_signed", "<32sQ32s32s", (
+        ("domain", "s", 32), ("seq", "Q", 0), ("prev", "s", 32), ("state_hash", "s", 32)))
+    SIZE: ClassVar[int] = 104
+    domain: bytes = bytes(32)  # "orbital axiom checkpoint v1", NUL-padded
+    seq: int = 0  # the checkpoint commit's seq
+    prev: bytes = bytes(32)  # its prev: the id of the commit before it
+    state_hash: bytes = bytes(32)  # its state_hash
+
+    def pack(self) -> bytes:
+        """The 104-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> CheckpointSigned:
+        """Decode exactly 104 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> CheckpointSigned:
+        """Decode 104 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -3740,8 +3770,8 @@ class CommitCheckpoint:
     CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit checkpoint", (
         ("state_hash", wire.Raw(32)), ("algorithm", wire.U8), ("signature", RECORD_BYTES)))
     state_hash: bytes = bytes(32)  # state hash at this seq, before this commit
-    algorithm: int = 0  # ORB_CHECKPOINT_UNSIGNED (0) = no signature
-    signature: bytes = b""  # over state_hash; empty when unsigned
+    algorithm: int = 0  # ORB_CHECKPOINT_UNSIGNED (0) or ORB_CHECKPOINT_ED25519 (1)
+    signature: bytes = b""  # Ed25519 over its checkpoint_signed record; empty when unsigned
 
     def encode(self) -> bytes:
         """The canonical payload."""

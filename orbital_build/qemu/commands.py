@@ -18,6 +18,7 @@ from .boot import (
     DEFAULT_TIMEOUT,
     QEMU_ENV,
     find_kernel_elf,
+    machine_secret_for,
     plan_boot,
     read_manifest,
     run_image,
@@ -115,15 +116,20 @@ class BootCommand(Command):
         print(f"qemu: {result.elapsed_s:.3f} s", file=sys.stderr)
         if args.axiom:
             from ..axiom.command import verify_log
+            from ..secret import checkpoint_public_key, read_secret
+            secret = machine_secret_for(args.disk, args.machine_secret)
             try:
                 # --expect and --timeout stop QEMU: it may have been writing a commit
                 stopped = bool(args.expect) or result.timed_out
-                s = verify_log(Path(args.axiom), partial_tail=stopped)
+                # with the machine's secret at hand, its checkpoints must bear its key
+                key = checkpoint_public_key(read_secret(secret)) if secret else None
+                s = verify_log(Path(args.axiom), partial_tail=stopped, key=key)
             except OrbitalError as e:
                 print(f"orbital-qemu: axiom: {e}", file=sys.stderr)
                 return 1
+            signed = f", {s['signatures_verified']} signed by the machine's key" if key else ""
             print(f"axiom: {s['commits']} commits verified, {s['checkpoints']} checkpoints "
-                  f"match the replay ({s['seconds']} s)", file=sys.stderr)
+                  f"match the replay{signed} ({s['seconds']} s)", file=sys.stderr)
         return result.returncode
 
 

@@ -1,5 +1,6 @@
 """End-to-end: boot real images in qemu-system-x86_64 (TCG) and read the serial console.
-Every boot also captures the kernel's CommitLog stream and must pass `axiom verify`."""
+Every boot also captures the kernel's CommitLog stream and must pass `axiom verify` — with
+the machine's key (`--key`) when the boot was given a machine secret."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from orbital_build.axiom.command import verify_log
 from orbital_build.qemu import run_image
+from orbital_build.qemu.boot import machine_secret_for
+from orbital_build.secret import checkpoint_public_key
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,9 +49,13 @@ class Booter:
         log = self.logdir / f"{name}-{self.count}.axiom"
         result = run_image(self.images.path(name), quiet=True, axiom=log, **kw)
         # raises (fails the test) on any damage to the log of this boot; a boot we stopped
-        # (expect, timeout) may end in the middle of a commit
+        # (expect, timeout) may end in the middle of a commit; a machine given a secret
+        # (its disk's, or one named) signs its checkpoints with the key it gives
         stopped = bool(kw.get("expect")) or result.timed_out
-        return Boot(result, log, verify_log(log, partial_tail=stopped) if verify else None)
+        secret = machine_secret_for(kw.get("disk"), kw.get("machine_secret"))
+        key = checkpoint_public_key(secret.read_bytes()) if secret else None
+        return Boot(result, log,
+                    verify_log(log, partial_tail=stopped, key=key) if verify else None)
 
 
 @pytest.fixture(scope="session")

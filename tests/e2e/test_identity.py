@@ -32,7 +32,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from orbital_build import secret
+from orbital_build.abi.envelope import make_commit_envelope, stream_frame
+from orbital_build.axiom.chain import read_stream
+from orbital_build.axiom.command import verify_log
 from orbital_build.cli.build import main as build_main
+from orbital_build.errors import OrbitalError
 from orbital_build.generated import abi
 
 # The cases the host insists on (a case that silently stopped running fails here).
@@ -336,6 +340,59 @@ def test_another_machine_secret_cannot_read_them(other_secret: Any, session: Any
 def test_records_are_read_back_after_a_restart(session: Any) -> None:
     assert _lines(session, "identity: records sealed in Storage under the machine secret: ") \
         == ["0 users, 0 services read", "3 users, 3 services read"]
+
+
+def _rechain(data: bytes, alter: int) -> bytes:
+    """The log a forger makes: commit `alter` gets another timestamp (nothing the replay or
+    the state hash sees), then every id, prev and seal after it is recomputed, so the hash
+    chain is whole again. Only the kernel's signatures cannot be redone."""
+    log = read_stream(data, stopped=True)
+    seals = {s.after: s for s in log.seals}
+    out, prev = bytearray(), bytes(32)
+    for i, c in enumerate(log.commits):
+        if i in seals:
+            out += stream_frame(abi.Seal(i, prev, seals[i].seal.reason).encode(),
+                                abi.AXIOM_SEAL_MAGIC)
+        e = c.env
+        env = make_commit_envelope(e.seq, e.timestamp + (1000 if i == alter else 0), prev,
+                                   e.type, e.payload, e.caused_by)
+        out += stream_frame(env.encode(), abi.AXIOM_STREAM_MAGIC)
+        prev = env.id
+    return bytes(out)
+
+
+def test_checkpoints_are_signed_with_the_machines_key(session: Any, machine_secret: Path,
+                                                       tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    pub = secret.checkpoint_public_key(machine_secret.read_bytes())
+    s = verify_log(session.axiom_log, partial_tail=True, key=pub)
+    assert s["signatures_verified"] == s["signed"] == s["checkpoints"] >= 2
+    assert build_main(["axiom", "key", str(machine_secret)]) == 0
+    assert capsys.readouterr().out.strip() == pub.hex()
+    assert build_main(["axiom", "verify", "--stopped", "--key", pub.hex(),
+                       str(session.axiom_log)]) == 0
+    assert f"{s['checkpoints']} checkpoint signatures verified" in capsys.readouterr().out
+    with pytest.raises(OrbitalError, match="does not verify with this key"):
+        verify_log(session.axiom_log, partial_tail=True,
+                   key=secret.checkpoint_public_key(os.urandom(32)))
+
+
+def test_a_rechained_log_fails_with_the_key(session: Any, machine_secret: Path,
+                                            tmp_path: Path) -> None:
+    data = session.axiom_log.read_bytes()
+    commits = read_stream(data, stopped=True).commits
+    first = next(c.seq for c in commits if c.env.type == abi.CommitType.CHECKPOINT)
+    forged = tmp_path / "forged.axiom"
+    forged.write_bytes(_rechain(data, alter=first // 2))
+    s = verify_log(forged, partial_tail=True)          # a whole chain that replays...
+    assert s["commits"] == len(commits) and s["checkpoints"] >= 2
+    pub = secret.checkpoint_public_key(machine_secret.read_bytes())
+    with pytest.raises(OrbitalError, match=rf"checkpoint seq {first} .*does not verify"):
+        verify_log(forged, partial_tail=True, key=pub)  # ...that the kernel never signed
+    untouched = tmp_path / "same.axiom"                 # the re-chainer changes only that
+    untouched.write_bytes(_rechain(data, alter=-1))
+    assert verify_log(untouched, partial_tail=True, key=pub)["signatures_verified"] >= 2
 
 
 def test_no_entropy_source_means_no_secrets(boot: Any) -> None:

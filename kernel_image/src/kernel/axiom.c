@@ -21,7 +21,8 @@
  *   id = SHA-256(prev ‖ seq ‖ timestamp ‖ type ‖ payload ‖ [caused_by])
  * After each checkpoint and when it stops, the kernel seals the log: a frame with the
  * number of commits and the id of the last, so the host can tell a whole log from one that
- * lost its end.
+ * lost its end. On a machine with a secret every checkpoint is signed (checkpoint_sign),
+ * so the host can also tell the kernel's log from one re-chained after the fact.
  *
  * Syscalls here: axiom_syslog_read, axiom_commits_read (both need an AXIOM capability
  * with R).
@@ -35,6 +36,7 @@
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/secret.h>
 #include <kernel/sha256.h>
 #include <kernel/string.h>
 #include <kernel/thread.h>
@@ -211,14 +213,36 @@ void axiom_quiescent(void)
 		axiom_checkpoint();
 }
 
+/*
+ * On a machine with a secret the checkpoint is signed (D249): its seq, its prev — the id
+ * of every commit before it, so the chain is hashed up to here first — and the state
+ * hash, by the Ed25519 key the kernel derived from the secret (secret.c). Without a
+ * secret it goes unsigned.
+ */
+static size_t checkpoint_sign(const u8 hash[SHA256_DIGEST], u8 sig[SECRET_SIGNATURE_SIZE])
+{
+	static const char domain[] = "orbital axiom checkpoint v1";
+	if (!secret_present())
+		return 0;
+	axiom_flush();
+	orb_checkpoint_signed_t m = { .seq = commit_seq };
+	memcpy(m.domain, domain, sizeof(domain));
+	memcpy(m.prev, prev_id, sizeof(m.prev));
+	memcpy(m.state_hash, hash, sizeof(m.state_hash));
+	return secret_sign((const u8 *)&m, sizeof(m), sig) ? SECRET_SIGNATURE_SIZE : 0;
+}
+
 static void checkpoint_commit(void)
 {
 	in_checkpoint = true;
-	u8 hash[SHA256_DIGEST], buf[ORB_COMMIT_CHECKPOINT_MAX];
+	u8 hash[SHA256_DIGEST], buf[ORB_COMMIT_CHECKPOINT_MAX], sig[SECRET_SIGNATURE_SIZE];
 	axiom_state_hash(hash);
+	size_t siglen = checkpoint_sign(hash, sig);
 	u64 saved = cause;
 	cause = 0;   /* checkpoints are caused by no syscall */
-	commit(ORB_COMMIT_CHECKPOINT, buf, orb_enc_commit_checkpoint(buf, hash, 0, NULL, 0));
+	commit(ORB_COMMIT_CHECKPOINT, buf,
+	       orb_enc_commit_checkpoint(buf, hash, siglen ? ORB_CHECKPOINT_ED25519
+							   : ORB_CHECKPOINT_UNSIGNED, sig, siglen));
 	cause = saved;
 	axiom_since_checkpoint = 0;
 	in_checkpoint = false;

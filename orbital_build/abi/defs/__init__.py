@@ -41,7 +41,7 @@ def load_abi() -> Abi:
                         constants=CONSTANTS + axiom.CONSTANTS + storage.CONSTANTS +
                         network.CONSTANTS + identity.CONSTANTS,
                         bitfields=BITFIELDS,
-                        structs=STRUCTS + storage.STRUCTS + identity.STRUCTS,
+                        structs=STRUCTS + axiom.STRUCTS + storage.STRUCTS + identity.STRUCTS,
                         syscalls=SYSCALLS, tags=TAGS + network.TAGS + identity.TAGS,
                         messages=MESSAGES + storage.MESSAGES + network.MESSAGES +
                         identity.MESSAGES,

@@ -8,8 +8,9 @@ is the byte fed to the state hash just before its payload.
 
 from __future__ import annotations
 
-from ..model import Constant, Record
+from ..model import Constant, Record, Struct
 from ..model import MessageField as F
+from ..model import StructField as S
 
 DOC = """\
 Commit envelope, as the kernel builds it (integers little-endian):
@@ -36,6 +37,13 @@ ORB_AXIOM_BYTES_MAX, so no envelope exceeds ORB_AXIOM_COMMIT_MAX bytes.
 
 The state hash is SHA-256 over state records, each fed as its ORB_STATE_* kind byte then
 its payload.
+
+A machine given a secret signs every checkpoint (algorithm ORB_CHECKPOINT_ED25519) with
+the Ed25519 key the kernel derives from that secret: the signed bytes are a
+checkpoint_signed record — "orbital axiom checkpoint v1" NUL-padded to 32 bytes, the
+checkpoint's seq, its prev (the id of the commit before it, so the whole chain up to it)
+and its state hash. A log re-chained after the fact keeps valid ids but not these
+signatures: `orbital-build axiom verify --key PUB` checks them.
 """
 
 CONSTANTS = (
@@ -53,6 +61,18 @@ CONSTANTS = (
              "largest commit envelope in bytes (checked against the records)"),
     Constant("CHECKPOINT_UNSIGNED", 0,
              "checkpoint algorithm: no signature (signature is empty)"),
+    Constant("CHECKPOINT_ED25519", 1,
+             "checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, "
+             "64 bytes, by the key the kernel derives from the machine secret"),
+)
+
+STRUCTS = (
+    Struct("checkpoint_signed", (
+        S("domain", "u8[32]", "\"orbital axiom checkpoint v1\", NUL-padded"),
+        S("seq", "u64", "the checkpoint commit's seq"),
+        S("prev", "u8[32]", "its prev: the id of the commit before it"),
+        S("state_hash", "u8[32]", "its state_hash"),
+    ), "What the kernel signs for a checkpoint (ORB_CHECKPOINT_ED25519).", 104),
 )
 
 COMMITS = (
@@ -106,8 +126,9 @@ COMMITS = (
     ), "A region was unmapped."),
     Record("checkpoint", 11, (
         F("state_hash", "u8[32]", "state hash at this seq, before this commit"),
-        F("algorithm", "u8", "ORB_CHECKPOINT_UNSIGNED (0) = no signature"),
-        F("signature", "bytes", "over state_hash; empty when unsigned"),
+        F("algorithm", "u8", "ORB_CHECKPOINT_UNSIGNED (0) or ORB_CHECKPOINT_ED25519 (1)"),
+        F("signature", "bytes", "Ed25519 over its checkpoint_signed record; empty when "
+                                "unsigned"),
     ), "A checkpoint of the state; changes nothing."),
     Record("process_faulted", 12, (
         F("pid", "u64"),

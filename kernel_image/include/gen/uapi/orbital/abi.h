@@ -102,6 +102,7 @@
 #define ORB_AXIOM_BYTES_MAX               64u               /* longest bytes field of an Axiom record (a signature) */
 #define ORB_AXIOM_COMMIT_MAX              193u              /* largest commit envelope in bytes (checked against the records) */
 #define ORB_CHECKPOINT_UNSIGNED           0u                /* checkpoint algorithm: no signature (signature is empty) */
+#define ORB_CHECKPOINT_ED25519            1u                /* checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, 64 bytes, by the key the kernel derives from the machine secret */
 #define ORB_STORAGE_ERR_NOT_FOUND         0u                /* StorageError NotFound (spec §4.4) */
 #define ORB_STORAGE_ERR_QUOTA_EXCEEDED    1u                /* StorageError QuotaExceeded */
 #define ORB_STORAGE_ERR_KEY_TOO_LONG      2u                /* StorageError KeyTooLong */
@@ -846,6 +847,20 @@ _Static_assert(offsetof(orb_boot_archive_entry_t, priority) == 44, "ABI layout")
 _Static_assert(offsetof(orb_boot_archive_entry_t, _pad) == 45, "ABI layout");
 _Static_assert(offsetof(orb_boot_archive_entry_t, caps) == 48, "ABI layout");
 _Static_assert(offsetof(orb_boot_archive_entry_t, _reserved) == 52, "ABI layout");
+
+/* checkpoint_signed: What the kernel signs for a checkpoint (ORB_CHECKPOINT_ED25519). */
+typedef struct orb_checkpoint_signed {
+    uint8_t domain[32];     /*    0: "orbital axiom checkpoint v1", NUL-padded */
+    uint64_t seq;           /*   32: the checkpoint commit's seq */
+    uint8_t prev[32];       /*   40: its prev: the id of the commit before it */
+    uint8_t state_hash[32]; /*   72: its state_hash */
+} orb_checkpoint_signed_t;
+_Static_assert(sizeof(orb_checkpoint_signed_t) == 104, "ABI layout");
+_Static_assert(_Alignof(orb_checkpoint_signed_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_checkpoint_signed_t, domain) == 0, "ABI layout");
+_Static_assert(offsetof(orb_checkpoint_signed_t, seq) == 32, "ABI layout");
+_Static_assert(offsetof(orb_checkpoint_signed_t, prev) == 40, "ABI layout");
+_Static_assert(offsetof(orb_checkpoint_signed_t, state_hash) == 72, "ABI layout");
 
 /* storage_superblock: A superblock copy (sectors 0 and 1; the rest of each sector is zero). */
 typedef struct orb_storage_superblock {

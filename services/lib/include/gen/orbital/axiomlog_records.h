@@ -170,6 +170,13 @@ static inline int orb_ax_cap_record(const uint8_t *p, size_t len, size_t *n, orb
  *
  * The state hash is SHA-256 over state records, each fed as its ORB_STATE_* kind byte then its
  * payload.
+ *
+ * A machine given a secret signs every checkpoint (algorithm ORB_CHECKPOINT_ED25519) with the
+ * Ed25519 key the kernel derives from that secret: the signed bytes are a checkpoint_signed record
+ * — "orbital axiom checkpoint v1" NUL-padded to 32 bytes, the checkpoint's seq, its prev (the id of
+ * the commit before it, so the whole chain up to it) and its state hash. A log re-chained after the
+ * fact keeps valid ids but not these signatures: `orbital-build axiom verify --key PUB` checks
+ * them.
  */
 #ifndef ORB_COMMIT_ENVELOPE_T
 #define ORB_COMMIT_ENVELOPE_T
