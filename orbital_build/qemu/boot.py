@@ -197,7 +197,7 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
     (a dry run passes check=False and only shows the command). `net` is a --net value
     (qemu/network.py); `disk` is attached as virtio-blk. `machine_secret` is the file the
     guest gets through fw_cfg (D247); with a disk and none given, the disk's own,
-    DISK.secret."""
+    DISK.secret, when it exists (run_image makes it with the disk)."""
     image = Path(image) if image is not None else project_root() / DEFAULT_IMAGE
     if check and not image.is_file():
         raise _missing_image(image)
@@ -216,8 +216,8 @@ def plan_boot(image: str | Path | None = None, *, profile: Profile | str | Path 
     if disk is not None:
         argv += disk_args(Path(disk))
     secret = machine_secret_for(disk, machine_secret)
-    if secret is not None:
-        if check and (machine_secret is not None or secret.exists()):
+    if secret is not None and (machine_secret is not None or secret.exists() or not check):
+        if check:
             read_secret(secret)   # refuse a bad file before QEMU does
         argv += secret_args(secret)
     if gdb_port is not None:
@@ -278,6 +278,9 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     if secret is not None and machine_secret is None and ensure_secret(secret):
         print(f"qemu: created {secret} (the disk's machine secret)", file=sys.stderr,
               flush=True)
+        launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
+                           gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net,
+                           disk=disk, machine_secret=machine_secret)   # now with it
     print(f"+ {launch.command_line()}", file=sys.stderr, flush=True)
     if gdb_port is not None:
         print(f"qemu: waiting for a debugger: {launch.gdb_hint()}", file=sys.stderr, flush=True)
