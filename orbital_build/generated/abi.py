@@ -493,6 +493,7 @@ class Tag(IntEnum):
     NET_INFO_RESPONSE = 0x8031  # network
     NET_PING = 0x8032  # network
     NET_PING_RESPONSE = 0x8033  # network
+    NET_WAKE = 0x8034  # network
     NETDEV_ATTACH = 0x8100  # network device
     NETDEV_ATTACH_RESPONSE = 0x8101  # network device
     NETDEV_TX = 0x8102  # network device

@@ -25,6 +25,8 @@ def _block(owner: str, first: int, names: str, doc: str) -> tuple[MessageTag, ..
 TAGS = (
     *_block("network", 0x8030, "NET_INFO NET_INFO_RESPONSE NET_PING NET_PING_RESPONSE",
             "the Network service's status and ICMP echo (Orbital)"),
+    MessageTag("NET_WAKE", 0x8034, "inside the Network service: a serving thread wakes the "
+               "stack thread (empty; never crosses a process)", "network"),
     *_block("network device", 0x8100,
             "NETDEV_ATTACH NETDEV_ATTACH_RESPONSE NETDEV_TX NETDEV_RX NETDEV_LINK "
             "NETDEV_STATS NETDEV_STATS_RESPONSE",

@@ -1209,6 +1209,7 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
 #define ORB_MSG_NET_INFO_RESPONSE          0x8031u /* network: the Network service's status and ICMP echo (Orbital) */
 #define ORB_MSG_NET_PING                   0x8032u /* network: the Network service's status and ICMP echo (Orbital) */
 #define ORB_MSG_NET_PING_RESPONSE          0x8033u /* network: the Network service's status and ICMP echo (Orbital) */
+#define ORB_MSG_NET_WAKE                   0x8034u /* network: inside the Network service: a serving thread wakes the stack thread (empty; never crosses a process) */
 #define ORB_MSG_NETDEV_ATTACH              0x8100u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
 #define ORB_MSG_NETDEV_ATTACH_RESPONSE     0x8101u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
 #define ORB_MSG_NETDEV_TX                  0x8102u /* network device: a NIC driver's frame protocol (Orbital; docs/services.md) */
