@@ -6,6 +6,7 @@
  */
 #include "net.h"
 
+#include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/icmp.h"
 #include "lwip/inet_chksum.h"
@@ -17,7 +18,7 @@
 
 struct pinger {
 	struct job *job;
-	bool active, resolving;
+	bool active, resolving, waiting;           /* waiting: for a DHCP lease */
 	char host[URL_MAX_HOST + 1];
 	ip_addr_t addr;
 	uint16_t seq;
@@ -124,6 +125,13 @@ void ping_start(struct job *j)
 	size_t n = j->ping.host.len < URL_MAX_HOST ? j->ping.host.len : URL_MAX_HOST;
 	memcpy(pg->host, j->ping.host.ptr, n);
 	pg->host[n] = 0;
+	pg->waiting = true;
+	ping_poll(orb_now_ns());
+}
+
+static void ping_go(struct pinger *pg)
+{
+	pg->waiting = false;
 	uint32_t a;
 	if (url_host_ipv4(pg->host, &a)) {
 		ip_addr_set_ip4_u32(&pg->addr, a);
@@ -142,7 +150,15 @@ void ping_start(struct job *j)
 
 void ping_poll(uint64_t now_ns)
 {
-	for (unsigned i = 0; i < NET_MAX_ACTIVE; i++)
-		if (pings[i].active && now_ns >= pings[i].deadline_ns)
-			answer(&pings[i], false, ORB_NET_ERR_TIMEOUT, "no echo reply in time");
+	extern struct netif *netif_default;
+	for (unsigned i = 0; i < NET_MAX_ACTIVE; i++) {
+		struct pinger *pg = &pings[i];
+		if (!pg->active)
+			continue;
+		if (now_ns >= pg->deadline_ns)
+			answer(pg, false, ORB_NET_ERR_TIMEOUT, pg->waiting ? "no DHCP lease yet"
+			       : "no echo reply in time");
+		else if (pg->waiting && netif_default && dhcp_supplied_address(netif_default))
+			ping_go(pg);
+	}
 }

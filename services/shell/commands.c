@@ -55,6 +55,7 @@ static const struct group groups[] = {
 	{ commands_shell, &commands_shell_count }, { commands_proc, &commands_proc_count },
 	{ commands_svc, &commands_svc_count },     { commands_perm, &commands_perm_count },
 	{ commands_axiom, &commands_axiom_count }, { commands_kv, &commands_kv_count },
+	{ commands_net, &commands_net_count },
 };
 
 static const struct command *find(const char *name)

@@ -113,6 +113,6 @@ void commands_run(char *line);
 void sh_note_spawned(uint32_t pid);
 
 extern const struct command commands_proc[], commands_svc[], commands_perm[],
-	commands_axiom[], commands_kv[];
+	commands_axiom[], commands_kv[], commands_net[];
 extern const size_t commands_proc_count, commands_svc_count, commands_perm_count,
-	commands_axiom_count, commands_kv_count;
+	commands_axiom_count, commands_kv_count, commands_net_count;
