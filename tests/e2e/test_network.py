@@ -53,7 +53,7 @@ def session(images, tmp_path_factory) -> list[list[str]]:
     for k, part in enumerate(parts):
         lines = [ln.rstrip("\r") for ln in part.split("\n") if ln.strip()]
         out.append([ln for ln in lines if ln != SESSION[k] and
-                    re.match(r"^(fetch|ping|net|hello|end-of)", ln)])
+                    re.match(r"^(fetch: |ping: |net: |hello|end-of)", ln)])
     return out
 
 
