@@ -662,6 +662,7 @@
 #define ORB_MSG_NET_INFO_RESPONSE          0x8031
 #define ORB_MSG_NET_PING                   0x8032
 #define ORB_MSG_NET_PING_RESPONSE          0x8033
+#define ORB_MSG_NET_WAKE                   0x8034
 #define ORB_MSG_NETDEV_ATTACH              0x8100
 #define ORB_MSG_NETDEV_ATTACH_RESPONSE     0x8101
 #define ORB_MSG_NETDEV_TX                  0x8102
