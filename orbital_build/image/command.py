@@ -19,6 +19,7 @@ from .bootcaps import boot_caps
 from .description import Image, load_image
 from .manifest import service_tables, supervised
 from .ninja_gen import write_ninja
+from .trust import anchors_source, trust_anchors_c
 
 
 def _ninja_binary() -> str:
@@ -81,6 +82,10 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text)
 
 
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
 def build_image(description: Path, *, verbose: bool = False, jobs: int | None = None,
                 quiet: bool = False, builddir: str | None = None) -> dict:
     """Build one image into `builddir` (default build/<name>, relative to the project
@@ -96,6 +101,10 @@ def build_image(description: Path, *, verbose: bool = False, jobs: int | None = 
                       json.dumps(_manifest(img, builddir), indent=2) + "\n")
     wanted = sorted({lib for s in img.services for lib in s.libraries})
     libs = ensure(root, wanted) if wanted else {}
+    for s in img.services:
+        if "bearssl" in s.libraries:
+            _write_if_changed(root / anchors_source(builddir, s.name),
+                              trust_anchors_c(s.trust, _shown(img.path, root)))
     kernel_libs = ensure(root, kernel_libraries(root))
     ninja_file, _ = write_ninja(root, img, builddir, libs, kernel_libs)
     rel = ninja_file.relative_to(root) if ninja_file.is_relative_to(root) else ninja_file

@@ -68,6 +68,7 @@ class Service:
     max_restarts: int = 5            # per 60 s before init disables it (spec §5.10 #44)
     libraries: tuple[str, ...] = ()  # third-party libraries it links (lock.toml names)
     cflags: tuple[str, ...] = ()     # -DNAME[=VALUE] defines its sources compile with
+    trust: tuple[Path, ...] = ()     # PEM files: TLS trust anchors compiled in (trust.py)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def _service(root: Path, t: Table) -> Service:
             raise t.error(f"'{t.key('libraries')}[{i}]' must be a library name from {LOCK_PATH}")
         if libraries.count(lib) > 1:
             raise t.error(f"'{t.key('libraries')}': '{lib}' is listed twice")
+    trust = _trust(t, libraries)
     deps = t.get("depends_on", list, [])
     for i, d in enumerate(deps):
         if not isinstance(d, str) or not NAME_RE.match(d):
@@ -207,9 +209,37 @@ def _service(root: Path, t: Table) -> Service:
                            check=lambda v: None if 1 <= v <= 10000 else "must be 1-10000"),
         libraries=tuple(libraries),
         cflags=_defines(t, "cflags"),
+        trust=trust,
     )
     t.done()
     return svc
+
+
+def _trust(t: Table, libraries: list[str]) -> tuple[Path, ...]:
+    """`trust`: PEM certificate files (relative to the description's directory) whose
+    certificates become the service's TLS trust anchors; the service must link BearSSL."""
+    from .trust import TrustError, load_certificates
+
+    files = t.get("trust", list, [])
+    if files and "bearssl" not in libraries:
+        raise t.error(f"'{t.key('trust')}': trust anchors are for TLS: the service must "
+                      "list 'bearssl' in its libraries")
+    out = []
+    for i, f in enumerate(files):
+        if not isinstance(f, str) or not f:
+            raise t.error(f"'{t.key('trust')}[{i}]' must be the path of a PEM file")
+        path = (t.path.parent / f).resolve()
+        if not path.is_file():
+            raise t.error(f"'{t.key('trust')}[{i}]': no file {f} (paths are relative to "
+                          "the description)")
+        if path in out:
+            raise t.error(f"'{t.key('trust')}': {f} is listed twice")
+        try:
+            load_certificates(path)
+        except TrustError as e:
+            raise t.error(f"'{t.key('trust')}[{i}]': {e}") from None
+        out.append(path)
+    return tuple(out)
 
 
 def _backoff(t: Table | None) -> Backoff:

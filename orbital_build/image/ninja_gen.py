@@ -20,6 +20,7 @@ from .toolchain import (
     USER_ASFLAGS,
     USER_CFLAGS,
 )
+from .trust import anchors_source
 
 # The architecture these images are built for (src/arch/<ARCH>/ of the kernel).
 ARCH = "x86_64"
@@ -187,7 +188,10 @@ def write_ninja(root: Path, img: Image, builddir: str,
     for svc in img.services:
         sobjs = []
         libflags = [f for n in svc.libraries for f in built[n].cflags]
-        for src in _sources(root, svc.source):
+        srcs = _sources(root, svc.source)
+        if "bearssl" in svc.libraries:       # the image's trust anchors (trust.py)
+            srcs.append(anchors_source(builddir, svc.name))
+        for src in srcs:
             obj = _obj(builddir, f"user/{svc.name}", src)
             sobjs.append(obj)
             rule = "uas" if src.endswith(".S") else "ucc"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The Network service's start: the stack thread, then the serving threads (net.h). */
-#include "net.h"
+#include "conn.h"
 
 struct net net;
 
@@ -21,6 +21,7 @@ int main(void)
 	}
 	policy_default(&net.policy);
 	rate_init(&net.rate, ORB_NET_RATE_LIMIT, (uint64_t)ORB_NET_RATE_WINDOW_MS * 1000000u);
+	clock_start(SLOT_RTC);
 	if (netif_start() < 0)
 		return 1;
 	rc = orb_thread_start(net_stack_thread, NULL, orb_priority());

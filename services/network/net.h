@@ -36,6 +36,7 @@
 #define NET_INLINE_BODY 1900               /* a response body up to this travels inline */
 #define NET_INLINE_REQUEST_BODY 3000
 #define SLOT_DRIVER ORB_SLOT_FIRST_CAP     /* endpoint:virtio-net:w */
+#define SLOT_RTC (ORB_SLOT_FIRST_CAP + 1)  /* ioport:0x70-0x71:rw, the CMOS clock (clock.c) */
 
 enum job_kind { JOB_HTTP, JOB_PING, JOB_INFO, JOB_POLICY_QUERY, JOB_POLICY_UPDATE };
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };

@@ -11,34 +11,16 @@
  * One `conn` per job slot. lwIP's callbacks carry the conn; a conn that has answered
  * clears them first, so a late callback finds nothing to do.
  */
-#include "net.h"
+#include "conn.h"
 
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
-#include "lwip/ip_addr.h"
-#include "lwip/tcp.h"
-
-enum phase { C_IDLE, C_WAIT_NET, C_DNS, C_CONNECT, C_OPEN, C_DONE };
-
-struct conn {
-	struct job *job;
-	enum phase phase;
-	struct url url;
-	uint64_t deadline_ns;
-	struct tcp_pcb *pcb;
-	ip_addr_t addr;
-	char head[4096];
-	size_t head_len, head_sent;
-	const uint8_t *body;
-	uint64_t body_len, body_sent;
-	uint8_t *room;                         /* where the response body goes */
-	uint64_t room_len;
-	bool shared;
-	struct http_parser parser;
-	uint8_t inline_body[NET_INLINE_BODY];
-};
 
 static struct conn conns[NET_MAX_ACTIVE];
+/* The pcb detach_pcb aborted during the current callback (each callback clears it
+ * first): a callback whose own pcb is here returns ERR_ABRT, as lwIP requires of a
+ * callback that aborted its connection. */
+static struct tcp_pcb *aborted;
 
 uint32_t request_active(void)
 {
@@ -56,16 +38,33 @@ static void detach_pcb(struct conn *c, bool abort)
 	tcp_recv(c->pcb, NULL);
 	tcp_sent(c->pcb, NULL);
 	tcp_err(c->pcb, NULL);
-	if (abort || tcp_close(c->pcb) != ERR_OK)
+	if (abort || tcp_close(c->pcb) != ERR_OK) {
+		aborted = c->pcb;
 		tcp_abort(c->pcb);
+	}
 	c->pcb = NULL;
 }
 
-static void fail(struct conn *c, uint8_t error, const char *reason)
+static err_t cb_result(struct tcp_pcb *pcb)
+{
+	if (aborted != pcb)
+		return ERR_OK;
+	aborted = NULL;
+	return ERR_ABRT;
+}
+
+static void release(struct conn *c, bool abort)
+{
+	detach_pcb(c, abort);
+	if (c->tls)
+		tls_release(c);
+}
+
+void conn_fail(struct conn *c, uint8_t error, const char *reason)
 {
 	if (c->phase == C_DONE || c->phase == C_IDLE)
 		return;
-	detach_pcb(c, true);
+	release(c, true);
 	c->phase = C_DONE;
 	job_answer_error(c->job, error, reason);
 	job_finish(c->job);
@@ -75,7 +74,7 @@ static void fail(struct conn *c, uint8_t error, const char *reason)
 static void succeed(struct conn *c)
 {
 	static uint8_t headers[ORB_NET_MAX_REPLY_HEADERS];
-	detach_pcb(c, false);
+	release(c, false);
 	struct job *j = c->job;
 	struct http_parser *p = &c->parser;
 	uint32_t count;
@@ -91,7 +90,7 @@ static void succeed(struct conn *c)
 	long n = orb_msg_net_response_encode(j->reply, sizeof(j->reply), &r);
 	if (n < 0) {
 		c->phase = C_OPEN;
-		fail(c, ORB_NET_ERR_OTHER, "the response does not fit a message");
+		conn_fail(c, ORB_NET_ERR_OTHER, "the response does not fit a message");
 		return;
 	}
 	j->reply_tag = ORB_MSG_NET_RESPONSE;
@@ -114,31 +113,63 @@ static int store_body(void *ctx, const uint8_t *data, size_t len, const char **w
 	return 0;
 }
 
-/* Send what the send buffer takes: the head, then the body. */
+size_t conn_plain_next(struct conn *c, const uint8_t **data)
+{
+	if (c->head_sent < c->head_len) {
+		*data = (const uint8_t *)c->head + c->head_sent;
+		return c->head_len - c->head_sent;
+	}
+	*data = c->body + c->body_sent;
+	uint64_t left = c->body_len - c->body_sent;
+	return left > SIZE_MAX ? SIZE_MAX : (size_t)left;
+}
+
+void conn_plain_taken(struct conn *c, size_t n)
+{
+	if (c->head_sent < c->head_len)
+		c->head_sent += n;
+	else
+		c->body_sent += n;
+}
+
+int conn_deliver(struct conn *c, const uint8_t *data, size_t len)
+{
+	if (http_feed(&c->parser, data, len, store_body, c) < 0) {
+		conn_fail(c, ORB_NET_ERR_OTHER, c->parser.error);
+		return -1;
+	}
+	if (c->parser.state == HTTP_DONE) {
+		succeed(c);
+		return -1;
+	}
+	return 0;
+}
+
+void conn_end(struct conn *c)
+{
+	if (http_eof(&c->parser) == 0)
+		succeed(c);
+	else
+		conn_fail(c, ORB_NET_ERR_OTHER, c->parser.error);
+}
+
+/* Send what the send buffer takes: the head, then the body (through TLS for https). */
 static void pump(struct conn *c)
 {
+	if (c->tls) {
+		tls_run(c);
+		return;
+	}
 	bool wrote = false;
-	while (c->pcb) {
+	const uint8_t *src;
+	size_t left;
+	while (c->pcb && (left = conn_plain_next(c, &src)) > 0) {
 		u16_t room = tcp_sndbuf(c->pcb);
-		const void *src;
-		size_t left;
-		if (c->head_sent < c->head_len) {
-			src = c->head + c->head_sent;
-			left = c->head_len - c->head_sent;
-		} else if (c->body_sent < c->body_len) {
-			src = c->body + c->body_sent;
-			left = (size_t)(c->body_len - c->body_sent);
-		} else {
-			break;
-		}
 		size_t n = left < room ? left : room;
 		if (n == 0 || tcp_write(c->pcb, src, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK)
 			break;
 		wrote = true;
-		if (c->head_sent < c->head_len)
-			c->head_sent += n;
-		else
-			c->body_sent += n;
+		conn_plain_taken(c, n);
 	}
 	if (wrote)
 		tcp_output(c->pcb);
@@ -146,16 +177,17 @@ static void pump(struct conn *c)
 
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	(void)pcb;
+	aborted = NULL;
 	(void)len;
 	struct conn *c = arg;
 	if (c && c->phase == C_OPEN)
 		pump(c);
-	return ERR_OK;
+	return cb_result(pcb);
 }
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
+	aborted = NULL;
 	struct conn *c = arg;
 	if (!c || c->phase != C_OPEN) {
 		if (p) {
@@ -167,24 +199,29 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	if (!p || err != ERR_OK) {                   /* the server closed its side */
 		if (p)
 			pbuf_free(p);
-		if (http_eof(&c->parser) == 0)
-			succeed(c);
+		c->eof = true;
+		if (c->tls)
+			tls_run(c);
 		else
-			fail(c, ORB_NET_ERR_OTHER, c->parser.error);
-		return ERR_OK;
+			conn_end(c);
+		return cb_result(pcb);
 	}
+	if (c->tls) {                                /* the engine takes it when it can */
+		if (c->rx)
+			pbuf_cat(c->rx, p);
+		else
+			c->rx = p;
+		tls_run(c);
+		return cb_result(pcb);
+	}
+	u16_t total = p->tot_len;
 	int rc = 0;
 	for (struct pbuf *q = p; q && rc == 0; q = q->next)
-		rc = http_feed(&c->parser, q->payload, q->len, store_body, c);
-	tcp_recved(pcb, p->tot_len);
+		rc = conn_deliver(c, q->payload, q->len);
 	pbuf_free(p);
-	if (rc < 0) {
-		fail(c, ORB_NET_ERR_OTHER, c->parser.error);
-		return ERR_ABRT;                     /* fail() aborted the pcb */
-	}
-	if (c->parser.state == HTTP_DONE)
-		succeed(c);
-	return ERR_OK;
+	if (rc == 0)
+		tcp_recved(pcb, total);
+	return cb_result(pcb);
 }
 
 static void on_err(void *arg, err_t err)
@@ -194,33 +231,35 @@ static void on_err(void *arg, err_t err)
 		return;
 	c->pcb = NULL;                               /* lwIP has freed it */
 	if (c->phase == C_CONNECT)
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, err == ERR_RST ? "connection refused"
+		conn_fail(c, ORB_NET_ERR_CONNECTION_FAILED, err == ERR_RST ? "connection refused"
 			: "the connection could not be opened");
 	else
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, err == ERR_RST ?
+		conn_fail(c, ORB_NET_ERR_CONNECTION_FAILED, err == ERR_RST ?
 		     "the connection was reset by the server" : "the connection failed");
 }
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-	(void)pcb;
+	aborted = NULL;
 	struct conn *c = arg;
 	if (!c || c->phase != C_CONNECT)
 		return ERR_OK;
 	if (err != ERR_OK) {
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, "the connection could not be opened");
-		return ERR_ABRT;
+		conn_fail(c, ORB_NET_ERR_CONNECTION_FAILED, "the connection could not be opened");
+		return cb_result(pcb);
 	}
 	c->phase = C_OPEN;
+	if (c->url.https && tls_begin(c, (unsigned)(c - conns)) < 0)
+		return cb_result(pcb);
 	pump(c);
-	return ERR_OK;
+	return cb_result(pcb);
 }
 
 static void connect(struct conn *c)
 {
 	c->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
 	if (!c->pcb) {
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, "no free connection");
+		conn_fail(c, ORB_NET_ERR_CONNECTION_FAILED, "no free connection");
 		return;
 	}
 	tcp_arg(c->pcb, c);
@@ -229,7 +268,7 @@ static void connect(struct conn *c)
 	tcp_err(c->pcb, on_err);
 	c->phase = C_CONNECT;
 	if (tcp_connect(c->pcb, &c->addr, c->url.port, on_connected) != ERR_OK)
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, "the connection could not be started");
+		conn_fail(c, ORB_NET_ERR_CONNECTION_FAILED, "the connection could not be started");
 }
 
 static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
@@ -238,7 +277,7 @@ static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
 	if (c->phase != C_DNS || strcmp(name, c->url.host) != 0)
 		return;                                  /* an answer for an ended request */
 	if (!addr) {
-		fail(c, ORB_NET_ERR_DNS, "the host name did not resolve");
+		conn_fail(c, ORB_NET_ERR_DNS, "the host name did not resolve");
 		return;
 	}
 	c->addr = *addr;
@@ -258,7 +297,7 @@ static void resolve(struct conn *c)
 	if (e == ERR_OK)
 		connect(c);
 	else if (e != ERR_INPROGRESS)
-		fail(c, ORB_NET_ERR_DNS, "the host name cannot be looked up (no DNS server?)");
+		conn_fail(c, ORB_NET_ERR_DNS, "the host name cannot be looked up (no DNS server?)");
 }
 
 void request_start(struct job *j)
@@ -274,7 +313,7 @@ void request_start(struct job *j)
 	c->deadline_ns = orb_now_ns() + (uint64_t)ms * 1000000u;
 	const char *why;
 	if (url_parse(r->url.ptr, r->url.len, &c->url, &why) < 0) {
-		fail(c, ORB_NET_ERR_INVALID_URL, why);
+		conn_fail(c, ORB_NET_ERR_INVALID_URL, why);
 		return;
 	}
 	struct policy_verdict v = policy_check(&net.policy, j->name, j->pid, c->url.full,
@@ -286,17 +325,13 @@ void request_start(struct job *j)
 		else
 			snprintf(reason, sizeof(reason), "Denied by rule: %s",
 				 net.policy.rule[v.rule].id);
-		fail(c, ORB_NET_ERR_POLICY_DENIED, reason);
+		conn_fail(c, ORB_NET_ERR_POLICY_DENIED, reason);
 		return;
 	}
 	if (!rate_take(&net.rate, j->pid, orb_now_ns())) {
 		net.count.rate_limited++;
-		fail(c, ORB_NET_ERR_OTHER, "rate limit: 100 requests per 60 s");
+		conn_fail(c, ORB_NET_ERR_OTHER, "rate limit: 100 requests per 60 s");
 		net.count.failed--;                   /* counted as rate-limited instead */
-		return;
-	}
-	if (c->url.https) {
-		fail(c, ORB_NET_ERR_CONNECTION_FAILED, "https is not available yet");
 		return;
 	}
 	bool has_body = r->flags & ORB_NET_REQ_BODY;
@@ -310,7 +345,7 @@ void request_start(struct job *j)
 	long n = http_request_head(c->head, sizeof(c->head), r->method, &c->url, r->headers.ptr,
 				   r->headers.len, r->header_count, has_body, c->body_len, &why);
 	if (n < 0) {
-		fail(c, ORB_NET_ERR_OTHER, why);
+		conn_fail(c, ORB_NET_ERR_OTHER, why);
 		return;
 	}
 	c->head_len = (size_t)n;
@@ -329,7 +364,7 @@ void request_poll(uint64_t now_ns)
 		if (c->phase == C_IDLE || c->phase == C_DONE)
 			continue;
 		if (now_ns >= c->deadline_ns) {
-			fail(c, ORB_NET_ERR_TIMEOUT, "timeout_ms passed before the response was "
+			conn_fail(c, ORB_NET_ERR_TIMEOUT, "timeout_ms passed before the response was "
 						     "complete");
 			continue;
 		}

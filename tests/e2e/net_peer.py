@@ -1,6 +1,7 @@
 """The peers of the network tests, run inside the test's own network namespace:
-`python3 net_peer.py ADDRESS PORT` serves HTTP on ADDRESS:PORT until killed (or until
---lifetime seconds pass), with well-behaved and hostile endpoints:
+`python3 net_peer.py ADDRESS PORT LIFETIME [TLSPORT:CERT:KEY ...]` serves HTTP on
+ADDRESS:PORT, and HTTPS with each certificate chain and key on its port, until killed or
+until LIFETIME seconds pass, with the same well-behaved and hostile endpoints on each:
 
     /hello                 a short text body (Content-Length)
     /bytes/N               N deterministic bytes (Content-Length)
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -136,13 +138,33 @@ class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
+class TlsServer(Server):
+    """The handshake happens in the handler's thread, on its first read."""
+
+    def __init__(self, address: tuple[str, int], cert: str, key: str) -> None:
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        super().__init__(address, Handler)
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        sock, addr = self.socket.accept()
+        return self.context.wrap_socket(sock, server_side=True,
+                                        do_handshake_on_connect=False), addr
+
+
 def main() -> int:
     address, port = sys.argv[1], int(sys.argv[2])
     lifetime = float(sys.argv[3]) if len(sys.argv) > 3 else 600.0
-    server = Server((address, port), Handler)
-    threading.Timer(lifetime, server.shutdown).start()
+    servers: list[Server] = [Server((address, port), Handler)]
+    for spec in sys.argv[4:]:
+        tls_port, cert, key = spec.split(":", 2)
+        servers.append(TlsServer((address, int(tls_port)), cert, key))
+    for s in servers[1:]:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    for s in servers:
+        threading.Timer(lifetime, s.shutdown).start()
     print("ready", flush=True)
-    server.serve_forever()
+    servers[0].serve_forever()
     return 0
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PEER = "192.0.2.1"
-NAMES = {"web.test": PEER, "files.test": PEER}
+# other.test is the same peer under a name its certificates do not carry
+NAMES = {"web.test": PEER, "files.test": PEER, "other.test": PEER}
 
 
 def _run(*argv: str) -> None:
@@ -31,7 +32,8 @@ class NetNs:
     def exec_argv(self, *argv: str) -> list[str]:
         return ["ip", "netns", "exec", self.name, *argv]
 
-    def start(self) -> None:
+    def start(self, tls: tuple[str, ...] = ()) -> None:
+        """Start dnsmasq and the peer: HTTP on 8080 and HTTPS on each `PORT:CERT:KEY`."""
         dnsmasq = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
         _run("ip", "netns", "add", self.name)
         for cmd in (["ip", "link", "set", "lo", "up"],
@@ -47,7 +49,8 @@ class NetNs:
                    *(f"--address=/{n}/{a}" for n, a in NAMES.items()),
                    "--no-resolv", "--no-hosts", "--user=root",
                    f"--dhcp-leasefile={self.tmp / 'leases'}", "--pid-file")
-        peer = self.spawn(sys.executable, str(HERE / "net_peer.py"), PEER, "8080", "900")
+        peer = self.spawn(sys.executable, str(HERE / "net_peer.py"), PEER, "8080", "900",
+                          *tls)
         assert peer.stdout is not None and peer.stdout.readline().strip() == "ready"
 
     def spawn(self, *argv: str) -> subprocess.Popen[str]:

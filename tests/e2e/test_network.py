@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from net_certs import make_pki
 from net_peer import fnv64, pattern
 from netns import PEER, NetNs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SESSION = [
     "net",                                                       # 0
@@ -27,21 +30,43 @@ SESSION = [
     "fetch http://nosuch.test:8080/",                            # 8
     f"fetch http://{PEER}:8080/endless-headers",                 # 9
     "net",                                                       # 10
-    "echo end-of-session",                                       # 11
+    "fetch https://web.test:8443/hello",                         # 11
+    "fetch -X POST -d tls-body https://web.test:8443/echo",      # 12
+    "fetch https://files.test:8443/bytes/4194304",               # 13
+    "fetch https://other.test:8443/hello",                       # 14
+    "fetch https://web.test:8444/hello",                         # 15
+    "fetch https://web.test:8445/hello",                         # 16
+    "echo end-of-session",                                       # 17
 ]
 FETCH_OK = re.compile(r"^fetch: status (\d+), (\d+) bytes, fnv64 ([0-9a-f]{16}), (\d+) headers")
 
 
+def build_with_anchor(tmp: Path, ca: Path) -> dict:
+    """images/net-test.toml with the test CA as the Network service's trust anchor: the CA
+    exists only for this run, so the description naming it is written here too."""
+    from orbital_build.image.command import build_image
+    text = (ROOT / "images" / "net-test.toml").read_text()
+    anchor_line = 'libraries = ["lwip", "bearssl"]\n'
+    assert text.count(anchor_line) == 1
+    text = text.replace(anchor_line, anchor_line + f'trust = ["{ca}"]\n')
+    desc = tmp / "net-test.toml"
+    desc.write_text(text)
+    return build_image(desc, quiet=True, builddir="build/net-test-tls")
+
+
 @pytest.fixture(scope="module")
-def session(images, tmp_path_factory) -> list[list[str]]:
+def session(tmp_path_factory) -> list[list[str]]:
     if os.geteuid() != 0:
         pytest.fail("the network tests make a network namespace: run them as root")
-    image = images.build("net-test")
-    ns = NetNs(tmp_path_factory.mktemp("netns"))
-    ns.start()
+    tmp = tmp_path_factory.mktemp("netns")
+    pki = make_pki(tmp)
+    image = build_with_anchor(tmp, pki.ca)
+    ns = NetNs(tmp)
+    ns.start(tls=tuple(f"{port}:{cert}:{key}" for port, (cert, key) in
+                       ((8443, pki.good), (8444, pki.rogue), (8445, pki.expired))))
     try:
         from orbital_build.qemu import run_image
-        r: Any = run_image(Path(image["image"]), qemu=str(ns.qemu_wrapper()),
+        r: Any = run_image(ROOT / image["image"], qemu=str(ns.qemu_wrapper()),
                            net=f"tap:{ns.tap}", input_lines=SESSION,
                            expect=[r"^end-of-session"], timeout=180, quiet=True)
     finally:
@@ -87,8 +112,8 @@ def test_four_mib_and_chunked_bodies_arrive_whole(session) -> None:
 
 
 def test_errors_are_network_errors(session) -> None:
-    assert session[7] == ["fetch: error Timeout: timeout_ms passed before the response was "
-                          "complete"]
+    assert session[7] == [("fetch: error Timeout: timeout_ms passed before the response was "
+                          "complete")]
     assert session[8] == ["fetch: error DnsError: the host name did not resolve"]
     assert session[9] == ["fetch: error Other: the response has more than 64 headers"]
 
@@ -99,3 +124,19 @@ def test_counters_follow_the_requests(session) -> None:
     assert m and (int(m[1]), int(m[2]), int(m[3]), int(m[4])) == (7, 0, 0, 3), session[10]
     rx = re.search(r"rx (\d+) frames (\d+) bytes", session[10][1])
     assert rx and int(rx[2]) > 4 << 20
+
+
+def test_https_against_the_test_ca(session) -> None:
+    assert _fetch(session[11]) == (200, 19, fnv64(b"hello from the peer"))
+    assert _fetch(session[12]) == (200, 8, fnv64(b"tls-body"))
+    assert _fetch(session[13]) == (200, 4 << 20, fnv64(pattern(4 << 20)))
+
+
+def test_https_refuses_a_wrong_name_an_unknown_issuer_and_an_expired_certificate(
+        session) -> None:
+    assert session[14] == [("fetch: error ConnectionFailed: https: the server's certificate "
+                           "does not name the host")]
+    assert session[15] == [("fetch: error ConnectionFailed: https: the server's certificate "
+                           "chain does not lead to a trust anchor")]
+    assert session[16] == [("fetch: error ConnectionFailed: https: the server's certificate "
+                           "has expired or is not yet valid")]
