@@ -7,11 +7,12 @@ until LIFETIME seconds pass, with the same well-behaved and hostile endpoints on
     /bytes/N               N deterministic bytes (Content-Length)
     /chunked/N             the same N bytes, chunked (up to 70000 bytes a chunk)
     /echo                  the request body back, with the method in X-Method
+    /echo-chunked          the same, chunked
     /redirect              302 to /hello
     /silent                reads the request, never answers
     /endless-headers       headers that never end
-    /endless-body          Content-Length: 10 MiB, then a trickle that never finishes
-    /reset                 half a body, then a TCP reset
+    /endless-body          Content-Length: 1 MB, then a trickle that never finishes
+    /reset                 part of a body, then a TCP reset (no FIN first)
     /slowloris             one header byte a second
     /bad-chunk             malformed chunked encoding
 
@@ -70,15 +71,28 @@ class Handler(socketserver.BaseRequestHandler):
             rest += chunk
         return method, target, headers, rest[:length]
 
+    method = "GET"
+
     def send(self, status: str, body: bytes, extra: str = "") -> None:
+        """A response with Content-Length; a HEAD response has the length, not the body."""
         self.request.sendall(f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}"
-                             "Connection: close\r\n\r\n".encode() + body)
+                             "Connection: close\r\n\r\n".encode() +
+                             (body if self.method != "HEAD" else b""))
+
+    def send_chunked(self, data: bytes, extra: str = "") -> None:
+        out = [f"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n{extra}\r\n".encode()]
+        for i in range(0, len(data), 70000):
+            part = data[i:i + 70000]
+            out.append(b"%x\r\n" % len(part) + part + b"\r\n")
+        out.append(b"0\r\n\r\n")
+        self.request.sendall(b"".join(out))
 
     def handle(self) -> None:
         try:
             method, target, _headers, body = self.read_request()
         except (OSError, ValueError, ConnectionError):
             return
+        self.method = method
         sock = self.request
         end = time.monotonic() + self.deadline
         try:
@@ -87,16 +101,11 @@ class Handler(socketserver.BaseRequestHandler):
             elif target.startswith("/bytes/"):
                 self.send("200 OK", pattern(int(target[7:])))
             elif target.startswith("/chunked/"):
-                data = pattern(int(target[9:]))
-                out = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"]
-                for i in range(0, len(data), 70000):
-                    part = data[i:i + 70000]
-                    out.append(b"%x\r\n" % len(part) + part + b"\r\n")
-                out.append(b"0\r\n\r\n")
-                sock.sendall(b"".join(out))
+                self.send_chunked(pattern(int(target[9:])))
             elif target == "/echo":
-                self.send("200 OK", body if method != "HEAD" else b"",
-                          f"X-Method: {method}\r\nX-Length: {len(body)}\r\n")
+                self.send("200 OK", body, f"X-Method: {method}\r\nX-Length: {len(body)}\r\n")
+            elif target == "/echo-chunked":
+                self.send_chunked(body, f"X-Method: {method}\r\n")
             elif target == "/redirect":
                 self.send("302 Found", b"", "Location: /hello\r\n")
             elif target == "/silent":
@@ -109,7 +118,7 @@ class Handler(socketserver.BaseRequestHandler):
                     sock.sendall(b"X-Endless-%d: %s\r\n" % (i, b"e" * 200))
                     i += 1
             elif target == "/endless-body":
-                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10485760\r\n\r\n")
+                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
                 while time.monotonic() < end:
                     sock.sendall(b"x" * 100)
                     time.sleep(0.05)
@@ -117,6 +126,7 @@ class Handler(socketserver.BaseRequestHandler):
                 sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"r" * 3000)
                 time.sleep(0.3)
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.close()          # now: socketserver would shut down (FIN) first
             elif target == "/slowloris":
                 for b in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"s" * 100:
                     if time.monotonic() >= end:

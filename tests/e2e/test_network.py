@@ -37,7 +37,9 @@ SESSION = [
     "fetch https://web.test:8444/hello",                         # 15
     "fetch https://web.test:8445/hello",                         # 16
     "echo end-of-session",                                       # 17
+    "spawn net-go",                      # the scripted clients start (net_check/netcheck.h)
 ]
+CLIENTS = ("netapp-a", "system-net-check", "netapp-b", "system-net-kill")
 FETCH_OK = re.compile(r"^fetch: status (\d+), (\d+) bytes, fnv64 ([0-9a-f]{16}), (\d+) headers")
 
 
@@ -55,7 +57,7 @@ def build_with_anchor(tmp: Path, ca: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory) -> list[list[str]]:
+def booted(tmp_path_factory) -> tuple[list[list[str]], dict[tuple[str, str], str]]:
     if os.geteuid() != 0:
         pytest.fail("the network tests make a network namespace: run them as root")
     tmp = tmp_path_factory.mktemp("netns")
@@ -68,18 +70,37 @@ def session(tmp_path_factory) -> list[list[str]]:
         from orbital_build.qemu import run_image
         r: Any = run_image(ROOT / image["image"], qemu=str(ns.qemu_wrapper()),
                            net=f"tap:{ns.tap}", input_lines=SESSION,
-                           expect=[r"^end-of-session"], timeout=180, quiet=True)
+                           expect=[r"^end-of-session", r"^system-net-kill: done"],
+                           timeout=400, quiet=True)
     finally:
         ns.stop()
     assert r.returncode == 0, r.summary + "\n" + r.output[-4000:]
-    parts = r.output.split("orbital> ")[1:len(SESSION) + 1]
-    assert len(parts) == len(SESSION), r.output[-3000:]
+    parts = r.output.split("orbital> ")[1:len(SESSION)]
+    assert len(parts) == len(SESSION) - 1, r.output[-3000:]
     out = []
     for k, part in enumerate(parts):
         lines = [ln.rstrip("\r") for ln in part.split("\n") if ln.strip()]
         out.append([ln for ln in lines if ln != SESSION[k] and
                     re.match(r"^(fetch: |ping: |net: |hello|end-of)", ln)])
-    return out
+    clients: dict[tuple[str, str], str] = {}
+    for ln in r.output.splitlines():
+        text = ln.rstrip("\r").split("orbital> ")[-1]     # after the shell's last prompt
+        m = re.match(r"^(" + "|".join(CLIENTS) + r"): ([a-z0-9-]+): (.*)$", text)
+        if m:
+            clients[(m[1], m[2])] = m[3]
+    return out, clients
+
+
+@pytest.fixture(scope="module")
+def session(booted) -> list[list[str]]:
+    """The shell's command outputs, one list of lines per SESSION line."""
+    return booted[0]
+
+
+@pytest.fixture(scope="module")
+def clients(booted) -> dict[tuple[str, str], str]:
+    """(client, case) → what the scripted client printed for it (net_check/netcheck.h)."""
+    return booted[1]
 
 
 def _fetch(lines: list[str]) -> tuple[int, int, int]:
@@ -140,3 +161,88 @@ def test_https_refuses_a_wrong_name_an_unknown_issuer_and_an_expired_certificate
                            "chain does not lead to a trust anchor")]
     assert session[16] == [("fetch: error ConnectionFailed: https: the server's certificate "
                            "has expired or is not yet valid")]
+
+
+def _ok(status: int, data: bytes, header: str = "") -> str:
+    return (f"status {status}, {len(data)} bytes, fnv64 {fnv64(data):016x}" +
+            (f", header {header}" if header else ""))
+
+
+SIZES = {"0": 0, "5k": 5120, "4m": 4 << 20}
+
+
+def test_every_method_with_bodies_of_0_5k_and_4m_plain_and_chunked(clients) -> None:
+    c = "system-net-check"
+    for size, n in SIZES.items():
+        body = pattern(n)
+        for chunked in ("", "-chunked"):
+            assert clients[(c, f"get-{size}{chunked}")] == _ok(200, body)
+            for method in ("post", "put", "delete"):
+                assert clients[(c, f"{method}-{size}{chunked}")] == \
+                    _ok(200, body, method.upper()), (method, size, chunked)
+        assert clients[(c, f"head-{size}")] == _ok(200, b"", str(n))
+
+
+def test_hostile_peers_get_clear_errors_within_their_timeouts(clients) -> None:
+    c = "system-net-check"
+    assert clients[(c, "hostile-endless-headers")] == \
+        "error Other: the response has more than 64 headers"
+    assert clients[(c, "hostile-endless-body")] == \
+        "error Timeout: timeout_ms passed before the response was complete"
+    assert clients[(c, "hostile-reset")] == \
+        "error ConnectionFailed: the connection was reset by the server"
+    assert clients[(c, "hostile-bad-chunk")] == \
+        "error Other: malformed chunked encoding: a chunk size is not hexadecimal"
+    assert clients[(c, "larger-than-room")] == \
+        "error Other: the response body is larger than the room the caller gave"
+    assert clients[(c, "silent-timeout")] == \
+        "error Timeout: timeout_ms passed before the response was complete"
+    assert clients[(c, "hostile-slowloris")] == \
+        "error Timeout: timeout_ms passed before the response was complete"
+    # while the slow server held its request, the service answered the others
+    assert clients[(c, "beside-slowloris")] == \
+        "5 quick requests answered while it was pending"
+
+
+def test_default_policy_rules(clients, session) -> None:
+    a = "netapp-a"
+    assert clients[(a, "http-default-deny")] == "error PolicyDenied: No policy allows this URL"
+    assert clients[(a, "https-allowed")] == _ok(200, b"hello from the peer")
+    assert clients[(a, "malware-host")] == \
+        "error PolicyDenied: Denied by rule: block-malware"
+    assert clients[(a, "malware-host-http")] == \
+        "error PolicyDenied: Denied by rule: block-malware"
+    assert clients[(a, "invalid-url")].startswith("error InvalidUrl: ")
+    assert clients[(a, "policy-query")] == "status EPERM"
+    # the shell is System: system-allow-all lets it use plain http
+    assert _fetch(session[3])[0] == 200
+    assert clients[("system-net-check", "policy-default")] == \
+        "status 0, 3 rules: system-allow-all block-malware app-https-only"
+
+
+def test_policy_set_by_a_system_caller_decides_for_applications(clients) -> None:
+    s, b = "system-net-check", "netapp-b"
+    assert clients[(s, "policy-set-malformed")] == "status EINVAL"
+    assert clients[(s, "policy-set")] == "status 0"
+    assert clients[(s, "policy-after")] == (
+        "status 0, 6 rules: system-allow-all runtime-allow-all block-malware "
+        "netapp-b-no-secret app-http-web app-https-only")
+    assert clients[(b, "http-allowed-by-new-rule")] == _ok(200, b"hello from the peer")
+    assert clients[(b, "secret-denied-by-named-rule")] == \
+        "error PolicyDenied: Denied by rule: netapp-b-no-secret"
+    assert clients[(b, "policy-update")] == "status EPERM"
+
+
+def test_rate_limit_of_100_requests_per_60_s(clients) -> None:
+    b = "netapp-b"
+    # one request under the new rule came first: 99 more, then the refusal
+    assert clients[(b, "rate")] == "99 answered, 0 failed otherwise"
+    assert clients[(b, "rate-refused")] == "error Other: rate limit: 100 requests per 60 s"
+
+
+def test_service_killed_20_times_during_transfers(clients) -> None:
+    k = "system-net-kill"
+    m = re.fullmatch(r"20 kills, 20 restarts; transfers: (\d+) whole, (\d+) ended by the kill, "
+                     r"0 failed otherwise", clients[(k, "kill")])
+    assert m and int(m[1]) >= 1 and int(m[2]) >= 1, clients[(k, "kill")]
+    assert clients[(k, "after-kills")] == _ok(200, b"hello from the peer")
