@@ -15,8 +15,10 @@ names its clock.
 The crypto figures (Argon2id, Ed25519 in ring 3 against the host) come from a second boot
 (crypto_bench.py), always under plain TCG: they compare guest time with host time, which
 only real time can do. So do the block I/O figures (blk_raw_write_mib_per_s, the block
-driver alone) from a third boot (io_bench.py): a disk on the host answers in real time.
-`--ipc-only` leaves both out."""
+driver alone) from a third boot (io_bench.py): a disk on the host answers in real time;
+and the HTTP figures (http_get_4m_mib_per_s, http_small_req_per_s, against the host's own
+client: http_guest_over_host) from a fourth (net_bench.py), in a network namespace made
+for the run. `--ipc-only` leaves all three out."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from ..paths import project_root
 from .boot import run_image
 from .crypto_bench import run_crypto_bench
 from .io_bench import run_io_bench
+from .net_bench import run_net_bench
 
 PATHS = ("ipc_fastpath_roundtrip", "ipc_fastpath_same_space_roundtrip",
          "ipc_slowpath_long_roundtrip", "ipc_slowpath_8caps_roundtrip")
@@ -121,6 +124,15 @@ class BenchCommand(Command):
         print(f"storage GET 4 KiB              {r['storage_get_4k_ops_per_s']:>9.2f} /s")
         print(f"storage SET 1 MiB              {r['storage_write_1m_mib_per_s']:>9.2f} MiB/s "
               f"({r['storage_over_raw_write']}x the driver's raw writes)")
+        r.update(run_net_bench(timeout=args.timeout))
+        print("HTTP through the Network service (plain TCG: guest time; the host's own client "
+              "against the same server)")
+        print(f"GET 4 MiB x{r['http_get_4m_runs']:<21}{r['http_get_4m_mib_per_s']:>9.2f} MiB/s "
+              f"guest, {r['http_host_get_4m_mib_per_s']} MiB/s host "
+              f"({r['http_guest_over_host']}x)")
+        print(f"GET small x{r['http_small_runs']:<20}{r['http_small_req_per_s']:>9.2f} req/s "
+              f"guest, {r['http_host_small_req_per_s']} req/s host "
+              f"({r['http_small_guest_over_host']}x)")
         if args.json:
             print(json.dumps(r, sort_keys=True))
         return 0

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from net_certs import make_pki
-from net_peer import fnv64, pattern
-from netns import PEER, NetNs
+
+from orbital_build.qemu.net_peer import fnv64, pattern
+from orbital_build.qemu.netns import PEER, NetNs
 
 ROOT = Path(__file__).resolve().parents[2]
 

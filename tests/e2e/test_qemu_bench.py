@@ -2,7 +2,7 @@
 under -icount (the default) the guest TSC counts instructions, so two runs report the very
 same syscall and IPC figures; --tcg says its clock too. No figure is held to a goal here
 (that is the benchmark's job), only that every path was measured, the report repeats and
-is consistent, and the crypto figures are there."""
+is consistent, and the crypto, block and HTTP figures are there."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ def test_bench_reports_every_path() -> None:
     assert report["storage_over_raw_write"] == round(
         report["storage_write_1m_mib_per_s"] / report["blk_raw_write_mib_per_s"], 3)
     assert report["storage_small_ops"] == 1024
+    # HTTP through the Network service, and the host's own client against the same server
+    assert report["http_get_4m_runs"] == 8 and report["http_small_runs"] == 60
+    for key in ("http_get_4m_mib_per_s", "http_small_req_per_s", "http_host_get_4m_mib_per_s",
+                "http_host_small_req_per_s", "http_guest_over_host",
+                "http_small_guest_over_host"):
+        assert report[key] > 0, key
+    ratio = report["http_get_4m_mib_per_s"] / report["http_host_get_4m_mib_per_s"]
+    assert abs(report["http_guest_over_host"] - ratio) <= 0.01 * ratio
 
 
 def test_icount_figures_repeat_exactly() -> None:

@@ -30,6 +30,7 @@ static const struct part parts[] = {
 	{ "system-net-check", "netapp-a", false, system_run },
 	{ "netapp-b", "system-net-check", false, app_second },
 	{ "system-net-kill", "netapp-b", false, kill_run },
+	{ "system-net-bench", NULL, false, bench_run },     /* images/bench-net.toml */
 };
 
 int main(void)

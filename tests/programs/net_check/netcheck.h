@@ -12,6 +12,9 @@
  *                     rate limit (app.c)
  *   system-net-kill   20 kills of the service during transfers (system.c)
  *
+ * and in images/bench-net.toml system-net-bench, the HTTP figures of `orbital-qemu
+ * bench` (bench.c).
+ *
  * init starts the four at boot and each says ready at once (init wants that within 5 s);
  * each then waits until the one before it has ended (netapp-a: until net-go runs), so
  * the shell's session and the checks never overlap. Each prints one line per case,
@@ -70,6 +73,7 @@ const uint8_t *last_body(const struct client *c);
 int app_run(bool second);
 int system_run(void);
 int kill_run(void);
+int bench_run(void);
 /* Wait (bounded) until a process of that name runs, or until none does: 0, or -1 when
  * the wait timed out. */
 int wait_for_process(const char *name, bool present, unsigned max_ms);

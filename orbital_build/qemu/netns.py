@@ -1,7 +1,8 @@
-"""A network namespace of the test's own with one TAP device for the guest, dnsmasq for
-DHCP and DNS, and the HTTP peers (net_peer.py), all on 192.0.2.0/24 (TEST-NET-1) inside
-the namespace: nothing the guest does reaches any other network. Needs root (CI runs as
-root) and `ip` and `dnsmasq` (./orbital set-up installs them)."""
+"""A network namespace of our own with one TAP device for the guest, dnsmasq for DHCP and
+DNS, and the HTTP(S) peer (net_peer.py), all on 192.0.2.0/24 (TEST-NET-1) inside the
+namespace: nothing the guest does reaches any other network. The network tests
+(tests/e2e/test_network.py) and `orbital-qemu bench` use it. Needs root (CI runs as root)
+and `ip` and `dnsmasq` (./orbital set-up installs them)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def _run(*argv: str) -> None:
 
 
 class NetNs:
+    """Made by start(), removed with everything in it by stop()."""
+
     def __init__(self, tmp: Path) -> None:
         self.name = f"orbnet{os.getpid()}"
         self.tap = "orbtap0"
@@ -52,6 +55,11 @@ class NetNs:
         peer = self.spawn(sys.executable, str(HERE / "net_peer.py"), PEER, "8080", "900",
                           *tls)
         assert peer.stdout is not None and peer.stdout.readline().strip() == "ready"
+
+    def run(self, *argv: str, timeout: float = 120) -> str:
+        """Run a command inside the namespace; its standard output."""
+        return subprocess.run(self.exec_argv(*argv), check=True, capture_output=True,
+                              text=True, timeout=timeout).stdout
 
     def spawn(self, *argv: str) -> subprocess.Popen[str]:
         p = subprocess.Popen(self.exec_argv(*argv), stdout=subprocess.PIPE,
