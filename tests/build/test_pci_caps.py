@@ -26,7 +26,7 @@ def test_class_match() -> None:
     assert abi.PciMatch.decode(word) == abi.PciMatch(class_code=0x01, subclass=0x06, kind=2)
 
 
-def test_the_default_image_gives_init_the_disk_match() -> None:
+def test_the_default_image_gives_init_the_disk_and_nic_matches() -> None:
     root = Path(__file__).resolve().parents[2]
     img = load_image(root / "images/default.toml", root)
     assert img.init is not None
@@ -34,7 +34,8 @@ def test_the_default_image_gives_init_the_disk_match() -> None:
     caps = [abi.BootCap.unpack_from(records, i * abi.BootCap.SIZE)
             for i in range(len(records) // abi.BootCap.SIZE)]
     pci = [c for c in caps if c.object_type == abi.ObjectType.PCI_DEVICE]
-    assert len(pci) == 1 and pci[0].rights == 7
-    assert abi.PciMatch.decode(pci[0].object_id).device == 0x1042
-    driver = next(s for s in img.services if s.name == "virtio-blk")
-    assert [str(c) for c in driver.caps] == ["pci:1af4:1042:rw"]
+    assert len(pci) == 2 and all(c.rights == 7 for c in pci)
+    assert [abi.PciMatch.decode(c.object_id).device for c in pci] == [0x1042, 0x1041]
+    for name, device in (("virtio-blk", "1042"), ("virtio-net", "1041")):
+        driver = next(s for s in img.services if s.name == name)
+        assert [str(c) for c in driver.caps] == [f"pci:1af4:{device}:rw"]

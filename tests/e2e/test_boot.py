@@ -14,9 +14,13 @@ def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None
     out = r.output
     assert "Orbital" in out and "capability microkernel" in out
     assert "boot archive:" in out and "sha256 ok" in out
-    assert "services: init(init) permissions process virtio-blk storage shell" in out
+    assert ("services: init(init) permissions process virtio-blk storage virtio-net network "
+            "shell") in out
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
-    assert ready == ["permissions process virtio-blk storage shell"]   # one line, every one
+    # one line, every service of the machine: no NIC here, so no network
+    assert ready == ["permissions process virtio-blk storage shell"]
+    assert re.search(r"^init: network: capability 0 names the endpoint of virtio-net, whose "
+                     r"device is absent; not starting it$", out, re.MULTILINE), out[-3000:]
     # the boot ends with that line (init's own timing note aside), then the prompt
     tail = [ln for ln in out.splitlines() if ln.strip()][-4:]
     assert tail[0].startswith("orbital: all services ready") and tail[-1] == "orbital> "
@@ -39,6 +43,19 @@ def test_without_a_disk_the_driver_is_left_out(boot) -> None:
     assert not re.search(r"^storage: ", out, re.MULTILINE)   # never started
     assert re.search(r"^init: storage: capability 0 names the endpoint of virtio-blk, whose "
                      r"device is absent; not starting it$", out, re.MULTILINE)
+
+
+def test_with_a_nic_the_network_comes_up(boot, tmp_path) -> None:
+    """`--net user` (restrict=on): the driver and the Network service join the boot and
+    QEMU's DHCP server gives the lease (no gateway or DNS under restrict=on)."""
+    r = boot("default", timeout=60, net="user", disk=tmp_path / "disk.img",
+             expect=[r"^network: DHCP lease 10\.0\.2\.15 ",
+                     r"^orbital: all services ready: .* shell$"])
+    assert r.returncode == 0, r.summary + r.output[-2000:]
+    ready = re.findall(r"^orbital: all services ready: (.*)$", r.output, re.MULTILINE)
+    assert ready == ["permissions process virtio-blk storage virtio-net network shell"]
+    assert re.search(r"^network: wall clock 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC \(RTC\)$",
+                     r.output, re.MULTILINE)
 
 
 def test_kernel_fault_is_reported_and_symbolized(images) -> None:

@@ -163,7 +163,8 @@ def spawned(session: Session, k: int) -> int:
 def test_help_lists_every_command(session: Session) -> None:
     listed = {ln.split()[0] for ln in session.lines(0) if ln.startswith("  ")}
     assert listed == {"help", "echo", "ps", "spawn", "kill", "mem", "services", "restart",
-                      "update", "caps", "perm", "log", "commits", "kv", "df"}
+                      "update", "caps", "perm", "log", "commits", "kv", "df", "fetch", "ping",
+                      "net"}
 
 
 def test_ps_lists_the_services_init_runs(session: Session, shell_pid: int,

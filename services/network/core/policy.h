@@ -41,7 +41,7 @@ struct policy {
 	struct policy_rule rule[POLICY_MAX_RULES];
 };
 
-/* The spec's three rules plus runtime-allow-all (spec §5.10 #51, decisions D2xx). */
+/* The spec's three rules (Runtime callers are denied by default: decisions D225). */
 void policy_default(struct policy *p);
 /* The class a process of this name belongs to (PC_SYSTEM, PC_RUNTIME or PC_APPLICATION). */
 int policy_classify(const char *name);
