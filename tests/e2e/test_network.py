@@ -89,6 +89,9 @@ def booted(tmp_path_factory) -> tuple[list[list[str]], dict[tuple[str, str], str
         m = re.match(r"^(" + "|".join(CLIENTS) + r"): ([a-z0-9-]+): (.*)$", text)
         if m:
             clients[(m[1], m[2])] = m[3]
+    clients[("init", "network-exits")] = " ".join(
+        re.findall(r"^init: network \(pid \d+\) exited: code -?\d+, reason (\w+)", r.output,
+                   re.MULTILINE))
     return out, clients
 
 
@@ -247,3 +250,6 @@ def test_service_killed_20_times_during_transfers(clients) -> None:
                      r"0 failed otherwise", clients[(k, "kill")])
     assert m and int(m[1]) >= 1 and int(m[2]) >= 1, clients[(k, "kill")]
     assert clients[(k, "after-kills")] == _ok(200, b"hello from the peer")
+    # the only ends of the service in the whole boot were those 20 kills: no hostile peer,
+    # policy or request before them made it crash
+    assert clients[("init", "network-exits")] == " ".join(["killed"] * 20)
