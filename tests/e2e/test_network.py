@@ -248,7 +248,9 @@ def test_service_killed_20_times_during_transfers(clients) -> None:
     k = "system-net-kill"
     m = re.fullmatch(r"20 kills, 20 restarts; transfers: (\d+) whole, (\d+) ended by the kill, "
                      r"0 failed otherwise", clients[(k, "kill")])
-    assert m and int(m[1]) >= 1 and int(m[2]) >= 1, clients[(k, "kill")]
+    # every transfer was whole or ended by a kill (how many of each depends on the host's
+    # speed); the first failure of another kind, if any, says what it was
+    assert m and int(m[2]) >= 1, (clients[(k, "kill")], clients.get((k, "transfer-failed")))
     assert clients[(k, "after-kills")] == _ok(200, b"hello from the peer")
     # the only ends of the service in the whole boot were those 20 kills: no hostile peer,
     # policy or request before them made it crash
