@@ -44,7 +44,7 @@ TIMEOUT_FOREVER = 0  # timeout_ns value that waits without limit
 ENTROPY_MAX = 256  # most bytes one entropy_get call returns
 SECRET_KEY_SIZE = 32  # bytes secret_read returns: Identity's record key
 BOOT_ARCHIVE_MAGIC = 0x4142524F  # boot archive magic: the file's first four bytes read "ORBA"
-BOOT_ARCHIVE_VERSION = 1  # boot archive format version
+BOOT_ARCHIVE_VERSION = 2  # boot archive format version (2: the digest covers the header too)
 BOOT_ENTRY_ELF = 1  # boot archive entry flag: an ELF program
 BOOT_ENTRY_START_AT_BOOT = 2  # boot archive entry flag: start at boot
 BOOT_ENTRY_INIT = 4  # boot archive entry flag: this entry is init (PID 1)
@@ -809,7 +809,7 @@ class BootArchiveHeader:
     count: int = 0  # entries that follow the header
     total_size: int = 0  # bytes including header, entries and payloads
     header_size: int = 0  # bytes of this header
-    digest: bytes = bytes(32)  # SHA-256 of bytes [header_size, total_size)
+    digest: bytes = bytes(32)  # SHA-256 of bytes [0, total_size) with these 32 read as zeros
 
     def pack(self) -> bytes:
         """The 64-byte C layout; reserved members are zero."""

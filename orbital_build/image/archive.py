@@ -1,13 +1,17 @@
 """The boot archive: a header, fixed-size entries, then payloads, with a SHA-256 digest
-of everything after the header. Its layout is the ABI's `boot_archive_header` and
-`boot_archive_entry` (orbital_build/abi/defs/types.py); the kernel checks all of it
-(kernel_image/src/kernel/archive.c)."""
+of the whole archive, header included (its digest field read as zeros), so that no byte
+of it — the entry count least of all — can change unnoticed. Its layout is the ABI's
+`boot_archive_header` and `boot_archive_entry` (orbital_build/abi/defs/types.py); the
+kernel checks all of it (kernel_image/src/kernel/archive.c)."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
+from ..abi.defs import load_abi
+from ..abi.layout import FieldLayout, struct_layout
 from ..errors import OrbitalError
 from ..generated import abi
 
@@ -41,6 +45,25 @@ def _align(n: int) -> int:
     return (n + ALIGN - 1) & ~(ALIGN - 1)
 
 
+@cache
+def header_fields() -> dict[str, FieldLayout]:
+    """Every member of the header, reserved ones too, by name (from the ABI definition)."""
+    model = load_abi()
+    st = model.struct("boot_archive_header")
+    assert st is not None
+    return {f.name: f for f in struct_layout(model, st).fields}
+
+
+def digest(archive: bytes | memoryview, total_size: int) -> bytes:
+    """The digest the header must carry: SHA-256 of bytes [0, total_size) of `archive`
+    with the digest field's own bytes read as zeros."""
+    d = header_fields()["digest"]
+    h = hashlib.sha256(archive[:d.offset])
+    h.update(bytes(d.size))
+    h.update(archive[d.offset + d.size:total_size])
+    return h.digest()
+
+
 def pack(entries: list[ArchiveEntry]) -> bytes:
     """Pack entries in the given order; deterministic for the same input."""
     names = set()
@@ -62,8 +85,11 @@ def pack(entries: list[ArchiveEntry]) -> bytes:
     body = b"".join(table).ljust(_align(table_end) - Header.SIZE, b"\0") + bytes(payload)
     header = Header(magic=abi.BOOT_ARCHIVE_MAGIC, version=abi.BOOT_ARCHIVE_VERSION,
                     count=len(entries), total_size=Header.SIZE + len(body),
-                    header_size=Header.SIZE, digest=hashlib.sha256(body).digest())
-    return header.pack() + body
+                    header_size=Header.SIZE)
+    blob = bytearray(header.pack() + body)
+    d = header_fields()["digest"]
+    blob[d.offset:d.offset + d.size] = digest(blob, len(blob))
+    return bytes(blob)
 
 
 def unpack(blob: bytes) -> list[ArchiveFile]:
@@ -76,8 +102,9 @@ def unpack(blob: bytes) -> list[ArchiveFile]:
         raise OrbitalError("boot archive: bad magic, version or header size")
     if h.total_size > len(blob) or h.total_size < Header.SIZE + h.count * Entry.SIZE:
         raise OrbitalError("boot archive: total size out of range")
-    if hashlib.sha256(blob[h.header_size:h.total_size]).digest() != h.digest:
-        raise OrbitalError("boot archive: SHA-256 digest mismatch")
+    if digest(blob, h.total_size) != h.digest:
+        raise OrbitalError("boot archive: SHA-256 digest mismatch (header or contents "
+                           "altered)")
     files = []
     for i in range(h.count):
         e = Entry.unpack_from(blob, Header.SIZE + i * Entry.SIZE)

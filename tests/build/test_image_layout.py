@@ -91,7 +91,37 @@ def test_archive_holds_every_service_and_checks_out(built) -> None:
     bad[init.offset + 100] ^= 1
     with pytest.raises(OrbitalError, match="digest"):
         archive.unpack(bytes(bad))
-    assert hashlib.sha256(blob[64:]).digest() == blob[16:48]
+    # the digest covers the header too, its own 32 bytes read as zeros
+    assert hashlib.sha256(blob[:16] + bytes(32) + blob[48:]).digest() == blob[16:48]
+
+
+def _tampered(blob: bytes, field: str) -> bytes:
+    """`blob` with one header field changed: the entry count one lower (the last entry
+    dropped), every other field with its lowest bit flipped."""
+    f = archive.header_fields()[field]
+    bad = bytearray(blob)
+    if field == "count":
+        n = int.from_bytes(bad[f.offset:f.offset + f.size], "little")
+        bad[f.offset:f.offset + f.size] = (n - 1).to_bytes(f.size, "little")
+    else:
+        bad[f.offset] ^= 1
+    return bytes(bad)
+
+
+def test_every_header_field_is_covered() -> None:
+    """Changing any field of the header, reserved bytes included, makes the archive
+    refused: the entry count, once outside the digest, could drop trailing entries."""
+    blob = archive.pack([archive.ArchiveEntry("init", b"\x7fELF" + bytes(60), archive.FLAG_INIT),
+                         archive.ArchiveEntry("shell", b"sh" * 40, archive.FLAG_ELF),
+                         archive.ArchiveEntry("initcaps", bytes(32), archive.FLAG_CONFIG, 0)])
+    assert [f.name for f in archive.unpack(blob)] == ["init", "shell", "initcaps"]
+    fields = archive.header_fields()
+    assert set(fields) == {"magic", "version", "count", "total_size", "header_size", "digest",
+                           "_reserved"}
+    assert sum(f.size for f in fields.values()) == abi.BootArchiveHeader.SIZE
+    for name in fields:
+        with pytest.raises(OrbitalError, match=r"^boot archive: "):
+            archive.unpack(_tampered(blob, name))
 
 
 def test_malformed_kernel_elf_is_one_clear_error(tmp_path: Path) -> None:

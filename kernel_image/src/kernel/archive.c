@@ -3,8 +3,10 @@
  * The boot archive, packed by orbital_build/image/archive.py: a header, `count` fixed-size
  * entries, then the payloads. It starts at the first page after the kernel image
  * (__kernel_end), where the image builder put it. Nothing in it is trusted until the
- * header, every entry's bounds and the SHA-256 digest of everything after the header have
- * been checked; a damaged archive means no service starts.
+ * header, every entry's bounds and the SHA-256 digest have been checked; a damaged archive
+ * means no service starts. The digest covers the whole archive, the header included with
+ * its own digest field read as zeros: a header field outside it (once the entry count)
+ * could be changed unnoticed, and dropping the last entries would go unseen.
  */
 #include <kernel/archive.h>
 #include <kernel/printk.h>
@@ -60,8 +62,16 @@ bool archive_init(void)
 		    e->name[0] == '\0')
 			return fail("entry name not terminated");
 	}
+	static const u8 zeros[sizeof(hdr->digest)];
+	const u8 *raw = (const u8 *)hdr;
+	const size_t at = offsetof(orb_boot_archive_header_t, digest);
+	struct sha256 s;
 	u8 digest[SHA256_DIGEST];
-	sha256((const u8 *)hdr + hdr->header_size, hdr->total_size - hdr->header_size, digest);
+	sha256_init(&s);
+	sha256_update(&s, raw, at);
+	sha256_update(&s, zeros, sizeof(zeros));
+	sha256_update(&s, raw + at + sizeof(zeros), hdr->total_size - at - sizeof(zeros));
+	sha256_final(&s, digest);
 	if (memcmp(digest, hdr->digest, SHA256_DIGEST) != 0)
 		return fail("SHA-256 digest mismatch");
 	return true;

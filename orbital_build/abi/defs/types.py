@@ -69,7 +69,8 @@ CONSTANTS = (
     Constant("SECRET_KEY_SIZE", 32, "bytes secret_read returns: Identity's record key"),
     Constant("BOOT_ARCHIVE_MAGIC", 0x4142_524F,
              "boot archive magic: the file's first four bytes read \"ORBA\""),
-    Constant("BOOT_ARCHIVE_VERSION", 1, "boot archive format version"),
+    Constant("BOOT_ARCHIVE_VERSION", 2,
+             "boot archive format version (2: the digest covers the header too)"),
     Constant("BOOT_ENTRY_ELF", 0x1, "boot archive entry flag: an ELF program"),
     Constant("BOOT_ENTRY_START_AT_BOOT", 0x2, "boot archive entry flag: start at boot"),
     Constant("BOOT_ENTRY_INIT", 0x4, "boot archive entry flag: this entry is init (PID 1)"),
@@ -238,7 +239,7 @@ STRUCTS = (
         F("count", "u16", "entries that follow the header"),
         F("total_size", "u32", "bytes including header, entries and payloads"),
         F("header_size", "u32", "bytes of this header"),
-        F("digest", "u8[32]", "SHA-256 of bytes [header_size, total_size)"),
+        F("digest", "u8[32]", "SHA-256 of bytes [0, total_size) with these 32 read as zeros"),
         F("_reserved", "u8[16]"),
     ), "Start of the boot archive packed after the kernel image.", 64),
     Struct("spawn_cap", (

@@ -37,7 +37,7 @@
 #define ORB_ENTROPY_MAX                   256u              /* most bytes one entropy_get call returns */
 #define ORB_SECRET_KEY_SIZE               32u               /* bytes secret_read returns: Identity's record key */
 #define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
-#define ORB_BOOT_ARCHIVE_VERSION          1u                /* boot archive format version */
+#define ORB_BOOT_ARCHIVE_VERSION          2u                /* boot archive format version (2: the digest covers the header too) */
 #define ORB_BOOT_ENTRY_ELF                1u                /* boot archive entry flag: an ELF program */
 #define ORB_BOOT_ENTRY_START_AT_BOOT      2u                /* boot archive entry flag: start at boot */
 #define ORB_BOOT_ENTRY_INIT               4u                /* boot archive entry flag: this entry is init (PID 1) */
@@ -581,7 +581,7 @@ typedef struct orb_boot_archive_header {
     uint16_t count;        /*    6: entries that follow the header */
     uint32_t total_size;   /*    8: bytes including header, entries and payloads */
     uint32_t header_size;  /*   12: bytes of this header */
-    uint8_t digest[32];    /*   16: SHA-256 of bytes [header_size, total_size) */
+    uint8_t digest[32];    /*   16: SHA-256 of bytes [0, total_size) with these 32 read as zeros */
     uint8_t _reserved[16]; /*   48 */
 } orb_boot_archive_header_t;
 _Static_assert(sizeof(orb_boot_archive_header_t) == 64, "ABI layout");

@@ -24,7 +24,7 @@
 #define ORB_ENTROPY_MAX                   256
 #define ORB_SECRET_KEY_SIZE               32
 #define ORB_BOOT_ARCHIVE_MAGIC            0x4142524F
-#define ORB_BOOT_ARCHIVE_VERSION          1
+#define ORB_BOOT_ARCHIVE_VERSION          2
 #define ORB_BOOT_ENTRY_ELF                1
 #define ORB_BOOT_ENTRY_START_AT_BOOT      2
 #define ORB_BOOT_ENTRY_INIT               4
