@@ -8,6 +8,10 @@ the error's exit code. Anything else is a bug and shows a traceback only with `-
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import select
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -28,6 +32,30 @@ class Command:
         raise NotImplementedError
 
 
+def seconds(text: str) -> float:
+    """An argparse type for a duration: a finite number of seconds, not negative (so
+    `nan`, `inf` and `-1` are usage errors, not a wait that never ends)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number of seconds: {text!r}")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether stdout is a pipe whose reading end was closed."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & select.POLLERR for _, ev in poller.poll(0))
+    except (OSError, ValueError):
+        return False
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention)
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -46,7 +74,9 @@ def run_cli(prog: str, description: str, commands: Sequence[Command],
         p.set_defaults(_cmd=cmd)
     args = parser.parse_args(argv)
     try:
-        return args._cmd.run(args)
+        rc = args._cmd.run(args)
+        sys.stdout.flush()   # a reader that went away shows here, not at exit
+        return rc
     except OrbitalError as e:
         if args.verbose >= 2:
             traceback.print_exc()
@@ -56,6 +86,11 @@ def run_cli(prog: str, description: str, commands: Sequence[Command],
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - a bug: one line unless asked for detail
+        if isinstance(e, BrokenPipeError) and _stdout_reader_gone():
+            # `... | head`: the reader has all it wanted; stop without a word, with the
+            # status a program killed by SIGPIPE has in a shell
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 128 + signal.SIGPIPE
         if args.verbose >= 2:
             traceback.print_exc()
         else:

@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 
-from ..cli import Command
+from ..cli import Command, seconds
 from ..errors import OrbitalError
 from ..image.command import build_image
 from ..paths import project_root
@@ -28,7 +28,7 @@ class FuzzCommand(Command):
     help = "coverage-guided syscall fuzzing of the kernel under the Unicorn model"
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("--time", type=float, default=None, metavar="S",
+        p.add_argument("--time", type=seconds, default=None, metavar="S",
                        help="fuzz for S seconds (default 60 unless --runs is given)")
         p.add_argument("--runs", type=int, default=None, metavar="N",
                        help="fuzz N programs")

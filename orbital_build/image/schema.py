@@ -10,23 +10,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import OrbitalError
+from ..errors import OrbitalError, decode_utf8
 
 
 class SchemaError(OrbitalError):
     pass
 
 
+def parse_toml(data: bytes | str, where: str) -> dict[str, Any]:
+    """Parse a TOML document; anything wrong with it is one SchemaError naming `where`:
+    bytes that are not UTF-8 (TOML is UTF-8 only), bad syntax, or nesting so deep that
+    the parser would run out of stack."""
+    text = decode_utf8(data, where, SchemaError) if isinstance(data, bytes) else data
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SchemaError(f"{where}: invalid TOML: {e}") from None
+    except RecursionError:
+        raise SchemaError(f"{where}: invalid TOML: arrays or inline tables nested too "
+                          f"deeply") from None
+
+
 def load_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SchemaError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as e:
-        raise SchemaError(f"{path}: invalid TOML: {e}") from None
     except OSError as e:
         raise SchemaError(f"{path}: cannot read: {e.strerror}") from None
+    return parse_toml(data, str(path))
 
 
 class Table:

@@ -29,7 +29,7 @@ import os
 import re
 from pathlib import Path
 
-from ..cli import Command
+from ..cli import Command, seconds
 from ..errors import OrbitalError
 from ..paths import project_root
 from .boot import run_image
@@ -91,7 +91,7 @@ class BenchCommand(Command):
                             "shift=0,sleep=off (they then vary run to run)")
         p.add_argument("--ipc-only", action="store_true",
                        help="only the syscall and IPC figures (no crypto boot)")
-        p.add_argument("--timeout", type=float, default=300, help="seconds (default 300)")
+        p.add_argument("--timeout", type=seconds, default=300, help="seconds (default 300)")
 
     def run(self, args: argparse.Namespace) -> int:
         r = run_bench(timeout=args.timeout, clock="tcg" if args.tcg else "icount")

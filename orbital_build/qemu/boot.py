@@ -17,6 +17,7 @@ QEMU is stopped on every way out (an ExitStack), so an exception or Ctrl-C leave
 from __future__ import annotations
 
 import json
+import math
 import os
 import shlex
 import shutil
@@ -248,6 +249,16 @@ def describe_status(status: int, debug_exit: DebugExit) -> tuple[int, str]:
     return 1, f"QEMU exited with status {status}"
 
 
+def _check_output_file(path: Path, what: str) -> None:
+    """Refuse, before QEMU starts, an output file that cannot be written: its directory
+    missing, or the name taken by a directory."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OrbitalError(f"{path}: cannot write the {what}: no such directory {parent}")
+    if path.is_dir():
+        raise OrbitalError(f"{path}: cannot write the {what}: it is a directory")
+
+
 def run_image(image: str | Path | None = None, *, profile: Profile | str | Path | None = None,
               expect: Sequence[str] = (), timeout: float | None = DEFAULT_TIMEOUT,
               input_lines: Sequence[str] | None = None, log: str | Path | None = None,
@@ -268,6 +279,11 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     with `gdb_port` QEMU waits for a debugger and the timeout is off. `disk` is attached
     as virtio-blk, created (an empty Storage disk) when missing, and so is its machine
     secret DISK.secret unless `machine_secret` names another file."""
+    if timeout is not None and not (math.isfinite(timeout) and timeout >= 0):
+        raise OrbitalError(f"timeout {timeout!r}: not a finite number of seconds >= 0")
+    for path, what in ((log, "console log"), (axiom, "Axiom log")):
+        if path is not None:
+            _check_output_file(Path(path), what)
     launch = plan_boot(image, profile=profile, qemu=qemu, kernel_elf=kernel_elf,
                        gdb_port=gdb_port, extra_args=extra_args, axiom=axiom, net=net,
                        disk=disk, machine_secret=machine_secret)
@@ -289,7 +305,10 @@ def run_image(image: str | Path | None = None, *, profile: Profile | str | Path 
     symbolizer = _symbolizer(launch.kernel_elf) if symbolize and not quiet else None
 
     with ExitStack() as stack:
-        log_file = stack.enter_context(open(log, "wb")) if log is not None else None
+        try:
+            log_file = stack.enter_context(open(log, "wb")) if log is not None else None
+        except OSError as e:
+            raise OrbitalError(f"{log}: cannot write the console log: {e.strerror}") from None
         console = SerialConsole(
             expect=expect, prompt=prompt if input_lines is not None else None,
             echo=None if quiet else (echo or sys.stdout), log=log_file,

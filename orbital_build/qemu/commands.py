@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cli import Command
-from ..errors import OrbitalError
+from ..cli import Command, seconds
+from ..errors import OrbitalError, decode_utf8
 from ..paths import project_root
 from ..symbolize import Symbolizer
 from .boot import (
@@ -27,19 +27,10 @@ from .boot import (
 
 def _read_lines(path: str) -> list[str]:
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
+        data = Path(path).read_bytes()
     except OSError as e:
         raise OrbitalError(f"{path}: cannot read input file: {e.strerror}") from None
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
+    return decode_utf8(data, f"{path}: input file").splitlines()
 
 
 class BootCommand(Command):
@@ -59,7 +50,7 @@ class BootCommand(Command):
                                  "(default: from image.json, else kernel.elf beside IMAGE)")
         parser.add_argument("--dry-run", action="store_true",
                             help="print the QEMU command line and exit")
-        parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="S",
+        parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S",
                             help=f"stop QEMU and exit 124 after S seconds (default: "
                                  f"{DEFAULT_TIMEOUT:g}; 0: never)")
         parser.add_argument("--expect", action="append", default=[], metavar="REGEX",

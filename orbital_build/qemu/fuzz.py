@@ -16,7 +16,7 @@ import argparse
 import re
 
 from ..axiom.command import verify_log
-from ..cli import Command
+from ..cli import Command, seconds
 from ..errors import OrbitalError
 from ..paths import project_root
 from .boot import run_image
@@ -43,7 +43,7 @@ class FuzzCommand(Command):
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("--calls", type=int, default=1_000_000, help="syscalls (default 10^6)")
         p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-        p.add_argument("--timeout", type=float, default=3600.0,
+        p.add_argument("--timeout", type=seconds, default=3600.0,
                        help="seconds before QEMU is stopped (default 3600)")
 
     def run(self, args: argparse.Namespace) -> int:

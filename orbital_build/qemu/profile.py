@@ -9,12 +9,12 @@ naming the file and the dotted key, so a typo never silently falls back to a def
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import OrbitalError
+from ..image.schema import parse_toml
 from ..paths import project_root
 
 DEFAULT_PROFILE = "default"
@@ -115,12 +115,10 @@ _TOP_KEYS = {"binary", "machine", "cpu", "memory", "smp", "extra-args", "debug-e
 _EXIT_KEYS = {"iobase", "iosize", "success", "failure"}
 
 
-def parse_profile(text: str, file: str, name: str = "", path: Path | None = None) -> Profile:
+def parse_profile(text: str | bytes, file: str, name: str = "",
+                  path: Path | None = None) -> Profile:
     """Parse profile TOML `text`; `file` names it in error messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise OrbitalError(f"{file}: invalid TOML: {e}") from None
+    data = parse_toml(text, file)
     top = _Reader(file, data)
     top.done(_TOP_KEYS)
     exit_table = top.take("debug-exit", dict, {})
@@ -185,4 +183,8 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE, root: Path | None =
         known = sorted(p.stem for p in directory.glob("*.toml")) if directory.is_dir() else []
         hint = f"; available: {', '.join(known)}" if known else ""
         raise OrbitalError(f"no QEMU profile '{name_or_path}' ({display_path(path)}){hint}")
-    return parse_profile(path.read_text(encoding="utf-8"), display_path(path), path.stem, path)
+    try:
+        text = path.read_bytes()
+    except OSError as e:
+        raise OrbitalError(f"{display_path(path)}: cannot read: {e.strerror}") from None
+    return parse_profile(text, display_path(path), path.stem, path)
