@@ -14,9 +14,10 @@
 static orb_svc_status_t items[SVC_MAX];
 
 /* Send a supervision request; the status items land in items[]. Returns their count,
- * or -E after printing why (including a negative status, named after `what`). */
+ * or -E after printing why (including a negative status, named after `what`; -ENOENT
+ * in the words `missing`, since what is missing depends on the request). */
 static long supervise(const char *cmd, uint32_t tag, const void *req, size_t len,
-		      const char *what)
+		      const char *what, const char *missing)
 {
 	orb_msg_t r;
 	long rc = sh_call(cmd, SH_INIT, tag, req, len, ORB_MSG_SVC_RESPONSE, &r);
@@ -28,7 +29,7 @@ static long supervise(const char *cmd, uint32_t tag, const void *req, size_t len
 		return sh_bad_answer(cmd, SH_INIT);
 	if (a.status < 0) {
 		orb_printf("%s: %s: %s (%s)\n", cmd, what, a.status == -ORB_ENOENT ?
-			   "no such service" : orb_errno_text(a.status), orb_errno_name(a.status));
+			   missing : orb_errno_text(a.status), orb_errno_name(a.status));
 		return a.status;
 	}
 	size_t n = a.count < SVC_MAX ? a.count : SVC_MAX;
@@ -42,7 +43,7 @@ static long by_name(const char *cmd, uint32_t tag, const char *name)
 	orb_msg_svc_status_t m = { .name = { .ptr = name, .len = (uint16_t)strlen(name) } };
 	uint8_t buf[64];
 	long len = orb_msg_svc_status_encode(buf, sizeof(buf), &m);   /* same layout for all */
-	return len < 0 ? len : supervise(cmd, tag, buf, (size_t)len, name);
+	return len < 0 ? len : supervise(cmd, tag, buf, (size_t)len, name, "no such service");
 }
 
 static void fixed_str(const uint8_t *src, size_t size, char *out)
@@ -77,7 +78,7 @@ bool sh_wait_all_ready(void)
 
 static void cmd_services(int argc, char **argv)
 {
-	long n = supervise("services", ORB_MSG_SVC_LIST, NULL, 0, "list");
+	long n = supervise("services", ORB_MSG_SVC_LIST, NULL, 0, "list", "no such service");
 	if (n < 0)
 		return;
 	orb_printf("%-16s %-9s %5s %8s %12s  %s\n", "NAME", "STATE", "PID", "RESTARTS",
@@ -156,7 +157,11 @@ static void cmd_update(int argc, char **argv)
 				   .image = { .ptr = image, .len = (uint16_t)strlen(image) } };
 	uint8_t buf[96];
 	long len = orb_msg_svc_update_encode(buf, sizeof(buf), &m);
-	if (len < 0 || supervise("update", ORB_MSG_SVC_UPDATE, buf, (size_t)len, name) < 1)
+	/* the service exists (its status came back), so -ENOENT can only name the image */
+	char missing[80];
+	snprintf(missing, sizeof(missing), "no program '%s' in the boot archive", image);
+	if (len < 0 || supervise("update", ORB_MSG_SVC_UPDATE, buf, (size_t)len, name,
+				 missing) < 1)
 		return;
 	char version[17];
 	fixed_str(items[0].version, sizeof(items[0].version), version);

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+from orbital_build.qemu import run_image
+
 
 def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None:
     r = boot("default", timeout=60, expect=[r"^orbital> "], disk=tmp_path / "disk.img")
@@ -76,3 +78,17 @@ def test_kernel_fault_is_reported_and_symbolized(images) -> None:
                      r"\(kernel_image/src/kernel/main\.c", out), out
     assert re.search(r"#2 0x[0-9a-f]{16} <kmain\+0x[0-9a-f]+ \(kernel_image/src/kernel/main\.c",
                      out), out
+
+
+def test_without_a_local_apic_the_kernel_refuses_to_boot(images) -> None:
+    """A CPU without a local APIC (`-cpu qemu64,-apic`; QEMU takes the last -cpu) gets one
+    clear console line and a failed exit, where the kernel used to wait forever for its
+    first timer tick."""
+    r = run_image(images.path("default"), quiet=True, timeout=60,
+                  extra_args=["-cpu", "qemu64,-apic"])
+    assert not r.timed_out and r.returncode == 1, r.summary + r.output[-2000:]
+    assert "guest reported failure" in r.summary
+    assert re.search(r"^cpu: no local APIC \(CPUID\.01H:EDX\.APIC\[bit 9\] = 0\); Orbital "
+                     r"needs one for its timer and interrupts; stopping$", r.output,
+                     re.MULTILINE), r.output[-2000:]
+    assert "boot archive:" not in r.output   # it stopped before anything else

@@ -56,7 +56,9 @@ SESSION = [
     "echo ab\x7fc",                   # 30: DEL erases the b
     "echo \x1b[Aok",                  # 31: an arrow key's escape sequence is dropped
     "echo " + "x" * 130,             # 32
-    "echo session-end",              # 33
+    "update permissions",            # 33: there is no permissions-v2
+    "update nosuch",                 # 34
+    "echo session-end",              # 35
 ]
 
 # Lines other programs print into the console while the shell works.
@@ -353,6 +355,8 @@ BAD_INPUT = {
     27: "log: '0' is not a count (1-200)",
     28: "restart: nosuch: no such service (ENOENT)",
     29: "kill: unknown option '-15' (only -9)",
+    33: "update: permissions: no program 'permissions-v2' in the boot archive (ENOENT)",
+    34: "update: nosuch: no such service (ENOENT)",
 }
 
 

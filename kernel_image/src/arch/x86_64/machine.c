@@ -14,6 +14,7 @@
 
 bool cpu_has_smep, cpu_has_smap, cpu_has_pcid, cpu_has_invpcid, cpu_has_umip;
 bool cpu_has_rdrand, cpu_has_rdseed;
+static bool cpu_has_apic;
 static u64 tsc_hz = 1000000000;   /* replaced by the PIT calibration */
 static u64 tsc_boot;
 static char features[64];
@@ -55,6 +56,7 @@ void cpu_features_init(void)
 		cpu_has_rdseed = b & (1u << 18);
 	}
 	cpuid(1, 0, &a, &b, &c, &d);
+	cpu_has_apic = d & (1u << 9);
 	cpu_has_pcid = c & (1u << 17);
 	cpu_has_rdrand = c & (1u << 30);
 
@@ -127,5 +129,12 @@ void arch_init(void)
 	gdt_init();
 	idt_init();
 	cpu_features_init();
+	/* The timer and every interrupt go through the local APIC (apic.c); without one the
+	 * scheduler would wait for a tick that never comes. Say so and stop instead. */
+	if (!cpu_has_apic) {
+		printk("cpu: no local APIC (CPUID.01H:EDX.APIC[bit 9] = 0); Orbital needs one "
+		       "for its timer and interrupts; stopping\n");
+		arch_exit(false);
+	}
 	time_init();
 }
