@@ -82,7 +82,7 @@ def read_stream(source: Path | bytes, stopped: bool = False) -> Log:
         try:
             data = source.read_bytes()
         except OSError as e:
-            raise ChainError(f"{source}: cannot read: {e.strerror}") from None
+            raise ChainError(f"cannot read: {e.strerror}") from None
     else:
         data = source
     try:

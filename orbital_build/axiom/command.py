@@ -69,7 +69,11 @@ class AxiomCommand(Command):
             print(checkpoint_public_key(read_secret(args.log)).hex())
             return 0
         if args.action == "show":
-            for c in read_stream(args.log, stopped=args.stopped).commits:
+            try:
+                log = read_stream(args.log, stopped=args.stopped)
+            except OrbitalError as e:
+                raise OrbitalError(f"{args.log}: {e}", returncode=1) from None
+            for c in log.commits:
                 cause = f" caused_by={c.env.caused_by}" if c.env.caused_by is not None else ""
                 print(f"{c.seq:6} {c.env.timestamp / 1e9:10.6f}s {c.kind:<22}{cause} "
                       f"{c.payload}")

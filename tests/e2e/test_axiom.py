@@ -167,6 +167,30 @@ def test_cli_tells_a_shortened_log_from_a_stopped_one(log, tmp_path) -> None:
     assert proc.returncode == 0 and "left out 20 bytes of a cut-off last frame" in proc.stdout
 
 
+def test_no_flipped_length_bit_before_the_last_frame_is_taken_for_a_cut(log) -> None:
+    """Every bit of the length of frames spread over the log (the first, the one before
+    the last, and ten between), flipped one at a time: --stopped refuses each log (only
+    bytes after the last intact frame, shorter than the frame they begin, may be left
+    out)."""
+    frames = _all_frames(log[0])
+    data = b"".join(frames)
+    starts = [sum(len(f) for f in frames[:i]) for i in range(len(frames))]
+    picked = sorted({0, len(frames) - 2, *range(1, len(frames) - 2, len(frames) // 10)})
+    accepted = []
+    for i in picked:
+        for bit in range(32):
+            bad = bytearray(data)
+            bad[starts[i] + 4 + bit // 8] ^= 1 << (bit % 8)
+            try:
+                stream = read_stream(bytes(bad), stopped=True)
+                verify_chain(stream.commits)
+                verify_end(stream, stopped=True)
+            except ChainError:
+                continue
+            accepted.append((i, bit))
+    assert len(picked) >= 10 and not accepted, accepted
+
+
 def test_flipped_length_mid_log_is_an_error_even_when_stopped(log, tmp_path) -> None:
     """One flipped length byte in the middle of a log is damage, not a cut-off end: the
     verification stops with an error instead of accepting the commits before it."""
