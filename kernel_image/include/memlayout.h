@@ -6,8 +6,8 @@
  */
 #pragma once
 
-#if defined(__wasm32__)
-#include <arch/wasm32/memlayout.h>
+#if defined(__wasm64__)
+#include <arch/wasm64/memlayout.h>
 #else
 #include <arch/x86_64/memlayout.h>
 #endif

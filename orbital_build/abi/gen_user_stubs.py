@@ -47,7 +47,8 @@ def _out_struct(abi: Abi, sc: Syscall) -> str:
     return "".join(lines)
 
 
-def _stub(abi: Abi, sc: Syscall) -> str:
+def stub_params(abi: Abi, sc: Syscall) -> list[str]:
+    """A stub's C parameters: its non-reserved arguments, then `out` if it has outputs."""
     params = []
     for a in sc.args:
         if a.reserved:
@@ -58,6 +59,21 @@ def _stub(abi: Abi, sc: Syscall) -> str:
         params.append(f"{t}{a.name}" if t.endswith("*") else f"{t} {a.name}")
     if sc.outs:
         params.append(f"orb_{sc.name}_out_t *out")
+    return params
+
+
+def out_copies(abi: Abi, sc: Syscall, source: dict[str, str]) -> str:
+    """`if (out) { out->x = (type)<register>; ... }`, register expressions from `source`."""
+    lines = ["    if (out) {\n"]
+    for o in sc.outs:
+        s = scalar(abi, o.ctype)
+        assert s is not None
+        lines.append(f"        out->{o.name} = ({s.c}){source[o.reg]};\n")
+    return "".join(lines) + "    }\n"
+
+
+def _stub(abi: Abi, sc: Syscall) -> str:
+    params = stub_params(abi, sc)
     noreturn = sc.result == RESULT_NORETURN
     ret = "__attribute__((noreturn)) void" if noreturn else "long"
     body = [c_syscall_comment(sc),
@@ -84,12 +100,7 @@ def _stub(abi: Abi, sc: Syscall) -> str:
         body.append("    __builtin_trap(); /* the kernel never returns here */\n}\n")
         return "".join(body)
     if sc.outs:
-        body.append("    if (out) {\n")
-        for o in sc.outs:
-            s = scalar(abi, o.ctype)
-            assert s is not None
-            body.append(f"        out->{o.name} = ({s.c}){o.reg};\n")
-        body.append("    }\n")
+        body.append(out_copies(abi, sc, {r: r for r in ARG_REGS}))
     body.append("    return (long)rax;\n}\n")
     return "".join(body)
 

@@ -23,6 +23,7 @@ from . import (
     gen_python,
     gen_uapi_header,
     gen_user_stubs,
+    gen_user_stubs_wasm,
 )
 from .defs import load_abi
 from .model import Abi
@@ -35,6 +36,7 @@ OUTPUTS: tuple[tuple[Path, Generator], ...] = (
     (Path("kernel_image/include/gen/syscall_table.h"), gen_kernel_table.generate),
     (Path("kernel_image/include/gen/axiom_records.h"), gen_axiom_records.generate),
     (Path("services/lib/include/gen/orbital/syscalls.h"), gen_user_stubs.generate),
+    (Path("services/lib/include/gen/wasm64/orbital/syscalls.h"), gen_user_stubs_wasm.generate),
     (Path("services/lib/include/gen/orbital/messages.h"), gen_message_codecs.generate),
     (Path("services/lib/include/gen/orbital/axiomlog_records.h"), gen_axiom_decoders.generate),
     (Path("services/lib/include/gen/orbital/abi_names.h"), gen_names.generate),

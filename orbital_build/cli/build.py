@@ -16,8 +16,9 @@ def commands() -> list:
     from ..image.command import ImageCommand
     from ..storage.command import DiskCommand
     from ..thirdparty.command import DepsCommand
+    from ..wasm.command import ServeCommand, WasmCommand
     return [GenCommand(), ImageCommand(), DepsCommand(), AxiomCommand(), BenchCommand(),
-            DiskCommand(), FuzzCommand()]
+            DiskCommand(), FuzzCommand(), WasmCommand(), ServeCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,14 +43,18 @@ def _sources(root: Path, rel: str, recursive: bool = True) -> list[str]:
 ASM_OFFSETS = "asm_offsets.c"
 
 
+def arch_sources(root: Path, rel: str, arch: str) -> list[str]:
+    """The portable sources under `rel` plus those of one architecture (rel/arch/<arch>/)."""
+    other = f"{rel}/arch/"
+    mine = f"{other}{arch}/"
+    return [s for s in _sources(root, rel) if not s.startswith(other) or s.startswith(mine)]
+
+
 def kernel_sources(root: Path, kernel_source: str, arch: str) -> list[str]:
     """The kernel's portable sources plus those of one architecture (src/arch/<arch>/),
     without asm_offsets.c (not an object of the kernel)."""
-    other = f"{kernel_source}/src/arch/"
-    mine = f"{other}{arch}/"
-    return [s for s in _sources(root, f"{kernel_source}/src")
-            if (not s.startswith(other) or s.startswith(mine)) and
-            Path(s).name != ASM_OFFSETS]
+    return [s for s in arch_sources(root, f"{kernel_source}/src", arch)
+            if Path(s).name != ASM_OFFSETS]
 
 
 def kernel_defines(img: Image) -> list[str]:
@@ -169,7 +173,7 @@ def write_ninja(root: Path, img: Image, builddir: str,
     # liborbital: crt0 linked explicitly, the rest as an archive
     crt0 = None
     lobjs = []
-    for src in _sources(root, "services/lib") + list(SHARED_LIB_SOURCES):
+    for src in arch_sources(root, "services/lib", ARCH) + list(SHARED_LIB_SOURCES):
         obj = _obj(builddir, "user", src)
         lines.append(f"build {obj}: {'uas' if src.endswith('.S') else 'ucc'} {src}")
         if src in SHARED_LIB_SOURCES:

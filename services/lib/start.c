@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Process start, threads, time, and the pieces of the runtime every program uses. */
+/* Process start, threads, time, and the pieces of the runtime every program uses. The
+ * machine's pieces (entry, orb_ipcbuf, orb_cycles) are in services/lib/arch/<arch>/. */
 #include <orbital.h>
 
 static uint32_t my_pid;
@@ -18,20 +19,6 @@ uint32_t orb_pid(void)
 	if (!my_pid)
 		my_pid = (uint32_t)orb_process_self();
 	return my_pid;
-}
-
-orb_ipc_buffer_t *orb_ipcbuf(void)
-{
-	orb_ipc_buffer_t *b;
-	__asm__("movq %%fs:%c1, %0" : "=r"(b) : "i"(offsetof(orb_ipc_buffer_t, self)));
-	return b;
-}
-
-uint64_t orb_cycles(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
 }
 
 uint64_t orb_now_ns(void)

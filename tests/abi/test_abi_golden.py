@@ -21,10 +21,20 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("ORBITAL_UPDATE_GOLDENS") == "1"
 
 
-@pytest.mark.parametrize("rel", [rel for rel, _ in OUTPUTS], ids=[rel.name for rel, _ in OUTPUTS])
+def _golden_name(rel: Path) -> str:
+    """The file's name; outputs of the same name for another target (gen/wasm64/...) carry
+    the target: syscalls.h.golden, syscalls.h.wasm64.golden."""
+    parts = rel.parts
+    target = next((parts[i + 1] for i, p in enumerate(parts[:-2]) if p == "gen"
+                   and parts[i + 1] != "uapi" and parts[i + 2] == "orbital"), None)
+    return f"{rel.name}.{target}" if target else rel.name
+
+
+@pytest.mark.parametrize("rel", [rel for rel, _ in OUTPUTS],
+                         ids=[_golden_name(rel) for rel, _ in OUTPUTS])
 def test_golden(mini: Abi, rel: Path) -> None:
     text = render_all(validate(mini))[rel]
-    golden = GOLDEN / f"{rel.name}.golden"
+    golden = GOLDEN / f"{_golden_name(rel)}.golden"
     if UPDATE:
         golden.write_text(text, encoding="utf-8")
     assert golden.is_file(), f"{golden} missing; run with ORBITAL_UPDATE_GOLDENS=1"

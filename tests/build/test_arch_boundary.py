@@ -30,11 +30,11 @@ def test_portable_core_has_no_machine_code(path: Path) -> None:
 
 def test_a_build_takes_one_architecture(tmp_path: Path) -> None:
     for rel in ("k/src/kernel/cap.c", "k/src/arch/x86_64/entry.S", "k/src/arch/x86_64/user.c",
-                "k/src/arch/wasm32/host.c", "k/src/lib/string.c"):
+                "k/src/arch/wasm64/host.c", "k/src/lib/string.c"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("")
     assert kernel_sources(tmp_path, "k", "x86_64") == [
         "k/src/arch/x86_64/entry.S", "k/src/arch/x86_64/user.c", "k/src/kernel/cap.c",
         "k/src/lib/string.c"]
-    assert kernel_sources(tmp_path, "k", "wasm32") == [
-        "k/src/arch/wasm32/host.c", "k/src/kernel/cap.c", "k/src/lib/string.c"]
+    assert kernel_sources(tmp_path, "k", "wasm64") == [
+        "k/src/arch/wasm64/host.c", "k/src/kernel/cap.c", "k/src/lib/string.c"]

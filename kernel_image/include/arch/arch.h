@@ -3,7 +3,7 @@
  * The boundary between generic kernel code and the architecture. Generic code includes
  * only this header; everything machine-specific lives behind it, in src/arch/<arch>/ and
  * include/arch/<arch>/: x86_64 (registers, descriptor tables, port I/O, page-table bits)
- * and wasm32 (the browser host: workers, shared memory, imports). This header is the one
+ * and wasm64 (the browser host: workers, shared memory, imports). This header is the one
  * place that selects the architecture, from the compiler's target.
  */
 #pragma once
@@ -17,9 +17,9 @@
 #define ARCH_NAME "x86_64"
 #define ARCH_HEADER(h) <arch/x86_64/h>
 #define ARCH_ASM_CALLABLE __attribute__((no_caller_saved_registers))
-#elif defined(__wasm32__)
-#define ARCH_NAME "wasm32"
-#define ARCH_HEADER(h) <arch/wasm32/h>
+#elif defined(__wasm64__)
+#define ARCH_NAME "wasm64"
+#define ARCH_HEADER(h) <arch/wasm64/h>
 #define ARCH_ASM_CALLABLE
 #else
 #error "unsupported architecture"

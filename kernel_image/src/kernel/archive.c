@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The boot archive, packed by orbital_build/image/archive.py: a header, `count` fixed-size
- * entries, then the payloads. It starts at the first page after the kernel image
- * (__kernel_end), where the image builder put it. Nothing in it is trusted until the
- * header, every entry's bounds and the SHA-256 digest have been checked; a damaged archive
- * means no service starts. The digest covers the whole archive, the header included with
- * its own digest field read as zeros: a header field outside it (once the entry count)
- * could be changed unnoticed, and dropping the last entries would go unseen.
+ * entries, then the payloads. It starts where the architecture's memlayout.h says
+ * (BOOT_ARCHIVE_PHYS: on x86_64 the first page after the kernel image, where the image
+ * builder put it). Nothing in it is trusted until the header, every entry's bounds and
+ * the SHA-256 digest have been checked; a damaged archive means no service starts. The
+ * digest covers the whole archive, the header included with its own digest field read as
+ * zeros: a header field outside it (once the entry count) could be changed unnoticed, and
+ * dropping the last entries would go unseen.
  */
 #include <kernel/archive.h>
 #include <kernel/printk.h>
@@ -17,14 +18,12 @@
 #define ARCHIVE_MAX_ENTRIES 64
 #define ARCHIVE_MAX_SIZE (64u << 20)
 
-extern char __kernel_end[];
-
 static const orb_boot_archive_header_t *hdr;
 static const orb_boot_archive_entry_t *entries;
 
 paddr_t archive_phys_start(void)
 {
-	return IMAGE_PHYS_OF(__kernel_end);
+	return BOOT_ARCHIVE_PHYS();
 }
 
 paddr_t archive_phys_end(void)

@@ -62,4 +62,7 @@
 #define KERNEL_VIRT(pa)  ((void *)((unsigned long)(pa) + DIRECT_MAP_BASE))
 #define KERNEL_PHYS_OF(va) ((unsigned long)(va) - DIRECT_MAP_BASE)
 #define IMAGE_PHYS_OF(va)  ((unsigned long)(va) - KERNEL_VMA)
+/* The boot archive: the first page after the kernel image (the image builder put it). */
+extern char __kernel_end[];
+#define BOOT_ARCHIVE_PHYS() IMAGE_PHYS_OF(__kernel_end)
 #endif

@@ -1,0 +1,106 @@
+"""Headless Chromium (Debian's chromium + chromium-driver, driven by Selenium) on sites
+built by `orbital-build wasm` and served by its own server on 127.0.0.1. One browser per
+test module; every wait is bounded."""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from orbital_build.wasm.build import build_wasm
+from orbital_build.wasm.serve import SiteServer
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "build" / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+
+class Page:
+    """A loaded Orbital site: wait for console text, type, read the logs."""
+
+    def __init__(self, driver: webdriver.Chrome, url: str) -> None:
+        self.d = driver
+        self.url = url
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.d.execute_script(script, *args)
+
+    def load(self) -> Page:
+        self.d.get(self.url)
+        return self
+
+    def text(self) -> str:
+        return self.js("return window.orbital ? window.orbital.text() : ''")
+
+    def wait_for(self, what: Callable[[], Any], timeout: float, why: str) -> Any:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            got = what()
+            if got:
+                return got
+            halted = self.js("return window.orbital && window.orbital.halted")
+            if halted and not got:
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {why}; console:\n{self.text()}")
+
+    def wait_text(self, needle: str, timeout: float = 30, start: int = 0) -> str:
+        return self.wait_for(lambda: needle in self.text()[start:] and self.text(), timeout,
+                             repr(needle))
+
+    def halted(self, timeout: float = 60) -> dict:
+        return self.wait_for(lambda: self.js("return window.orbital.halted"), timeout,
+                             "the machine to halt")
+
+    def commit_log(self) -> bytes:
+        return base64.b64decode(self.js("return window.orbital.commitLog()"))
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.d.save_screenshot(str(path))
+        return path
+
+    def marks(self) -> dict:
+        return json.loads(self.js("return JSON.stringify(window.orbital.marks)"))
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[webdriver.Chrome]:
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for flag in FLAGS + [f"--user-data-dir={tempfile.mkdtemp(prefix='orbital-chromium-')}"]:
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def site() -> Callable[[str], Iterator[Page]]:
+    servers: list[SiteServer] = []
+
+    def serve(image: str, driver: webdriver.Chrome) -> Page:
+        info = build_wasm(ROOT / "images" / f"{image}.toml", quiet=True)
+        server = SiteServer(ROOT / info["site"]).start()
+        servers.append(server)
+        return Page(driver, server.url)
+
+    yield serve
+    for s in servers:
+        s.stop()

@@ -1,0 +1,39 @@
+"""The bench image in headless Chromium: kernel.wasm boots in its worker, the benchmark
+(init) spawns its server, both run as wasm64 workers, IPC and threads work, init exits 0
+and the machine halts with success; the CommitLog the page exports passes
+`orbital-build axiom verify` (the same format and replay as on x86_64)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from orbital_build.axiom.command import verify_log
+
+pytestmark = pytest.mark.browser
+
+
+def test_bench_runs_and_its_commit_log_verifies(chromium, site, tmp_path) -> None:
+    page = site("bench", chromium).load()
+    halted = page.halted(timeout=90)
+    text = page.text()
+    assert halted["success"] is True, text
+    assert "Orbital 0.1.0 (wasm64) capability microkernel" in text
+    assert "boot archive: 3 entries" in text and "sha256 ok" in text
+    m = re.search(r"bench: (\{.*\})", text)
+    assert m, text
+    figures = json.loads(m.group(1))
+    # every path ran: a failed call would have printed "bench: call failed" and a 0
+    assert "call failed" not in text
+    for key in ("null_syscall_cycles", "ipc_fastpath_roundtrip_cycles",
+                "ipc_fastpath_same_space_roundtrip_cycles", "ipc_slowpath_long_roundtrip_cycles",
+                "ipc_slowpath_8caps_roundtrip_cycles"):
+        assert figures[key] > 0, key
+    log = tmp_path / "wasm-bench.axiom"
+    log.write_bytes(page.commit_log())
+    summary = verify_log(log)
+    assert summary["commits"] > 1000 and summary["checkpoints"] > 0
+    assert summary["processes"] == 0   # everything ended: init exited, its child was killed
+    page.screenshot("wasm-bench.png")
