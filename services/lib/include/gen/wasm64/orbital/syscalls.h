@@ -29,6 +29,11 @@ typedef struct {
     orb_cptr_t mem_cap; /* RDX */
 } orb_mem_map_out_t;
 
+/* Output registers of orb_shm_map(). */
+typedef struct {
+    uint64_t size; /* RDX */
+} orb_shm_map_out_t;
+
 /* Output registers of orb_endpoint_receive(). */
 typedef struct {
     uint64_t badge;  /* RDI */
@@ -68,6 +73,11 @@ typedef struct {
     uint64_t mr2;    /* R8 */
     uint64_t mr3;    /* R9 */
 } orb_endpoint_reply_recv_out_t;
+
+/* Output registers of orb_pci_bar_map(). */
+typedef struct {
+    uint64_t size; /* RDX */
+} orb_pci_bar_map_out_t;
 
 /* 0x00 nop (NOP): Does nothing; returns 0. Errors: none. */
 static inline long orb_nop(void)
@@ -325,10 +335,12 @@ static inline long orb_mem_map(uint64_t vaddr, size_t size, uint32_t prot, orb_c
 }
 
 /*
- * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space.
+ * 0x21 mem_unmap (SYS_MUNMAP): Unmaps [vaddr, vaddr + size) of the caller's address space: a region
+ * made by mem_map, shm_map or pci_bar_map.
  * Errors:
  *   -ORB_ENOENT  no region starts at vaddr
- *   -ORB_EINVAL  the region at vaddr was not made by mem_map, or its size is not size
+ *   -ORB_EINVAL  the region at vaddr was not made by mem_map, shm_map or pci_bar_map, or its size
+ *                is not size
  */
 static inline long orb_mem_unmap(uint64_t vaddr, size_t size)
 {
@@ -351,6 +363,76 @@ static inline long orb_mem_protect(uint64_t vaddr, size_t size, uint32_t prot)
     uint64_t r[6];
     long rax = orb_wasm_syscall(ORB_SYS_MEM_PROTECT, (uint64_t)vaddr, (uint64_t)size,
                                 (uint64_t)prot, 0, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x23 shm_create: Creates a shared memory object of size bytes, zeroed, and returns a capability
+ * to it (R|W|G). With ORB_SHM_DMA the frames are physically contiguous DMA memory for the device
+ * dev names (ORB_CAP_NONE otherwise); the creator is charged. Rights: PCI_DEVICE:W (ORB_SHM_DMA
+ * only).
+ * Errors:
+ *   -ORB_EINVAL  size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or ORB_SHM_DMA_MAX (DMA),
+ *                or flags has unknown bits
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  dev is not ORB_CAP_NONE for a plain object
+ *   -ORB_ENOMEM  the kernel's table of shared objects is full, no frames (or no contiguous block)
+ *                are left, the caller's memory limit would be passed, or its CSpace is full
+ */
+static inline long orb_shm_create(size_t size, uint32_t flags, orb_cptr_t dev)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_SHM_CREATE, (uint64_t)size, (uint64_t)flags, (uint64_t)dev,
+                                0, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x24 shm_map: Maps the whole object at vaddr (0: anywhere) with prot (read, or read and write;
+ * never execute); returns the address, the object's size in RDX. The mapping keeps the object alive
+ * until mem_unmap. Rights: SHM:R (read), SHM:W (write).
+ * Errors:
+ *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a shared memory object
+ *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   shm has expired
+ *   -ORB_EPERM   prot asks to read without R or to write without W
+ *   -ORB_EINVAL  prot is 0, has unknown bits or has ORB_PROT_EXEC, or vaddr is not page-aligned
+ *   -ORB_EINVAL  vaddr is 0 and no free range is left, or the range is outside the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot or page table is left
+ */
+static inline long orb_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot,
+                               orb_shm_map_out_t *out)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_SHM_MAP, (uint64_t)shm, (uint64_t)vaddr, (uint64_t)prot, 0,
+                                0, 0, r);
+    if (out) {
+        out->size = (uint64_t)r[2];
+    }
+    return rax;
+}
+
+/*
+ * 0x25 shm_phys: The physical address of byte offset of a DMA object, for a device to use; only the
+ * process that created it may ask. Rights: SHM (its creator, DMA only).
+ * Errors:
+ *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a shared memory object
+ *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   shm has expired
+ *   -ORB_EINVAL  the object is not DMA memory, or offset is not below its size
+ *   -ORB_EPERM   the caller did not create the object
+ */
+static inline long orb_shm_phys(orb_cptr_t shm, uint64_t offset)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_SHM_PHYS, (uint64_t)shm, (uint64_t)offset, 0, 0, 0, 0, r);
     return rax;
 }
 
@@ -781,7 +863,7 @@ static inline long orb_notification_poll(orb_cptr_t ntfn)
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
  *   -ORB_EINVAL  irq is not a line of the I/O APIC (0-23)
- *   -ORB_EBUSY   irq is already registered, or ntfn already has a line
+ *   -ORB_EBUSY   irq is already registered
  */
 static inline long orb_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t irq_cap)
 {
@@ -795,7 +877,7 @@ static inline long orb_irq_register(uint32_t irq, orb_cptr_t ntfn, orb_cptr_t ir
  * 0x51 irq_ack (SYS_IRQ_ACK): Acknowledges irq so that it can fire again. Rights: (registered
  * owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 static inline long orb_irq_ack(uint32_t irq)
@@ -808,7 +890,7 @@ static inline long orb_irq_ack(uint32_t irq)
 /*
  * 0x52 irq_mask (SYS_IRQ_MASK): Masks irq. Rights: (registered owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 static inline long orb_irq_mask(uint32_t irq)
@@ -821,13 +903,41 @@ static inline long orb_irq_mask(uint32_t irq)
 /*
  * 0x53 irq_unmask (SYS_IRQ_UNMASK): Unmasks irq. Rights: (registered owner).
  * Errors:
- *   -ORB_EINVAL  irq is not a line (0-23) bound by irq_register
+ *   -ORB_EINVAL  irq is not a line bound by irq_register (0-23) or pci_irq_bind (24 on)
  *   -ORB_EPERM   another process registered irq
  */
 static inline long orb_irq_unmask(uint32_t irq)
 {
     uint64_t r[6];
     long rax = orb_wasm_syscall(ORB_SYS_IRQ_UNMASK, (uint64_t)irq, 0, 0, 0, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x54 pci_irq_bind: Binds MSI-X table entry `entry` of the device to ntfn: the kernel picks a
+ * vector, writes the entry and enables MSI-X. Returns the IRQ number (from ORB_IRQ_MSI_FIRST) used
+ * with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit irq % 63 in
+ * ntfn until irq_ack. Rights: PCI_DEVICE:W, NOTIFICATION:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
+ *                something other than a notification
+ *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   ntfn lacks the W right
+ *   -ORB_EPERM   ntfn has expired
+ *   -ORB_EINVAL  the device has no usable MSI-X table, or entry is not below its size
+ *   -ORB_EBUSY   entry is already bound
+ *   -ORB_ENOMEM  every one of the kernel's ORB_IRQ_MSI_COUNT vectors is bound
+ */
+static inline long orb_pci_irq_bind(orb_cptr_t dev, uint32_t entry, orb_cptr_t ntfn)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_PCI_IRQ_BIND, (uint64_t)dev, (uint64_t)entry,
+                                (uint64_t)ntfn, 0, 0, 0, r);
     return rax;
 }
 
@@ -937,6 +1047,98 @@ static inline long orb_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value
 }
 
 /*
+ * 0x70 pci_info: Writes the device's pci_info record to buf; returns its size. Rights:
+ * PCI_DEVICE:R.
+ * Errors:
+ *   -ORB_EBADF      dev names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than a PCI device
+ *   -ORB_ESTALE     dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      dev lacks the R right
+ *   -ORB_EPERM      dev has expired
+ *   -ORB_EOVERFLOW  len is smaller than a pci_info record
+ *   -ORB_EINVAL     buf is not writable user memory for the record
+ */
+static inline long orb_pci_info(orb_cptr_t dev, void *buf, size_t len)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_PCI_INFO, (uint64_t)dev, (uint64_t)(uintptr_t)buf,
+                                (uint64_t)len, 0, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x71 pci_config_read: Reads 1, 2 or 4 bytes (width) of the device's configuration space at
+ * offset. Rights: PCI_DEVICE:R.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the R right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  width is not 1, 2 or 4, offset is not a multiple of it, or the access reaches past
+ *                byte 255
+ */
+static inline long orb_pci_config_read(orb_cptr_t dev, uint32_t offset, uint32_t width)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_PCI_CONFIG_READ, (uint64_t)dev, (uint64_t)offset,
+                                (uint64_t)width, 0, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x72 pci_config_write: Writes the command register (offset 4, width 2): only its I/O space,
+ * memory space, bus master and INTx-disable bits change. Every other byte (BARs, MSI-X,
+ * capabilities) belongs to the kernel. Rights: PCI_DEVICE:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  width is not 1, 2 or 4, offset is not a multiple of it, or the access reaches past
+ *                byte 255
+ *   -ORB_EPERM   the access is not the command register at offset 4, width 2
+ */
+static inline long orb_pci_config_write(orb_cptr_t dev, uint32_t offset, uint32_t width,
+                                        uint32_t value)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_PCI_CONFIG_WRITE, (uint64_t)dev, (uint64_t)offset,
+                                (uint64_t)width, (uint64_t)value, 0, 0, r);
+    return rax;
+}
+
+/*
+ * 0x73 pci_bar_map: Maps memory BAR `bar` of the device, uncached, read-write, at vaddr (0:
+ * anywhere); returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its
+ * pending bits stay unmapped (the kernel owns them). Rights: PCI_DEVICE:W.
+ * Errors:
+ *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
+ *                other than a PCI device
+ *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   dev lacks the W right
+ *   -ORB_EPERM   dev has expired
+ *   -ORB_EINVAL  bar is not below 6, or names no mappable memory BAR (I/O, absent, the upper half
+ *                of a 64-bit BAR, or refused at boot)
+ *   -ORB_EINVAL  vaddr is not page-aligned, or is 0 and no free range is left, or the range is
+ *                outside the mapping area
+ *   -ORB_EEXIST  the range overlaps a region of the address space
+ *   -ORB_ENOMEM  no region slot or page table is left
+ */
+static inline long orb_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr,
+                                   orb_pci_bar_map_out_t *out)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_PCI_BAR_MAP, (uint64_t)dev, (uint64_t)bar, (uint64_t)vaddr,
+                                0, 0, 0, r);
+    if (out) {
+        out->size = (uint64_t)r[2];
+    }
+    return rax;
+}
+
+/*
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
  * Errors:
@@ -1007,6 +1209,14 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_ENOENT || code == ORB_EINVAL;
     case ORB_SYS_MEM_PROTECT:
         return code == ORB_EINVAL || code == ORB_ENOENT || code == ORB_EPERM;
+    case ORB_SYS_SHM_CREATE:
+        return code == ORB_EINVAL || code == ORB_EBADF || code == ORB_ESTALE ||
+               code == ORB_EPERM || code == ORB_ENOMEM;
+    case ORB_SYS_SHM_MAP:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EEXIST || code == ORB_ENOMEM;
+    case ORB_SYS_SHM_PHYS:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
     case ORB_SYS_CAP_GRANT:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
                code == ORB_EINVAL || code == ORB_ENOENT || code == ORB_ENOMEM;
@@ -1065,6 +1275,9 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EINVAL || code == ORB_EPERM;
     case ORB_SYS_IRQ_UNMASK:
         return code == ORB_EINVAL || code == ORB_EPERM;
+    case ORB_SYS_PCI_IRQ_BIND:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EBUSY || code == ORB_ENOMEM;
     case ORB_SYS_IO_IN8:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
     case ORB_SYS_IO_IN16:
@@ -1077,6 +1290,16 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
     case ORB_SYS_IO_OUT32:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_PCI_INFO:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EOVERFLOW || code == ORB_EINVAL;
+    case ORB_SYS_PCI_CONFIG_READ:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_PCI_CONFIG_WRITE:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_PCI_BAR_MAP:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_EINVAL || code == ORB_EEXIST || code == ORB_ENOMEM;
     case ORB_SYS_AXIOM_SYSLOG_READ:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
     case ORB_SYS_AXIOM_COMMITS_READ:
