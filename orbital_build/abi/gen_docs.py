@@ -86,7 +86,8 @@ def generate(abi: Abi) -> str:
     out += ["", "## Constants", ""]
     out += _table(["Name", "Value", "Meaning"],
                   [[f"`ORB_{c.name}`", hexnum(c.value, 0) if c.value > 0xFFFF else str(c.value),
-                    c.doc] for c in abi.constants])
+                    c.doc + "".join(f" ({a}: {v:#x})" for a, v in c.by_arch)]
+                   for c in abi.constants])
 
     out += ["", "## Bit layouts"]
     for bf in abi.bitfields:

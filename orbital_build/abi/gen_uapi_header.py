@@ -115,6 +115,11 @@ def generate(abi: Abi) -> str:
     parts.append(section("Constants"))
     parts.append(c_defines([(c_constant(c.name), c_uint(c.value), c.doc)
                             for c in abi.constants]))
+    for arch in sorted({a for c in abi.constants for a, _ in c.by_arch}):
+        rows = [(c_constant(c.name), c_uint(v)) for c in abi.constants
+                for a, v in c.by_arch if a == arch]
+        parts.append(f"#if defined(__{arch}__) /* its own address map */\n" +
+                     "".join(f"#undef {n}\n#define {n} {v}\n" for n, v in rows) + "#endif\n")
 
     parts.append("\n" + section("Error codes: syscalls return -ORB_E*"))
     rows = [("ORB_OK", "0", "success")]

@@ -105,11 +105,15 @@ class Right:
 
 @dataclass(frozen=True)
 class Constant:
-    """A named non-negative integer shared by C and Python (limits, magic values)."""
+    """A named non-negative integer shared by C and Python (limits, magic values).
+    `by_arch`: (arch, value) pairs where an architecture's address map differs (the C
+    header selects them by the compiler's target; Python and the docs show `value`, the
+    x86_64 one, and name the others)."""
 
     name: str
     value: int
     doc: str
+    by_arch: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

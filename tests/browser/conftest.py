@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+         "--disable-dev-shm-usage", "--window-size=1280,800"]
 
 
 class Page:
@@ -83,7 +83,7 @@ def chromium() -> Iterator[webdriver.Chrome]:
     for flag in FLAGS + [f"--user-data-dir={tempfile.mkdtemp(prefix='orbital-chromium-')}"]:
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(90)
     driver.set_script_timeout(30)
     try:
         yield driver

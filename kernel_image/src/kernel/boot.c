@@ -52,6 +52,8 @@ static void give_boot_caps(struct process *p)
 	}
 }
 
+_Static_assert(USER_BOOT_ARCHIVE == ORB_BOOT_ARCHIVE_VADDR, "init's boot archive window");
+
 static void map_archive(struct process *p)
 {
 	paddr_t start = archive_phys_start();

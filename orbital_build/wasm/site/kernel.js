@@ -24,6 +24,7 @@ const spaces = new Map();    // asid -> { memory, module, threads: Set<id> }
 const threads = [];          // id -> { t, asid, ctl, c32, c64, ctx, ipcbuf, ipcbufUser, live }
 const byCtx = new Map();     // kernel TCB address -> its thread
 let running = null;          // the thread in user mode, or null
+const killed = [];           // TCB addresses of threads whose workers were terminated
 let out = '', stream = [], streamBytes = 0;
 
 const N = (v) => Number(v);
@@ -89,8 +90,10 @@ const host = {
   timer_start(ns) { tickMs = N(ns) / 1e6; nextTick = now() + tickMs; },
   idle() {
     const ev = waitEvents(false);
+    if (ev & 4) takeKill();
     return ev;
   },
+  killed() { return killed.length ? killed.shift() : 0n; },
   enter_user(t, asid, ctx, ipcbuf, ipcbufUser) {
     // uctx.pc is non-zero only until the thread starts (entries are never 0): a new
     // thread gets its own worker; otherwise the thread is the one started at this TCB.
@@ -194,23 +197,24 @@ function trapped(th) {
   kx.wasm_trap(th.t);
 }
 
-// Killed workers (the page terminated them): each becomes a fault of its thread.
-function kills() {
+// A worker the page terminated: the kernel takes it as its thread's fault (host_killed).
+function takeKill() {
   const id = Atomics.exchange(door, DOOR.KILL, 0) - 1;
   const th = threads[id];
-  if (!th || !th.live) return;
-  th.c64[CTL.FAULT] = 3n;
-  if (th === running) { trapped(th); return; }
-  postMessage({ op: 'console', text: `host: thread ${id} killed while not running\n` });
+  if (th && th.live) {
+    th.live = false;
+    killed.push(th.ctx);
+    if (th === running) running = null;
+  }
 }
 
 function userRuns() {
   for (;;) {
     const ev = waitEvents(true);
     const id = Atomics.exchange(door, DOOR.TRAP, 0) - 1;
-    if (id >= 0) trapped(threads[id]);   // does not return
-    if (ev & 4) kills();
-    if (ev & 3) kx.wasm_interrupt(ev & 3);
+    if (id >= 0 && threads[id].live) trapped(threads[id]);   // does not return
+    if (ev & 4) takeKill();
+    if (ev && kx.wasm_interrupt(ev)) kx.wasm_resume();        // the running thread is gone
   }
 }
 

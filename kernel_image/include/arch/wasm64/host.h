@@ -35,6 +35,8 @@ HOST(page_unmap) void host_page_unmap(u32 asid, u64 va);
 /* Compile program `name` for asid; its function table size, or < 0 if it is not a module
  * the host can run. */
 HOST(program_load) i64 host_program_load(u32 asid, const u8 *module, u64 len, const char *name);
+/* The TCB of a thread whose worker the page terminated (one per call), or 0. */
+HOST(killed) u64 host_killed(void);
 /* The Axiom debug stream (the bytes QEMU's debugcon would capture on x86_64). */
 HOST(stream_write) void host_stream_write(const void *buf, u64 len);
 

@@ -11,6 +11,12 @@
 #include <kernel/types.h>
 
 #define WASM_START_ENTRY (~0ull)   /* the entry of a program's first thread */
+/* uctx.fault: why a thread stopped other than by a syscall (process.js, kernel.js). */
+#define WASM_FAULT_TRAP 1           /* a wasm trap: unreachable, out-of-bounds access, ... */
+#define WASM_FAULT_RETURNED 2       /* its entry function returned */
+#define WASM_FAULT_KILLED 3         /* the page terminated its worker */
+
+void wasm_kills(void);
 
 typedef struct uctx {
 	u64 result;   /* in: syscall number; out: result */

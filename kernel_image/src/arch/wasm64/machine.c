@@ -131,6 +131,8 @@ static void interrupt(u32 events)
 		timer_tick();
 	if (events & WASM_EV_CONSOLE)
 		uart_poll();
+	if (events & WASM_EV_KILL)
+		wasm_kills();
 }
 
 void arch_idle_wait(void)
@@ -138,10 +140,13 @@ void arch_idle_wait(void)
 	interrupt(host_idle());
 }
 
-/* The host calls this while a user thread runs: handlers only, no switch. */
-__attribute__((export_name("wasm_interrupt"))) void wasm_interrupt(u32 events)
+/* The host calls this while a user thread runs: handlers only, no switch. True when the
+ * running thread is gone (killed): the host then calls wasm_resume. */
+__attribute__((export_name("wasm_interrupt"))) u32 wasm_interrupt(u32 events)
 {
+	struct thread *was = current();
 	interrupt(events);
+	return was && current() != was;
 }
 
 void arch_irq_init(void)

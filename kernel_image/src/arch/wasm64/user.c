@@ -38,7 +38,9 @@ NORETURN void arch_run_on_kernel_stack(void (*fn)(void))
 
 void arch_describe_fault(const uctx_t *c, char *buf, size_t len)
 {
-	snprintf(buf, len, "wasm trap %lu in the worker", c->fault);
+	static const char *const what[] = { "", "a wasm trap", "its entry returned",
+					    "its worker was terminated" };
+	snprintf(buf, len, "%s (fault %lu)", c->fault < 4 ? what[c->fault] : "unknown", c->fault);
 }
 
 /* Every page of [u, u + n) mapped in the active space with `need` (VM_READ/VM_WRITE). */
@@ -69,17 +71,52 @@ int arch_copy_to_user(u64 udst, const void *src, size_t n)
 	return host_user_copy(vm_current()->asid, udst, (void *)src, n, 1);
 }
 
+/* A thread faulted (t->ctx.fault: WASM_FAULT_*): its process dies, as on a CPU exception. */
+static void fault(struct thread *t)
+{
+	char what[96];
+	arch_describe_fault(&t->ctx, what, sizeof(what));
+	printk("fault: pid %u (%s) thread %lu: %s\n", t->proc->pid, t->proc->name, t->tid, what);
+	axiom_process_faulted(t->proc->pid, (u32)t->ctx.fault, what);
+	process_exit(t->proc, (i32)t->ctx.fault, EXIT_FAULT);
+}
+
 /* The host's way in: thread t (the current one) made a syscall, or trapped (c->fault). */
 __attribute__((export_name("wasm_trap"))) void wasm_trap(struct thread *t)
 {
 	if (t->ctx.fault) {
-		char what[96];
-		arch_describe_fault(&t->ctx, what, sizeof(what));
-		printk("fault: pid %u (%s) thread %lu: %s\n", t->proc->pid, t->proc->name, t->tid, what);
-		axiom_process_faulted(t->proc->pid, (u32)t->ctx.fault, what);
-		process_exit(t->proc, (i32)t->ctx.fault, EXIT_FAULT);
+		fault(t);
 		sched_resume();
 	}
 	syscall_dispatch(t);
+	sched_resume();
+}
+
+/* The host's TCB address, if it is a live thread (the host is not trusted to name one). */
+static struct thread *thread_at(u64 addr)
+{
+	struct process *p;
+	for (u32 i = 0; (p = process_at(i)); i++)
+		for (struct thread *t = p->threads; t; t = t->proc_next)
+			if ((u64)(unsigned long)t == addr && t->state != T_ZOMBIE)
+				return t;
+	return NULL;
+}
+
+/* Workers the page terminated: each is a fault of its thread (an interrupt's work). */
+void wasm_kills(void)
+{
+	for (u64 addr; (addr = host_killed());) {
+		struct thread *t = thread_at(addr);
+		if (!t)
+			continue;
+		t->ctx.fault = WASM_FAULT_KILLED;
+		fault(t);
+	}
+}
+
+/* After interrupts taken while a thread ran: when that thread is gone, choose another. */
+__attribute__((export_name("wasm_resume"))) void wasm_resume(void)
+{
 	sched_resume();
 }

@@ -206,6 +206,10 @@
 #define ORB_IDENTITY_RECORD_KEYCHECK      1u                /* identity_sealed kind: what the ciphertext holds */
 #define ORB_IDENTITY_RECORD_USER          2u                /* identity_sealed kind: what the ciphertext holds */
 #define ORB_IDENTITY_RECORD_SERVICE       3u                /* identity_sealed kind: what the ciphertext holds */
+#if defined(__wasm64__) /* its own address map */
+#undef ORB_BOOT_ARCHIVE_VADDR
+#define ORB_BOOT_ARCHIVE_VADDR 0x2800000u
+#endif
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
 #define ORB_OK        0  /* success */

@@ -164,6 +164,24 @@ static inline long orb_system_info(void *buf, size_t len)
 }
 
 /*
+ * 0x09 entropy_get: Fills buf with len bytes (at most ENTROPY_MAX) from the machine's entropy
+ * source (on x86_64 RDSEED, else RDRAND); returns len. Seed material for a user-space CSPRNG, not a
+ * stream to read in bulk.
+ * Errors:
+ *   -ORB_EINVAL  len is 0 or over ENTROPY_MAX (256)
+ *   -ORB_ENOSYS  the machine has no entropy source the kernel can read
+ *   -ORB_EAGAIN  the entropy source stayed empty through every retry
+ *   -ORB_EINVAL  buf is not writable user memory for len bytes
+ */
+static inline long orb_entropy_get(void *buf, size_t len)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_ENTROPY_GET, (uint64_t)(uintptr_t)buf, (uint64_t)len, 0, 0,
+                                0, 0, r);
+    return rax;
+}
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -316,8 +334,8 @@ static inline __attribute__((noreturn)) void orb_thread_exit(int32_t code)
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
  *   -ORB_ENOENT  the process proc names is gone
- *   -ORB_EINVAL  vaddr is 0 and no free range of size is left, or [vaddr, vaddr + size) is outside
- *                the mapping area
+ *   -ORB_EINVAL  vaddr is 0 and no free range of size is left in the mapping area, or [vaddr, vaddr
+ *                + size) is not within USER_BASE up to the boot archive window
  *   -ORB_EEXIST  the range overlaps a region of the address space
  *   -ORB_ENOMEM  no region slot, frame or page table is left, or the process's memory limit would
  *                be passed
@@ -1193,6 +1211,8 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EINVAL;
     case ORB_SYS_SYSTEM_INFO:
         return code == ORB_EOVERFLOW || code == ORB_EINVAL;
+    case ORB_SYS_ENTROPY_GET:
+        return code == ORB_EINVAL || code == ORB_ENOSYS || code == ORB_EAGAIN;
     case ORB_SYS_THREAD_CREATE:
         return code == ORB_EINVAL || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_THREAD_JOIN:

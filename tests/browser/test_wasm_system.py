@@ -1,0 +1,69 @@
+"""The default image in headless Chromium: init, Permissions, the Process Manager and the
+shell — the same sources as the x86_64 image — boot to the shell prompt on the page's
+terminal; shell commands reach the services over IPC; a terminated service worker is a
+fault init sees and answers with a restart; the exported CommitLog verifies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from orbital_build.axiom.command import verify_log
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def page(chromium, site):
+    page = site("default", chromium).load()
+    page.wait_text("orbital> ", timeout=60)
+    return page
+
+
+def _command(page, line: str, until: str = "orbital> ") -> str:
+    start = len(page.text())
+    page.js("window.orbital.type(arguments[0])", line + "\r")
+    page.wait_for(lambda: until in page.text()[start + len(line):], 30, f"the output of {line!r}")
+    return page.text()[start:]
+
+
+def test_boots_to_the_shell_prompt(page) -> None:
+    text = page.text()
+    assert "Orbital 0.1.0 (wasm64) capability microkernel" in text
+    assert "orbital: all services ready: permissions process shell" in text
+    assert "shell: pid 4 on COM1" in text
+    assert "fault" not in text
+    assert page.marks()["prompt"] > 0
+
+
+def test_shell_commands_reach_the_services(page) -> None:
+    assert "hello from the browser" in _command(page, "echo hello from the browser")
+    ps = _command(page, "ps")
+    for pid, name in ((1, "init"), (2, "permissions"), (3, "process"), (4, "shell")):
+        assert re.search(rf"^\s+{pid}\s+\d+\s+alive\s+.*\b{name}$", ps, re.MULTILINE), ps
+    services = _command(page, "services")
+    assert all(s in services for s in ("permissions", "process", "shell")), services
+
+
+def test_a_killed_service_worker_is_restarted_by_init(page) -> None:
+    threads = page.js("return window.orbital.threads()")
+    pm = next(t for t in threads if t["name"] == "process")
+    start = len(page.text())
+    assert page.js("return window.orbital.kill(arguments[0])", pm["id"]) is True
+    page.wait_text("init: process (pid 3) exited: code 3, reason fault; restarting", start=start)
+    page.wait_text("init: started process (pid 5)", start=start)
+    page.wait_text("ready", start=start)
+    ps = _command(page, "ps")
+    assert re.search(r"^\s+5\s+1\s+alive\s+.*\bprocess$", ps, re.MULTILINE), ps
+    assert not re.search(r"^\s+3\s+", ps, re.MULTILINE), ps
+
+
+def test_the_exported_commit_log_verifies(page, tmp_path) -> None:
+    _command(page, "ps")
+    log = tmp_path / "wasm-default.axiom"
+    log.write_bytes(page.commit_log())
+    # the machine is still running: its last frame may be cut off mid-write
+    summary = verify_log(log, partial_tail=True)
+    assert summary["processes"] == 4 and summary["commits"] > 50
+    page.screenshot("wasm-default.png")
