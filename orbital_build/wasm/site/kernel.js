@@ -86,6 +86,7 @@ const host = {
   console_write(p, n) { out += new TextDecoder().decode(bytes().slice(N(p), N(p) + N(n))); },
   console_read() { return BigInt(takeInput()); },
   now_ns() { return BigInt(Math.round(now() * 1e6)); },
+  entropy() { return crypto.getRandomValues(new BigUint64Array(1))[0]; },
   halt(success) { throw new Halt(success); },
   timer_start(ns) { tickMs = N(ns) / 1e6; nextTick = now() + tickMs; },
   idle() {

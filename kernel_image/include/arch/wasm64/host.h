@@ -16,6 +16,8 @@ HOST(console_write) void host_console_write(const char *buf, u64 len);
 /* The next byte typed on the page's terminal, or -1. */
 HOST(console_read) i64 host_console_read(void);
 HOST(now_ns) u64 host_now_ns(void);
+/* 64 bits from the browser's CSPRNG (crypto.getRandomValues). */
+HOST(entropy) u64 host_entropy(void);
 /* Stop the machine: success or failure (the page shows it; tests read it). */
 HOST(halt) NORETURN void host_halt(u32 success);
 /* Block until the next interrupt; returns the events (WASM_EV_*). */

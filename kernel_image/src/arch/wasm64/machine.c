@@ -94,6 +94,13 @@ u64 arch_now_ns(void)
 	return host_now_ns();
 }
 
+/* The browser's random source stands where RDSEED does on x86_64. */
+long arch_entropy_u64(u64 *out)
+{
+	*out = host_entropy();
+	return 0;
+}
+
 u64 arch_tsc_hz(void)
 {
 	return 1000000000ull;
