@@ -25,6 +25,7 @@
 #define COM1_IRQ 4
 #define STREAM_PORT 0xE9
 
+struct thread *wasm_current;
 static u32 irq_masked = ~0u;
 static u8 uart_ier, uart_lcr;
 static i64 uart_next = -1;   /* a byte read from the host, not yet taken */

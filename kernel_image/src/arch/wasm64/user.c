@@ -88,7 +88,7 @@ __attribute__((export_name("wasm_trap"))) void wasm_trap(struct thread *t)
 		fault(t);
 		sched_resume();
 	}
-	syscall_dispatch(t);
+	syscall_entry_c(t, uctx_result_reg(&t->ctx));   /* no fast path on wasm64: the slow one */
 	sched_resume();
 }
 
