@@ -49,9 +49,11 @@ class Page:
             got = what()
             if got:
                 return got
-            halted = self.js("return window.orbital && window.orbital.halted")
-            if halted and not got:
-                break
+            if self.js("return !!(window.orbital && window.orbital.halted)"):
+                got = what()   # it may have come with the halt
+                if got:
+                    return got
+                break          # stopped: it will never come
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {why}; console:\n{self.text()}")
 

@@ -46,6 +46,20 @@ def test_shell_commands_reach_the_services(page) -> None:
     assert all(s in services for s in ("permissions", "process", "shell")), services
 
 
+def test_the_page_shows_the_syslog_and_commitlog_decoded(page) -> None:
+    _command(page, "ps")
+    counts = page.wait_for(lambda: (c := page.js("return window.orbital.counts()"))["syscalls"]
+                           and c["commits"] and c, 10, "both logs on the page")
+    rows = page.js("return window.orbital.shown('syscalls')")
+    assert 0 < len(rows) <= 300   # the newest 300 of every record seen
+    # the shell's ps is a call to the Process Manager: its calls and the PM's receives
+    assert any(re.fullmatch(r"\d+ pid 4 endpoint_call = .*", r) for r in rows), rows[-20:]
+    assert any(re.fullmatch(r"\d+ pid 3 endpoint_(reply_recv|receive_wait) = .*", r)
+               for r in rows), rows[-20:]
+    commits = page.js("return window.orbital.shown('commits')")
+    assert any("process_created" in r for r in commits) or counts["commits"] > 300
+
+
 def test_a_killed_service_worker_is_restarted_by_init(page) -> None:
     threads = page.js("return window.orbital.threads()")
     pm = next(t for t in threads if t["name"] == "process")

@@ -40,6 +40,18 @@ function flush(force) {
   flushed = now();
   if (out) { postMessage({ op: 'console', text: out }); out = ''; }
   if (stream.length) { postMessage({ op: 'stream', chunks: stream }); stream = []; }
+  syslog();
+}
+
+// New SysLog records (orb_syslog_record_t, 64 bytes each) to the page.
+let syslogNext = 1n;
+function syslog() {
+  const n = kx.wasm_syslog(syslogNext);
+  if (!n) return;
+  const at = N(kx.wasm_syslog_buffer());
+  const records = bytes().slice(at, at + n * 64);
+  syslogNext = new BigUint64Array(records.buffer, (n - 1) * 64, 1)[0] + 1n;
+  postMessage({ op: 'syslog', records });
 }
 
 function takeInput() {
@@ -55,16 +67,27 @@ function inputPending() {
 }
 
 // Block until something happens or the next tick is due; the events due (WASM_EV_*).
+// A late tick is not made up for (the next one is a period away), console input is an
+// event when new bytes arrived and again at every tick while some wait unread (the
+// driver may have had its line masked): nothing here can spin without waiting.
+let inputSeen = 0;
 function waitEvents(allowTrap) {
   for (;;) {
+    flush(false);
     let ev = 0;
-    if (now() >= nextTick) { ev |= 1; nextTick = Math.max(nextTick + tickMs, now()); }
-    if (inputPending()) ev |= 2;
+    const t = now();
+    if (t >= nextTick) {
+      ev |= 1;
+      nextTick += tickMs;
+      if (nextTick <= t) nextTick = t + tickMs;
+    }
+    const written = Atomics.load(door, DOOR.IN_WRITE);
+    if (written !== inputSeen || ((ev & 1) && inputPending())) { ev |= 2; inputSeen = written; }
     if (Atomics.load(door, DOOR.KILL)) ev |= 4;
     if (ev || (allowTrap && Atomics.load(door, DOOR.TRAP))) return ev;
-    flush(false);
     const seen = Atomics.load(door, DOOR.EVENTS);
     if (allowTrap && Atomics.load(door, DOOR.TRAP)) return 0;
+    if (Atomics.load(door, DOOR.IN_WRITE) !== inputSeen || Atomics.load(door, DOOR.KILL)) continue;
     Atomics.wait(door, DOOR.EVENTS, seen, Math.max(0, Math.min(nextTick, flushed + FLUSH_MS) - now()));
   }
 }
@@ -83,7 +106,10 @@ function newThread(t, asid, ctx) {
 }
 
 const host = {
-  console_write(p, n) { out += new TextDecoder().decode(bytes().slice(N(p), N(p) + N(n))); },
+  console_write(p, n) {
+    out += new TextDecoder().decode(bytes().slice(N(p), N(p) + N(n)));
+    if (out.endsWith('\n')) flush(false);   // a long kernel step still shows its lines
+  },
   console_read() { return BigInt(takeInput()); },
   now_ns() { return BigInt(Math.round(now() * 1e6)); },
   entropy() { return crypto.getRandomValues(new BigUint64Array(1))[0]; },

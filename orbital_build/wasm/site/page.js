@@ -44,27 +44,51 @@ function commitsFrom(chunk) {
     const e = pos + 8;
     const seq = v.getBigUint64(e, true), ts = v.getBigUint64(e + 8, true);
     const kind = all[e + 48], cause = all[e + 49] ? v.getBigUint64(e + 50, true) : null;
-    recent.push(`<div class="commit"><span class="seq">${seq}</span> ` +
+    recent.commits.push(`<div class="row"><span class="seq">${seq}</span> ` +
       `${(Number(ts) / 1e9).toFixed(6)}s <span class="kind">${abi.commit_types[kind] ?? kind}` +
       `</span>${cause === null ? '' : ` <span class="seq">syscall #${cause}</span>`}</div>`);
     commits++;
     pos += 8 + len;
   }
   pending = all.slice(pos);
-  if (recent.length > SHOWN) recent.splice(0, recent.length - SHOWN);
-  if (!drawing) { drawing = true; requestAnimationFrame(draw); }
+  redraw();
 }
 
-// The newest SHOWN commits, redrawn once per frame however many arrived.
-const SHOWN = 400;
-const recent = [];
-let drawing = false;
+// SysLog records (orb_syslog_record_t): seq u64 | time_ns u64 | pid u32 | nr u16 |
+// flags u16 | args u64[4] | result i64. DONE (1) marks a final result.
+function syscallsFrom(records) {
+  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  for (let at = 0; at + 64 <= records.length; at += 64) {
+    const nr = v.getUint16(at + 20, true), flags = v.getUint16(at + 22, true);
+    const result = v.getBigInt64(at + 56, true);
+    const shown = flags & 1 ? (result < 0n ? `<span class="err">${result}</span>` : `${result}`)
+      : '…';
+    recent.syscalls.push(`<div class="row"><span class="seq">${v.getBigUint64(at, true)}</span> ` +
+      `pid ${v.getUint32(at + 16, true)} <span class="kind">${abi.syscalls[nr] ?? nr}</span>` +
+      ` = ${shown}${flags & 4 ? ' <span class="seq">fast path</span>' : ''}</div>`);
+    syscalls++;
+  }
+  redraw();
+}
+
+// The newest SHOWN rows of each log, redrawn once per frame however many arrived.
+const SHOWN = 300;
+const recent = { commits: [], syscalls: [] };
+let drawing = false, syscalls = 0;
+function redraw() {
+  for (const list of Object.values(recent))
+    if (list.length > SHOWN) list.splice(0, list.length - SHOWN);
+  if (!drawing) { drawing = true; requestAnimationFrame(draw); }
+}
 function draw() {
   drawing = false;
-  const list = $('commits');
-  list.innerHTML = recent.join('');
-  list.scrollTop = list.scrollHeight;
-  $('commit-count').textContent = commits;
+  for (const [id, rows, count, n] of [['commits', recent.commits, 'commit-count', commits],
+                                      ['syscalls', recent.syscalls, 'syscall-count', syscalls]]) {
+    const list = $(id);
+    list.innerHTML = rows.join('');
+    list.scrollTop = list.scrollHeight;
+    $(count).textContent = n;
+  }
 }
 
 function commitLog() {
@@ -74,13 +98,27 @@ function commitLog() {
   return all;
 }
 
+// Workers started ahead of need: a new thread takes one already loaded, so its start does
+// not wait for a script fetch and a worker's start-up (the page refills the pool).
+const SPARE = 6, spare = [];
+function spareWorker() {
+  const w = spare.shift() ?? new Worker('process.js', { type: 'module' });
+  setTimeout(fillSpare, 0);
+  return w;
+}
+function fillSpare() {
+  while (spare.length < SPARE) spare.push(new Worker('process.js', { type: 'module' }));
+}
+fillSpare();
+
 const kernel = new Worker('kernel.js', { type: 'module' });
 kernel.onmessage = (e) => {
   const m = e.data;
   if (m.op === 'console') show(m.text);
   else if (m.op === 'stream') for (const c of m.chunks) { chunks.push(c); commitsFrom(c); }
+  else if (m.op === 'syslog') syscallsFrom(m.records);
   else if (m.op === 'thread') {
-    const worker = new Worker('process.js', { type: 'module' });
+    const worker = spareWorker();
     worker.onmessage = (f) => show(`host: thread ${m.id} (${m.name}): ${f.data.fault}\n`);
     worker.onerror = (f) => show(`host: thread ${m.id} (${m.name}): ${f.message}\n`);
     workers.set(m.id, { worker, name: m.name, asid: m.asid });
@@ -112,6 +150,8 @@ $('export').addEventListener('click', () => {
 window.orbital = {
   type, marks,
   text: () => text,
+  counts: () => ({ commits, syscalls }),
+  shown: (id) => [...document.querySelectorAll(`#${id} .row`)].map((r) => r.textContent),
   commitLog() {   // base64 of the whole Axiom stream so far
     const b = commitLog();
     let s = '';
