@@ -17,10 +17,10 @@ LD = "wasm-ld"
 
 # Every process's linear memory (memlayout.h USER_TOP) and where its static data may end
 # (WASM_DATA_TOP); kernel memory.
-USER_TOP = 0x0400_0000
+USER_TOP = 0x0800_0000
 USER_BASE = 0x1000
-WASM_DATA_TOP = 0x0010_0000
-KERNEL_MEMORY = 128 << 20
+WASM_DATA_TOP = 0x0040_0000
+KERNEL_MEMORY = 256 << 20
 
 COMMON_CFLAGS = [
     "--target=wasm64", "-std=gnu11", "-O2", "-ffreestanding", "-fno-strict-aliasing",

@@ -76,7 +76,7 @@ CONSTANTS = (
     Constant("BOOT_ENTRY_INIT", 0x4, "boot archive entry flag: this entry is init (PID 1)"),
     Constant("BOOT_ARCHIVE_VADDR", 0x0000_7D00_0000_0000,
              "where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE)",
-             by_arch=(("wasm64", 0x0280_0000),)),
+             by_arch=(("wasm64", 0x0700_0000),)),
     Constant("SLOT_SELF", 0, "service slot 0: its own endpoint (R|W, made by its supervisor)"),
     Constant("SLOT_INIT", 1, "service slot 1: init's endpoint (W, badged with the service)"),
     Constant("SLOT_FIRST_CAP", 2, "service slots 2..: the capabilities its image lists"),

@@ -10,7 +10,7 @@
 // running thread's next trap, delivering timer ticks, console input and kills meanwhile.
 import { CTL, DOOR, INPUT_RING, STATE } from './shared.js';
 
-const USER_TOP = 0x04000000;
+const USER_TOP = 0x08000000;   // include/arch/wasm64/memlayout.h
 const IPCBUF_BYTES = 8192;
 // uctx_t (include/arch/wasm64/uctx.h), in BigInt64 words
 const UCTX = { RESULT: 0, ARG: 1, PC: 7, SP: 8, FAULT: 9 };

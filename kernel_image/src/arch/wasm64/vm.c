@@ -4,10 +4,11 @@
  * number and protection), so every generic rule — regions, W^X refusals, memory limits,
  * EEXIST, accounting in pages — is the same as on x86_64. A mapped page's frame is
  * charged to the process; its contents live in the process's linear memory, which the
- * host fills from the frame when the page is mapped and zeroes when it is unmapped. The
- * one exception is the IPC buffer: the kernel reads and writes it through its frame, and
- * the host copies it between the frame and the process's memory at every kernel exit and
- * entry of its thread (kernel.js).
+ * host fills from the frame when a shared page is mapped (a private frame and its page are
+ * both zero then) and zeroes when any page is unmapped. The one exception is the IPC
+ * buffer: the kernel reads and writes it through its frame, and the host copies it
+ * between the frame and the process's memory at every kernel exit and entry of its
+ * thread (kernel.js).
  *
  * The asid names the process's memory at the host. vm_user_entry accepts the program's
  * start and the functions of its table (wasm code is not in linear memory).
@@ -23,7 +24,7 @@
 #include <orbital/abi.h>
 
 #define USER_PAGES (USER_TOP / PAGE_SIZE)
-#define TABLE_ORDER 4                      /* USER_PAGES * 4 bytes = 16 frames */
+#define TABLE_ORDER 5                      /* USER_PAGES * 4 bytes = 32 frames */
 #define PTE_PRESENT 0x80u
 #define PTE_PROT 0x1Fu                     /* VM_READ .. VM_SHARED */
 #define MAX_SPACES 128
@@ -115,7 +116,11 @@ int vm_map(struct vspace *vs, vaddr_t va, paddr_t pa, unsigned prot)
 		return -ORB_EEXIST;
 	*e = (u32)(pa >> PAGE_SHIFT) << 8 | PTE_PRESENT | ((prot | VM_USER) & PTE_PROT);
 	vs->pages++;
-	host_page_map(vs->asid, va, KERNEL_VIRT(pa));
+	/* A private frame is zero when mapped (frame_alloc zeroes it; loaders copy in after)
+	 * and so is the page (fresh, or zeroed when unmapped): only a shared frame has
+	 * contents to bring in. */
+	if (prot & VM_SHARED)
+		host_page_map(vs->asid, va, KERNEL_VIRT(pa));
 	return 0;
 }
 

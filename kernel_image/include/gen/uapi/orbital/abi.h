@@ -208,7 +208,7 @@
 #define ORB_IDENTITY_RECORD_SERVICE       3u                /* identity_sealed kind: what the ciphertext holds */
 #if defined(__wasm64__) /* its own address map */
 #undef ORB_BOOT_ARCHIVE_VADDR
-#define ORB_BOOT_ARCHIVE_VADDR 0x2800000u
+#define ORB_BOOT_ARCHIVE_VADDR 0x7000000u
 #endif
 
 /* --- Error codes: syscalls return -ORB_E* ----------------------------------------------------- */
