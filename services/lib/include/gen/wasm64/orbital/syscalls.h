@@ -182,6 +182,28 @@ static inline long orb_entropy_get(void *buf, size_t len)
 }
 
 /*
+ * 0x0A secret_read: Copies the SECRET_KEY_SIZE-byte key the kernel derived for Identity from the
+ * machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret
+ * itself, and the checkpoint key derived from it, never leave the kernel (D247). Rights: SECRET:R.
+ * Errors:
+ *   -ORB_EBADF      cap names no capability (slot 256 or above, or an empty slot), or one to
+ *                   something other than the machine secret
+ *   -ORB_ESTALE     cap is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM      cap lacks the R right
+ *   -ORB_EPERM      cap has expired
+ *   -ORB_ENOENT     the machine has no secret (none given, or refused at boot)
+ *   -ORB_EOVERFLOW  len is smaller than SECRET_KEY_SIZE
+ *   -ORB_EINVAL     buf is not writable user memory for SECRET_KEY_SIZE bytes
+ */
+static inline long orb_secret_read(orb_cptr_t cap, void *buf, size_t len)
+{
+    uint64_t r[6];
+    long rax = orb_wasm_syscall(ORB_SYS_SECRET_READ, (uint64_t)cap, (uint64_t)(uintptr_t)buf,
+                                (uint64_t)len, 0, 0, 0, r);
+    return rax;
+}
+
+/*
  * 0x10 thread_create (SYS_THREAD_CREATE): Starts a thread in the caller's process at entry(arg) on
  * stack; returns its TID.
  * Errors:
@@ -1213,6 +1235,9 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EOVERFLOW || code == ORB_EINVAL;
     case ORB_SYS_ENTROPY_GET:
         return code == ORB_EINVAL || code == ORB_ENOSYS || code == ORB_EAGAIN;
+    case ORB_SYS_SECRET_READ:
+        return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
+               code == ORB_ENOENT || code == ORB_EOVERFLOW || code == ORB_EINVAL;
     case ORB_SYS_THREAD_CREATE:
         return code == ORB_EINVAL || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_THREAD_JOIN:
