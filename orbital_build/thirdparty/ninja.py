@@ -70,13 +70,15 @@ def _library_flags(root: Path, lib: Library, tree: Path) -> tuple[list[str], lis
 
 
 def kernel_statements(root: Path, libs: dict[str, tuple[Library, Path]], builddir: str,
-                      quote) -> tuple[list[str], list[str], list[str]]:
-    """Ninja lines for the kernel part of `libs`; returns (lines, objects, the include
-    flags the kernel's own files compile with)."""
+                      quote, compiler_include: str | None = None
+                      ) -> tuple[list[str], list[str], list[str]]:
+    """Ninja lines for the kernel part of `libs` (rules `ktpcc` and `kcc`); returns (lines,
+    objects, the include flags the kernel's own files compile with). `compiler_include`
+    is the compiler's own header directory (stddef.h, stdint.h): gcc's unless given."""
     lines: list[str] = []
     objs: list[str] = []
     kflags: list[str] = []
-    gcc_include = compiler_include_dir()
+    gcc_include = compiler_include or compiler_include_dir()
     for name, (lib, tree) in sorted(libs.items()):
         if lib.build is None or not lib.build.kernel_sources:
             continue

@@ -31,6 +31,12 @@ KERNEL_CFLAGS = COMMON_CFLAGS + [
     f'-DORB_VERSION="{__version__}"', "-Ikernel_image/include",
     "-Ikernel_image/include/gen/uapi",
 ]
+# The kernel's part of a third-party library (lock.toml kernel_sources, libsodium's
+# BLAKE2b and Ed25519 for the machine secret): freestanding, the project's libc headers
+# only (-nostdinc; clang's own stddef.h/stdint.h come back through -isystem), not our
+# warnings to fix (-w). The same rule as the x86_64 build (image/toolchain.py).
+KERNEL_THIRD_PARTY_CFLAGS = [f for f in COMMON_CFLAGS if not f.startswith("-W")] + [
+    "-w", "-nostdinc"]
 USER_CFLAGS = COMMON_CFLAGS + [
     "-Iservices/lib/include", "-Iservices/lib/include/gen/wasm64",
     "-Iservices/lib/include/gen", "-Ikernel_image/include/gen/uapi",
@@ -40,6 +46,19 @@ KERNEL_LDFLAGS = [
     f"--initial-memory={KERNEL_MEMORY}", f"--max-memory={KERNEL_MEMORY}",
     "--export=kmain", "--export=__heap_base", "--export=__stack_pointer",
 ]
+
+
+def compiler_include_dir() -> str:
+    """clang's own freestanding headers (stddef.h, stdint.h, ...), or "" if unknown."""
+    import subprocess
+    try:
+        out = subprocess.run([CC, "-print-resource-dir"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f"{out}/include" if out else ""
+
+
 USER_LDFLAGS = [
     "-mwasm64", "--no-entry", "--import-memory", f"--global-base={USER_BASE}",
     "-z", "stack-size=4096", f"--initial-memory={USER_TOP}", f"--max-memory={USER_TOP}",

@@ -26,6 +26,20 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-dev-shm-usage", "--window-size=1280,800"]
 
 
+# The machine secret the page keeps for its origin (site/machine.js), base64.
+READ_SECRET = """
+const done = arguments[arguments.length - 1];
+const r = indexedDB.open('orbital-machine');
+r.onsuccess = () => {
+  const get = r.result.transaction('files').objectStore('files')
+    .get('opt/orbital/machine-secret');
+  get.onsuccess = () => { done(btoa(String.fromCharCode(...get.result))); r.result.close(); };
+  get.onerror = () => done(null);
+};
+r.onerror = () => done(null);
+"""
+
+
 class Page:
     """A loaded Orbital site: wait for console text, type, read the logs."""
 
@@ -67,6 +81,9 @@ class Page:
 
     def commit_log(self) -> bytes:
         return base64.b64decode(self.js("return window.orbital.commitLog()"))
+
+    def machine_secret(self) -> bytes:
+        return base64.b64decode(self.d.execute_async_script(READ_SECRET))
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

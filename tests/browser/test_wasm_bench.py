@@ -1,7 +1,8 @@
 """The bench image in headless Chromium: kernel.wasm boots in its worker, the benchmark
 (init) spawns its server, both run as wasm64 workers, IPC and threads work, init exits 0
 and the machine halts with success; the CommitLog the page exports passes
-`orbital-build axiom verify` (the same format and replay as on x86_64)."""
+`orbital-build axiom verify` (the same format and replay as on x86_64), its checkpoints
+signed with the key of the page's machine secret."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import pytest
 
 from orbital_build.axiom.command import verify_log
+from orbital_build.secret import checkpoint_public_key
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +35,9 @@ def test_bench_runs_and_its_commit_log_verifies(chromium, site, tmp_path) -> Non
         assert figures[key] > 0, key
     log = tmp_path / "wasm-bench.axiom"
     log.write_bytes(page.commit_log())
-    summary = verify_log(log)
+    # every checkpoint signed with the key the host derives from the page's machine secret
+    summary = verify_log(log, key=checkpoint_public_key(page.machine_secret()))
     assert summary["commits"] > 1000 and summary["checkpoints"] > 0
+    assert summary["signatures_verified"] == summary["checkpoints"], summary
     assert summary["processes"] == 0   # everything ended: init exited, its child was killed
     page.screenshot("wasm-bench.png")

@@ -1,7 +1,8 @@
 """The default image in headless Chromium: init, Permissions, the Process Manager and the
 shell — the same sources as the x86_64 image — boot to the shell prompt on the page's
 terminal; shell commands reach the services over IPC; a terminated service worker is a
-fault init sees and answers with a restart; the exported CommitLog verifies."""
+fault init sees and answers with a restart; the exported CommitLog verifies; the machine
+secret is the page's, kept per origin, and the kernel derives the host's keys from it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import pytest
 
 from orbital_build.axiom.command import verify_log
+from orbital_build.secret import checkpoint_public_key
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +79,31 @@ def test_the_exported_commit_log_verifies(page, tmp_path) -> None:
     _command(page, "ps")
     log = tmp_path / "wasm-default.axiom"
     log.write_bytes(page.commit_log())
-    # the machine is still running: its last frame may be cut off mid-write
-    summary = verify_log(log, partial_tail=True)
+    # the machine is still running: its last frame may be cut off mid-write; every
+    # checkpoint is signed with the key the host derives from the page's machine secret
+    key = checkpoint_public_key(page.machine_secret())
+    summary = verify_log(log, partial_tail=True, key=key)
     assert summary["processes"] == 4 and summary["commits"] > 50
+    assert summary["signatures_verified"] == summary["checkpoints"], summary
     page.screenshot("wasm-default.png")
+
+
+def _signing_key(page) -> str:
+    m = page.wait_for(lambda: re.search(r"secret: 32 bytes from the host; checkpoints signed "
+                                        r"by Ed25519 key ([0-9a-f]{64})", page.text()),
+                      10, "the kernel's secret line")
+    return m.group(1)
+
+
+def test_the_kernel_derives_its_keys_from_the_pages_machine_secret(page) -> None:
+    # the page made a secret for this origin; the kernel's libsodium (BLAKE2b, Ed25519)
+    # built for wasm64 derives from it the key the host derives from the same bytes
+    secret = page.machine_secret()
+    assert len(secret) == 32 and len(set(secret)) > 8
+    assert _signing_key(page) == checkpoint_public_key(secret).hex()
+
+
+def test_a_reload_keeps_the_origins_machine_secret(page) -> None:
+    before = _signing_key(page)
+    page.load().wait_text("orbital> ", timeout=60)
+    assert _signing_key(page) == before

@@ -26,6 +26,7 @@ const byCtx = new Map();     // kernel TCB address -> its thread
 let running = null;          // the thread in user mode, or null
 const killed = [];           // TCB addresses of threads whose workers were terminated
 let out = '', stream = [], streamBytes = 0;
+let files = {};              // name -> Uint8Array: what the page hands the machine (machine.js)
 
 const N = (v) => Number(v);
 const bytes = () => new Uint8Array(kmem.buffer);
@@ -185,6 +186,12 @@ const host = {
       return -1n;
     }
   },
+  file(name, p, cap) {
+    const f = files[cstring(N(name))];
+    if (!f) return -1n;
+    if (f.length <= N(cap)) bytes().set(f, N(p));
+    return BigInt(f.length);
+  },
   stream_write(p, n) {
     const chunk = bytes().slice(N(p), N(p) + N(n));
     stream.push(chunk);
@@ -265,6 +272,7 @@ onmessage = async (e) => {
   if (e.data.op !== 'boot') return;
   door = new Int32Array(e.data.door);
   input = new Uint8Array(e.data.input);
+  files = e.data.files ?? {};
   const [kernelBytes, archive] = await Promise.all(
     ['kernel.wasm', 'archive.bin'].map((f) => fetch(f).then((r) => r.arrayBuffer())));
   const { instance } = await WebAssembly.instantiate(kernelBytes, { orbital_host: host });

@@ -2,6 +2,7 @@
 // The page: a terminal on the machine's console (COM1 on x86_64), a live list of the
 // CommitLog decoded from the Axiom stream, and the workers the kernel asks for. Tests
 // drive it through window.orbital (type, text, commitLog, kill, threads).
+import { machineFiles } from './machine.js';
 import { DOOR, INPUT_RING, ring } from './shared.js';
 
 const $ = (id) => document.getElementById(id);
@@ -170,6 +171,7 @@ window.orbital = {
   },
 };
 
-fetch('abi.json').then((r) => r.json()).then((a) => { abi = a; }).finally(() => {
-  kernel.postMessage({ op: 'boot', door: door.buffer, input: inputBuf });
+const abiLoaded = fetch('abi.json').then((r) => r.json()).then((a) => { abi = a; }, () => {});
+Promise.all([machineFiles(), abiLoaded]).then(([files]) => {
+  kernel.postMessage({ op: 'boot', door: door.buffer, input: inputBuf, files });
 });

@@ -39,6 +39,9 @@ HOST(page_unmap) void host_page_unmap(u32 asid, u64 va);
 HOST(program_load) i64 host_program_load(u32 asid, const u8 *module, u64 len, const char *name);
 /* The TCB of a thread whose worker the page terminated (one per call), or 0. */
 HOST(killed) u64 host_killed(void);
+/* The host's file `name` (NUL-terminated): its size, its bytes copied to buf when that
+ * size is at most cap; -1 when the host has no such file (the wasm64 fw_cfg). */
+HOST(file) i64 host_file(const char *name, u8 *buf, u64 cap);
 /* The Axiom debug stream (the bytes QEMU's debugcon would capture on x86_64). */
 HOST(stream_write) void host_stream_write(const void *buf, u64 len);
 

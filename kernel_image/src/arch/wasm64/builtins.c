@@ -2,7 +2,9 @@
 /*
  * The compiler's runtime helpers a freestanding wasm64 program needs and clang does not
  * inline: __multi3, the 128-bit multiply behind __builtin_mul_overflow on 64-bit values
- * (orb_calloc's size check). Built from 32-bit partial products, so it never calls itself.
+ * (liborbital's orb_calloc size check) and behind libsodium's 64x64-bit field arithmetic
+ * (the kernel's Ed25519 and BLAKE2b, kernel/secret.c). Built from 32-bit partial
+ * products, so it never calls itself. Linked into the kernel and into liborbital.
  */
 #include <stdint.h>
 
