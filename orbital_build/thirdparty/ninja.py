@@ -104,14 +104,17 @@ def kernel_statements(root: Path, libs: dict[str, tuple[Library, Path]], builddi
 
 
 def third_party_statements(root: Path, libs: dict[str, tuple[Library, Path]],
-                           builddir: str, quote) -> tuple[list[str], dict[str, BuiltLibrary],
-                                                          str]:
-    """Ninja lines for `libs`; returns (lines, name → BuiltLibrary, libc archive)."""
+                           builddir: str, quote, compiler_include: str | None = None
+                           ) -> tuple[list[str], dict[str, BuiltLibrary], str]:
+    """Ninja lines for `libs` (rules `tpcc`, `ucc` and `ar`); returns (lines, name →
+    BuiltLibrary, libc archive). `compiler_include` is the compiler's own header
+    directory: gcc's unless given (the wasm64 build passes clang's)."""
     if not libs:
         return [], {}, ""
-    gcc_include = compiler_include_dir()
+    gcc_include = compiler_include or compiler_include_dir()
     if not gcc_include:
-        raise OrbitalError("cannot find gcc's own include directory (gcc -print-file-name)")
+        raise OrbitalError("cannot find the compiler's own include directory "
+                           "(gcc -print-file-name, clang -print-resource-dir)")
     libc_inc = f"{THIRD_PARTY_LIBC}/include"
     lines = [f"tpcflags = {quote(['-isystem', gcc_include])}", ""]
     libc_objs = []

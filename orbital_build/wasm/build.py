@@ -18,14 +18,15 @@ from pathlib import Path
 
 from ..errors import OrbitalError
 from ..image import archive
-from ..image.command import _manifest, _ninja_binary, _write_if_changed
+from ..image.command import _manifest, _ninja_binary, _shown, _write_if_changed
 from ..image.description import Image, load_image
 from ..image.ninja_gen import _obj, _q, _sources, arch_sources
 from ..image.toolchain import THIRD_PARTY_LIBC
+from ..image.trust import anchors_source, trust_anchors_c
 from ..paths import project_root
 from ..thirdparty.command import ensure, kernel_libraries
 from ..thirdparty.lock import Library
-from ..thirdparty.ninja import kernel_statements
+from ..thirdparty.ninja import kernel_statements, third_party_statements
 from . import toolchain as tc
 from .module import prepare_program
 
@@ -37,18 +38,21 @@ SHARED_LIB_SOURCES = ("kernel_image/src/lib/format.c", "kernel_image/src/lib/str
 
 
 def _check_tools() -> None:
-    for tool in (tc.CC, tc.LD):
+    for tool in (tc.CC, tc.LD, tc.AR):
         if not shutil.which(tool):
             raise OrbitalError(f"{tool} not found: install it with "
-                               "`sudo apt-get install -y clang lld` (or run ./orbital setup)")
+                               "`sudo apt-get install -y clang lld llvm` (or run ./orbital "
+                               "setup)")
 
 
 def write_ninja(root: Path, img: Image, out: str,
-                kernel_libs: dict[str, tuple[Library, Path]] | None = None) -> Path:
+                kernel_libs: dict[str, tuple[Library, Path]] | None = None,
+                libs: dict[str, tuple[Library, Path]] | None = None) -> Path:
     """Write <out>/build.ninja; `kernel_libs` are the third-party libraries whose kernel
-    part every kernel links (name → (lock entry, unpacked tree))."""
+    part every kernel links, `libs` those the services link (name → (lock entry,
+    unpacked tree)), built for wasm64 by the same recipes as on x86_64."""
     cc_include = tc.compiler_include_dir()
-    if kernel_libs and not cc_include:
+    if (kernel_libs or libs) and not cc_include:
         raise OrbitalError(f"cannot find {tc.CC}'s own include directory "
                            f"({tc.CC} -print-resource-dir)")
     k_lines, k_objs, k_includes = kernel_statements(root, kernel_libs or {}, out, _q,
@@ -64,8 +68,10 @@ def write_ninja(root: Path, img: Image, out: str,
         f"builddir = {out}",
         f"cc = {tc.CC}",
         f"ld = {tc.LD}",
+        f"ar = {tc.AR}",
         f"kcflags = {_q(tc.KERNEL_CFLAGS + list(img.kernel_cflags) + k_includes)}",
         f"ktpflags = {_q(tc.KERNEL_THIRD_PARTY_CFLAGS)}",
+        f"tpcommon = {_q(tc.THIRD_PARTY_CFLAGS)}",
         f"ucflags = {_q(tc.USER_CFLAGS)}",
         f"kldflags = {_q(tc.KERNEL_LDFLAGS)}",
         f"uldflags = {_q(tc.USER_LDFLAGS)}",
@@ -79,6 +85,14 @@ def write_ninja(root: Path, img: Image, out: str,
         "  depfile = $out.d",
         "  deps = gcc",
         "  description = CC $out",
+        "rule tpcc",
+        "  command = $cc -MD -MF $out.d $tpcommon $tpcflags $libflags -c $in -o $out",
+        "  depfile = $out.d",
+        "  deps = gcc",
+        "  description = CC $out",
+        "rule ar",
+        "  command = rm -f $out && $ar rcsD $out $in",
+        "  description = AR $out",
         "rule ucc",
         "  command = $cc -MD -MF $out.d $ucflags $svcflags -c $in -o $out",
         "  depfile = $out.d",
@@ -107,17 +121,30 @@ def write_ninja(root: Path, img: Image, out: str,
         lines.append(f"build {obj}: ucc {src}")
         if src in SHARED_LIB_SOURCES:
             lines.append("  svcflags = -Ikernel_image/include")
+    # third-party libraries the services link (lock.toml), the same recipes as on x86_64
+    tp_lines, built, libc_archive = third_party_statements(root, libs or {}, out, _q,
+                                                           cc_include)
+    lines += tp_lines
     for svc in img.services:
         sobjs = []
-        for src in _sources(root, svc.source):
+        libflags = [f for n in svc.libraries for f in built[n].cflags]
+        srcs = _sources(root, svc.source)
+        if "bearssl" in svc.libraries:       # the image's trust anchors (trust.py)
+            srcs.append(anchors_source(out, svc.name))
+        for src in srcs:
             if src.endswith(".S"):
                 raise OrbitalError(f"service '{svc.name}': {src}: assembly has no wasm64 build")
             obj = _obj(out, f"user/{svc.name}", src)
             sobjs.append(obj)
             lines.append(f"build {obj}: ucc {src}")
             lines.append(f"  svcflags = -DORB_SERVICE_NAME=\\\"{svc.name}\\\" "
-                         f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"")
-        lines += [f"build {out}/linked/{svc.name}.wasm: ulink {' '.join(sobjs + lobjs)}", ""]
+                         f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"" +
+                         (f" {_q(libflags)}" if libflags else "") +
+                         (f" {_q(list(svc.cflags))}" if svc.cflags else ""))
+        archives = [built[n].archive for n in svc.libraries]
+        archives += [libc_archive] if svc.libraries else []
+        lines += [(f"build {out}/linked/{svc.name}.wasm: ulink "
+                  f"{' '.join(sobjs + archives + lobjs)}"), ""]
     text = "\n".join(lines) + "\n"
     path = root / out / "build.ninja"
     _write_if_changed(path, text)
@@ -133,7 +160,13 @@ def build_wasm(description: Path, *, quiet: bool = False, jobs: int | None = Non
     from ..abi.command import generate_all
     generate_all(root)
     out = f"build/{img.name}/wasm"
-    ninja = write_ninja(root, img, out, ensure(root, kernel_libraries(root)))
+    wanted = sorted({lib for s in img.services for lib in s.libraries})
+    libs = ensure(root, wanted) if wanted else {}
+    for s in img.services:
+        if "bearssl" in s.libraries:
+            _write_if_changed(root / anchors_source(out, s.name),
+                              trust_anchors_c(s.trust, _shown(img.path, root)))
+    ninja = write_ninja(root, img, out, ensure(root, kernel_libraries(root)), libs)
     cmd = [_ninja_binary(), "-f", str(ninja.relative_to(root))]
     if jobs:
         cmd += ["-j", str(jobs)]

@@ -14,6 +14,7 @@ from .. import __version__
 ARCH = "wasm64"
 CC = "clang"
 LD = "wasm-ld"
+AR = "llvm-ar"
 
 # Every process's linear memory (memlayout.h USER_TOP) and where its static data may end
 # (WASM_DATA_TOP); kernel memory.
@@ -37,6 +38,8 @@ KERNEL_CFLAGS = COMMON_CFLAGS + [
 # warnings to fix (-w). The same rule as the x86_64 build (image/toolchain.py).
 KERNEL_THIRD_PARTY_CFLAGS = [f for f in COMMON_CFLAGS if not f.startswith("-W")] + [
     "-w", "-nostdinc"]
+# The services' third-party libraries (lwIP, BearSSL): the same flags, as on x86_64.
+THIRD_PARTY_CFLAGS = KERNEL_THIRD_PARTY_CFLAGS
 USER_CFLAGS = COMMON_CFLAGS + [
     "-Iservices/lib/include", "-Iservices/lib/include/gen/wasm64",
     "-Iservices/lib/include/gen", "-Ikernel_image/include/gen/uapi",
