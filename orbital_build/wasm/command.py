@@ -27,8 +27,8 @@ class WasmCommand(Command):
     help = "build an image's kernel and services as wasm64 modules and the site that runs them"
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("description", nargs="?", default="images/default.toml", type=Path,
-                       help="image description (default: images/default.toml)")
+        p.add_argument("description", nargs="?", default="images/browser.toml", type=Path,
+                       help="image description (default: images/browser.toml)")
         p.add_argument("-j", "--jobs", type=int, help="parallel build jobs (ninja -j)")
         p.add_argument("--json", action="store_true", help="print one JSON object last")
 
@@ -45,8 +45,8 @@ class ServeCommand(Command):
     help = "build the wasm site of an image and serve it on 127.0.0.1 (cross-origin isolated)"
 
     def add_arguments(self, p: argparse.ArgumentParser) -> None:
-        p.add_argument("description", nargs="?", default="images/default.toml", type=Path,
-                       help="image description (default: images/default.toml)")
+        p.add_argument("description", nargs="?", default="images/browser.toml", type=Path,
+                       help="image description (default: images/browser.toml)")
         p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any)")
 
     def run(self, args: argparse.Namespace) -> int:

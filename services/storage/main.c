@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The Storage service: open the disk, mount it (the check and replay of
+ * The Storage service: use the host's own store if the machine has one (the browser's
+ * IndexedDB, backend.c); otherwise open the disk, mount it (the check and replay of
  * docs/storage-format.md, reported in one line, with one more line per finding), then
  * register as "storage" and serve (requests.c) until init stops it.
  *
@@ -104,6 +105,12 @@ void storage_remount(void)
 int main(void)
 {
 	char what[96];
+	static const struct orb_service svc = { .type = "storage", .version = ORB_SERVICE_VERSION,
+						.handle = storage_handle };
+	if (backend_open_host(what, sizeof(what))) {   /* the browser's IndexedDB */
+		orb_printf("storage: the host's store: %s\n", what);
+		return orb_service_run(&svc);
+	}
 	long rc = device_open(&dev, what, sizeof(what));
 	if (rc < 0) {
 		orb_printf("storage: no disk: %s\n", what);
@@ -112,7 +119,5 @@ int main(void)
 	orb_printf("storage: disk: %s\n", what);
 	if (!mount(&dev))
 		return 2;
-	static const struct orb_service svc = { .type = "storage", .version = ORB_SERVICE_VERSION,
-						.handle = storage_handle };
 	return orb_service_run(&svc);
 }

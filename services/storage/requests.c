@@ -14,7 +14,7 @@
  * USAGE (every namespace's figures, for `df`) is for System callers only, anyone else
  * gets PermissionDenied, and so does a caller the kernel does not list. A payload that
  * does not decode is answered MSG_ERROR (malformed) by the service loop. Nothing here
- * blocks on anything but the disk.
+ * blocks on anything but the backend (backend.c: the disk, or the host's store).
  *
  * Values too large for a message travel in the caller's shared memory (<orbital/transfer.h>,
  * docs/services.md "Large transfers"): a SET's `shared` range is copied here before the
@@ -25,8 +25,6 @@
 #include <orbital/transfer.h>
 
 #include "storage.h"
-
-struct st_engine *storage_engine;
 
 static uint8_t out[ORB_MAX_MSG_SIZE];
 /* A value on its way between a message or shared memory and the engine. */
@@ -42,7 +40,7 @@ static void result(int rc, uint8_t *ok, uint8_t *error, orb_str_t *reason)
 {
 	*ok = rc >= 0;
 	*error = rc >= 0 ? 0 : (uint8_t)st_error_code(rc);
-	*reason = rc == ST_E_BACKEND ? str(st_reason(storage_engine)) : str("");
+	*reason = rc == ST_E_BACKEND ? str(sb_reason()) : str("");
 }
 
 static long answer(uint32_t tag, long n)
@@ -60,7 +58,7 @@ static long do_get(const orb_msg_t *m, const struct caller *who)
 	if (orb_msg_storage_get_decode(m->data, m->len, &q) < 0 || (q.has_into && m->ncaps != 1))
 		return -ORB_EINVAL;
 	size_t len = 0;
-	int rc = st_get(storage_engine, who->ns, q.key.ptr, q.key.len, orb_now_ns(), value,
+	int rc = sb_get(who->ns, q.key.ptr, q.key.len, value,
 			q.has_into ? sizeof(value) : GET_ROOM, &len);
 	orb_msg_storage_get_response_t r = { 0 };
 	if (rc == 0 && len > GET_ROOM) {   /* it goes to the caller's range, if it fits */
@@ -105,8 +103,7 @@ static long do_set(const orb_msg_t *m, const struct caller *who)
 		bytes = value;
 	}
 	if (rc == 0)
-		rc = st_set(storage_engine, who->ns, q.key.ptr, q.key.len, bytes, len, q.ttl_secs,
-			    orb_now_ns());
+		rc = sb_set(who->ns, q.key.ptr, q.key.len, bytes, len, q.ttl_secs);
 	orb_msg_storage_set_response_t r;
 	result(rc, &r.ok, &r.error, &r.reason);
 	return answer(ORB_MSG_STORAGE_SET_RESPONSE,
@@ -119,7 +116,7 @@ static long do_delete(const orb_msg_t *m, const struct caller *who)
 	if (orb_msg_storage_delete_decode(m->data, m->len, &q) < 0)
 		return -ORB_EINVAL;
 	bool existed = false;
-	int rc = st_delete(storage_engine, who->ns, q.key.ptr, q.key.len, orb_now_ns(), &existed);
+	int rc = sb_delete(who->ns, q.key.ptr, q.key.len, &existed);
 	orb_msg_storage_delete_response_t r;
 	result(rc, &r.ok, &r.error, &r.reason);
 	r.existed = existed;
@@ -160,9 +157,9 @@ static long do_list(const orb_msg_t *m, const struct caller *who)
 	l.used = 0;
 	l.last = NULL;
 	bool more = false;
-	int n = st_list(storage_engine, who->ns, q.prefix.ptr, q.prefix.len,
+	int n = sb_list(who->ns, q.prefix.ptr, q.prefix.len,
 			q.has_cursor ? q.cursor.ptr : NULL, q.has_cursor ? q.cursor.len : 0,
-			q.limit, orb_now_ns(), take_key, &l, &more);
+			q.limit, take_key, &l, &more);
 	if (n < 0)   /* a prefix longer than any key: nothing starts with it */
 		n = 0, more = false;
 	orb_msg_storage_list_response_t r = {
@@ -180,7 +177,7 @@ static long do_quota(const orb_msg_t *m, const struct caller *who)
 	if (m->len != 0)
 		return -ORB_EINVAL;
 	orb_msg_storage_quota_response_t r;
-	int rc = st_usage(storage_engine, who->ns, orb_now_ns(), &r.used, &r.quota);
+	int rc = sb_usage(who->ns, &r.used, &r.quota);
 	if (rc < 0)
 		return -ORB_EINVAL;
 	return answer(ORB_MSG_STORAGE_QUOTA_RESPONSE,
@@ -202,8 +199,7 @@ static long do_usage(const orb_msg_t *m, const struct caller *who)
 			orb_storage_usage_t *u = &items[r.count];
 			char name[ORB_STORAGE_MAX_NAMESPACE_LENGTH + 1];
 			memset(u, 0, sizeof(*u));
-			if (st_namespace(storage_engine, i, orb_now_ns(), name, &u->used, &u->quota,
-					 &u->keys) < 0)
+			if (sb_namespace(i, name, &u->used, &u->quota, &u->keys) < 0)
 				break;
 			memcpy(u->name, name, strlen(name));
 			r.count++;
@@ -211,7 +207,7 @@ static long do_usage(const orb_msg_t *m, const struct caller *who)
 		}
 		char name[ORB_STORAGE_MAX_NAMESPACE_LENGTH + 1];
 		uint64_t a, b, c;
-		r.more = st_namespace(storage_engine, i, orb_now_ns(), name, &a, &b, &c) == 0;
+		r.more = sb_namespace(i, name, &a, &b, &c) == 0;
 	}
 	r.items = (orb_bytes_t){ .ptr = (const uint8_t *)items,
 				 .len = r.count * (uint32_t)sizeof(orb_storage_usage_t) };
@@ -288,7 +284,7 @@ long storage_handle(orb_msg_t *m)
 	default:
 		rc = do_usage(m, &who);
 	}
-	if (st_failed(storage_engine))
+	if (sb_failed())
 		storage_remount();
 	return rc;
 }

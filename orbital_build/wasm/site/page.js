@@ -4,6 +4,7 @@
 // drive it through window.orbital (type, text, commitLog, kill, threads).
 import { machineFiles } from './machine.js';
 import { DOOR, INPUT_RING, ring } from './shared.js';
+import { serveStore } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const door = new Int32Array(new SharedArrayBuffer(DOOR.WORDS * 4));
@@ -120,7 +121,10 @@ kernel.onmessage = (e) => {
   else if (m.op === 'syslog') syscallsFrom(m.records);
   else if (m.op === 'thread') {
     const worker = spareWorker();
-    worker.onmessage = (f) => show(`host: thread ${m.id} (${m.name}): ${f.data.fault}\n`);
+    worker.onmessage = (f) => {
+      if (f.data.store) serveStore(f.data.store, f.data.block);
+      else show(`host: thread ${m.id} (${m.name}): ${f.data.fault}\n`);
+    };
     worker.onerror = (f) => show(`host: thread ${m.id} (${m.name}): ${f.message}\n`);
     workers.set(m.id, { worker, name: m.name, asid: m.asid });
     worker.postMessage({ id: m.id, module: m.module, memory: m.memory, ctl: m.ctl,

@@ -3,7 +3,9 @@
 // shared memory. It runs only when the kernel says so (state RUN); a syscall stores the
 // number and registers in its control block, rings the kernel and waits (Atomics.wait)
 // until the kernel resumes it with the results — the registers-in, registers-out trap of
-// the x86_64 SYSCALL instruction.
+// the x86_64 SYSCALL instruction. The host store (liborbital's hoststore.c, the Storage
+// service's backend in the browser) is the other way out: the request goes to the page,
+// which keeps IndexedDB (store.js), and the thread waits for the answer the same way.
 import { CTL, DOOR, STATE, ring } from './shared.js';
 
 onmessage = (e) => {
@@ -21,7 +23,36 @@ onmessage = (e) => {
     ring(d32);
     waitRun();
   }
+  // liborbital's struct store_req (services/lib/arch/wasm64/hoststore.c): u64 fields.
+  const REQ = { OP: 0, NS: 1, KEY: 3, VALUE: 5, CURSOR: 7, ARG: 9, ARG2: 10, OUT: 11,
+                OUT_CAP: 12, OUT_LEN: 13, R: 14 };
+  const STORE_WAIT_MS = 10000, BACKEND_ERROR = -0x105n;
+  function store(req) {
+    const at = Number(req), v = new DataView(memory.buffer);
+    const u = (i) => Number(v.getBigUint64(at + 8 * i, true));
+    const bytes = (i) => new Uint8Array(memory.buffer, u(i), u(i + 1)).slice();
+    const cap = u(REQ.OUT_CAP);
+    const q = { op: u(REQ.OP), ns: bytes(REQ.NS), key: bytes(REQ.KEY), value: bytes(REQ.VALUE),
+                cursor: bytes(REQ.CURSOR), arg: u(REQ.ARG), arg2: u(REQ.ARG2), cap };
+    const block = new SharedArrayBuffer(56 + cap), a = new Int32Array(block, 0, 2);
+    postMessage({ store: q, block });
+    const end = performance.now() + STORE_WAIT_MS;
+    while (Atomics.load(a, 0) === 0 && performance.now() < end)
+      Atomics.wait(a, 0, 0, end - performance.now());
+    const w = new DataView(memory.buffer), b = new DataView(block);
+    if (Atomics.load(a, 0) === 0) {   // the page never answered: a BackendError
+      w.setBigUint64(at + 8 * REQ.OUT_LEN, 0n, true);
+      return BACKEND_ERROR;
+    }
+    const n = Math.min(b.getUint32(48, true), cap);
+    new Uint8Array(memory.buffer, u(REQ.OUT), n).set(new Uint8Array(block, 56, n));
+    w.setBigUint64(at + 8 * REQ.OUT_LEN, BigInt(n), true);
+    for (let i = 0; i < 4; i++) w.setBigUint64(at + 8 * (REQ.R + i), b.getBigUint64(16 + 8 * i, true), true);
+    return b.getBigInt64(8, true);
+  }
+
   const orbital = {
+    store,
     syscall(nr, a0, a1, a2, a3, a4, a5, regs) {
       c64[CTL.RESULT] = nr;
       c64.set([a0, a1, a2, a3, a4, a5], CTL.ARG);

@@ -1,0 +1,95 @@
+"""The browser's machine (images/browser.toml) in headless Chromium: the Storage service —
+the same sources as on x86_64 — keeps its data in the page's IndexedDB (database
+`orbital-storage`, stores system / apps / users, entries {key, value, expires, created},
+spec §4.4). A key the shell sets is an entry there, a reload of the page reads it back
+through the service, a key given a time to live is gone once its time is up, and the
+shell's ls, rm and df go to the same store."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Every entry of one store of 'orbital-storage', value as text: [{key, value, expires,
+# created}], or the store names when there is no such store.
+READ_STORE = """
+const [name, done] = arguments;
+const r = indexedDB.open('orbital-storage');
+r.onsuccess = () => {
+  const db = r.result;
+  if (!db.objectStoreNames.contains(name)) { done([...db.objectStoreNames]); db.close(); return; }
+  const all = db.transaction(name).objectStore(name).getAll();
+  all.onsuccess = () => {
+    done(all.result.map((e) => ({ key: e.key, value: new TextDecoder().decode(e.value),
+                                  expires: e.expires, created: e.created })));
+    db.close();
+  };
+  all.onerror = () => done(null);
+};
+r.onerror = () => done(null);
+"""
+
+
+@pytest.fixture(scope="module")
+def page(chromium, site):
+    page = site("browser", chromium).load()
+    page.wait_text("orbital> ", timeout=60)
+    return page
+
+
+def _command(page, line: str, until: str = "orbital> ") -> str:
+    start = len(page.text())
+    page.js("window.orbital.type(arguments[0])", line + "\r")
+    page.wait_for(lambda: until in page.text()[start + len(line):], 30, f"the output of {line!r}")
+    return page.text()[start:]
+
+
+def _store(page, name: str) -> list:
+    return page.d.execute_async_script(READ_STORE, name)
+
+
+def test_storage_runs_on_the_pages_indexeddb(page) -> None:
+    text = page.text()
+    assert ("storage: the host's store: IndexedDB 'orbital-storage' (stores system, apps, "
+            "users)") in text
+    assert "orbital: all services ready: permissions process storage shell" in text
+    assert "fault" not in text
+
+
+def test_a_key_set_in_the_shell_is_an_entry_and_survives_a_reload(page) -> None:
+    before = time.time() * 1000
+    out = _command(page, "kv set greeting hello from IndexedDB")
+    assert "kv: greeting: stored, 20 bytes" in out, out
+    out = _command(page, "kv set -t 2 brief gone soon")
+    assert "kv: brief: stored, 9 bytes, expires" in out, out
+    system = {e["key"]: e for e in _store(page, "system")}
+    # the shell is a System process (as on x86_64): its namespace is `system`
+    assert system["system:greeting"]["value"] == "hello from IndexedDB"
+    assert system["system:greeting"]["expires"] is None
+    assert before - 1000 <= system["system:greeting"]["created"] <= time.time() * 1000
+    brief = system["system:brief"]
+    assert brief["expires"] == brief["created"] + 2000
+    assert _store(page, "apps") == [] and _store(page, "users") == []
+    page.load().wait_text("orbital> ", timeout=60)
+    assert "hello from IndexedDB" in _command(page, "kv get greeting")
+    ls = _command(page, "kv ls")
+    assert re.search(r"^greeting$", ls, re.MULTILINE) and "keys" in ls, ls
+    time.sleep(max(0.0, brief["expires"] / 1000 - time.time()) + 0.2)
+    assert "kv: brief: NotFound" in _command(page, "kv get brief")
+    assert "kv: greeting: removed" in _command(page, "kv rm greeting")
+    assert "kv: greeting: NotFound" in _command(page, "kv get greeting")
+    assert "system:greeting" not in {e["key"] for e in _store(page, "system")}
+    page.screenshot("wasm-storage.png")
+
+
+def test_usage_comes_from_the_host_store(page) -> None:
+    # the write also drops the expired `brief` from the store
+    assert "kv: counted: stored, 5 bytes" in _command(page, "kv set counted 12345")
+    df = [ln.split() for ln in _command(page, "df").splitlines()[1:-1]]
+    assert df == [["NAMESPACE", "USED", "QUOTA", "USE%", "KEYS"],
+                  ["system", str(len("counted") + 5), str(1 << 20), "0%", "1"]], df
+    assert [e["key"] for e in _store(page, "system")] == ["system:counted"]
