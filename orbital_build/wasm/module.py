@@ -22,7 +22,7 @@ DATA_SECTION_NAME = b"orbital.data"
 LIMITS_SHARED = 0x02
 # What a program may import: its memory and liborbital's wasm64 backend (process.js).
 HOST_IMPORTS = {("env", "memory"), ("orbital", "syscall"), ("orbital", "ipcbuf"),
-                ("orbital", "cycles"), ("orbital", "store")}
+                ("orbital", "cycles"), ("orbital", "store"), ("orbital", "fetch")}
 
 
 def _leb(buf: bytes, pos: int, signed: bool) -> tuple[int, int]:

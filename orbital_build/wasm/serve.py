@@ -1,6 +1,9 @@
 """Serving a built site on 127.0.0.1 with the headers it needs: cross-origin isolation
-(COOP same-origin + COEP require-corp), without which the browser gives the page no
-SharedArrayBuffer and so no shared memories or Atomics.wait between workers."""
+(COOP same-origin + COEP credentialless), without which the browser gives the page no
+SharedArrayBuffer and so no shared memories or Atomics.wait between workers.
+`credentialless` rather than `require-corp`: the page's fetch() backend (site/fetch.js)
+tells a CORS refusal from an unreachable server with a no-cors request, whose opaque
+answer require-corp would block unless every server sent a CORP header."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from typing import ClassVar, Self
 
 HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Embedder-Policy": "credentialless",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cache-Control": "no-store",
 }

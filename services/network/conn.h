@@ -51,6 +51,10 @@ int conn_deliver(struct conn *c, const uint8_t *data, size_t len);
 void conn_end(struct conn *c);
 void conn_fail(struct conn *c, uint8_t error, const char *reason);
 
+/* fetch.c (net.h has the rest) */
+/* Send c's request through it and answer (conn_deliver/conn_end or conn_fail). */
+void fetch_run(struct conn *c);
+
 /* tls.c */
 /* Prepare slot i's engine for c (host name for SNI and the certificate check): 0, or -1
  * having answered the request. */

@@ -21,9 +21,11 @@ int main(void)
 	}
 	policy_default(&net.policy);
 	rate_init(&net.rate, ORB_NET_RATE_LIMIT, (uint64_t)ORB_NET_RATE_WINDOW_MS * 1000000u);
-	clock_start(SLOT_RTC);
-	if (netif_start() < 0)
-		return 1;
+	if (!fetch_open()) {   /* no host HTTP client: TCP/IP on the NIC driver */
+		clock_start(SLOT_RTC);
+		if (netif_start() < 0)
+			return 1;
+	}
 	rc = orb_thread_start(net_stack_thread, NULL, orb_priority());
 	if (rc < 0) {
 		orb_printf("network: cannot start the stack thread: %ld\n", rc);

@@ -16,8 +16,9 @@
  * free, so health checks and quick requests are answered while slow servers hold the
  * rest; a request that finds no room is refused (Other "busy").
  *
- * Portable parts (URLs, HTTP, policy, rate limit) are in core/, shared with the WASM
- * target's fetch() backend and host-tested.
+ * Portable parts (URLs, HTTP, policy, rate limit) are in core/, host-tested. On a host
+ * with its own HTTP client (the browser's fetch(), <orbital/hostfetch.h>) that client is
+ * the transport instead of lwIP (fetch.c): the same threads, jobs, policy and rate limit.
  */
 #pragma once
 
@@ -94,6 +95,10 @@ void netif_fill_info(orb_msg_net_info_response_t *r);
 void request_start(struct job *j);
 void request_poll(uint64_t now_ns);
 uint32_t request_active(void);
+/* fetch.c: the host's HTTP client as the transport (the browser's fetch()): whether the
+ * host has one (asked once, at start, and said) */
+bool fetch_open(void);
+bool fetch_host(void);
 /* ping.c */
 void ping_start(struct job *j);
 void ping_poll(uint64_t now_ns);

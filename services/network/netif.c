@@ -82,10 +82,13 @@ static long attach(bool quiet)
 	return 0;
 }
 
+static bool started;
+
 int netif_start(void)
 {
 	if (attach(false) < 0)
 		return -1;
+	started = true;
 	lwip_init();
 	ip4_addr_t none = { 0 };
 	if (!netif_add(&nif, &none, &none, &none, NULL, init_netif, ethernet_input)) {
@@ -107,6 +110,8 @@ int netif_start(void)
 void netif_keepalive(uint64_t now_ns)
 {
 	static bool announced;
+	if (!started)   /* no interface: the host's HTTP client is the transport */
+		return;
 	if (!announced && dhcp_supplied_address(&nif)) {
 		announced = true;
 		char a[16], g[16], d[16];

@@ -113,6 +113,11 @@ void ping_start(struct job *j)
 		answer(pg, false, ORB_NET_ERR_POLICY_DENIED, "only System processes may ping");
 		return;
 	}
+	if (fetch_host()) {
+		answer(pg, false, ORB_NET_ERR_OTHER, "no ICMP: the host's HTTP client is the "
+			   "only transport here");
+		return;
+	}
 	if (!pcb) {
 		pcb = raw_new(IP_PROTO_ICMP);
 		if (!pcb) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HTTP requests on the stack thread (spec §4.5 "Execution"): check the URL, the policy
- * and the rate limit; wait for an address if DHCP has none yet; resolve the host; open a
+ * and the rate limit; on a host with its own HTTP client (the browser) hand the request
+ * to it (fetch.c); otherwise wait for an address if DHCP has none yet; resolve the host; open a
  * TCP connection (TLS for https, tls.c); send the head and the body as the send buffer
  * allows; feed what arrives to the response parser (core/http.c), whose body goes
  * straight into the caller's shared object or an inline buffer; answer. Every step is
@@ -353,6 +354,11 @@ void request_start(struct job *j)
 	c->room = c->shared ? j->resp_view.data : c->inline_body;
 	c->room_len = c->shared ? j->resp_view.length : sizeof(c->inline_body);
 	http_parser_init(&c->parser, r->method == ORB_NET_METHOD_HEAD, c->room_len);
+	if (fetch_host()) {   /* the host's HTTP client is the transport (fetch.c) */
+		c->phase = C_OPEN;
+		fetch_run(c);
+		return;
+	}
 	request_poll(orb_now_ns());
 }
 

@@ -38,7 +38,8 @@ def test_every_service_of_the_image_is_a_program(site: dict) -> None:
         assert SEC_DATA not in [s.id for s in sections(program)]
         assert {(m, n) for m, n, _ in imports(program)} <= {
             ("env", "memory"), ("orbital", "syscall"), ("orbital", "ipcbuf"),
-            ("orbital", "cycles"), ("orbital", "store")}
+            ("orbital", "cycles"), ("orbital", "store"),
+            ("orbital", "fetch")}
     assert {"initcaps", "services", "servicecaps"} <= set(files)
 
 
@@ -51,7 +52,7 @@ def test_the_kernel_imports_only_its_host(site: dict) -> None:
 def test_the_site_has_the_page_and_its_host(site: dict) -> None:
     out = ROOT / site["site"]
     for f in ("index.html", "page.js", "kernel.js", "process.js", "shared.js", "store.js",
-              "abi.json"):
+              "fetch.js", "abi.json"):
         assert (out / f).is_file(), f
 
 

@@ -4,6 +4,7 @@
 // drive it through window.orbital (type, text, commitLog, kill, threads).
 import { machineFiles } from './machine.js';
 import { DOOR, INPUT_RING, ring } from './shared.js';
+import { serveFetch } from './fetch.js';
 import { serveStore } from './store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -123,6 +124,7 @@ kernel.onmessage = (e) => {
     const worker = spareWorker();
     worker.onmessage = (f) => {
       if (f.data.store) serveStore(f.data.store, f.data.block);
+      else if (f.data.fetch) serveFetch(f.data.fetch, f.data.block);
       else show(`host: thread ${m.id} (${m.name}): ${f.data.fault}\n`);
     };
     worker.onerror = (f) => show(`host: thread ${m.id} (${m.name}): ${f.message}\n`);
