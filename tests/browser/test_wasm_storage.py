@@ -3,14 +3,20 @@ the same sources as on x86_64 — keeps its data in the page's IndexedDB (databa
 `orbital-storage`, stores system / apps / users, entries {key, value, expires, created},
 spec §4.4). A key the shell sets is an entry there, a reload of the page reads it back
 through the service, a key given a time to live is gone once its time is up, and the
-shell's ls, rm and df go to the same store."""
+shell's ls, rm and df go to the same store. A killed Storage worker is restarted by init
+and finds its entries; the page's exported CommitLog passes `orbital-build axiom
+verify`."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 
 import pytest
+
+from orbital_build.secret import checkpoint_public_key
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +62,7 @@ def test_storage_runs_on_the_pages_indexeddb(page) -> None:
     text = page.text()
     assert ("storage: the host's store: IndexedDB 'orbital-storage' (stores system, apps, "
             "users)") in text
-    assert "orbital: all services ready: permissions process storage shell" in text
+    assert "orbital: all services ready: permissions process storage network shell" in text
     assert "fault" not in text
 
 
@@ -93,3 +99,33 @@ def test_usage_comes_from_the_host_store(page) -> None:
     assert df == [["NAMESPACE", "USED", "QUOTA", "USE%", "KEYS"],
                   ["system", str(len("counted") + 5), str(1 << 20), "0%", "1"]], df
     assert [e["key"] for e in _store(page, "system")] == ["system:counted"]
+
+
+def test_a_killed_storage_worker_restarts_and_finds_its_entries(page) -> None:
+    # the last test left system:counted in IndexedDB; a new Storage instance reads it
+    pid = int(re.search(r"^\s+(\d+)\s+\d+\s+alive\s+.*\bstorage$", _command(page, "ps"),
+                        re.MULTILINE).group(1))
+    storage = next(t for t in page.js("return window.orbital.threads()")
+                   if t["name"] == "storage")
+    start = len(page.text())
+    assert page.js("return window.orbital.kill(arguments[0])", storage["id"]) is True
+    page.wait_text(f"init: storage (pid {pid}) exited: code 3, reason fault; restarting",
+                   start=start)
+    page.wait_text("storage: the host's store: IndexedDB", start=start)
+    assert "12345" in _command(page, "kv get counted")
+
+
+def test_the_exported_commit_log_verifies_with_the_cli(page, tmp_path) -> None:
+    _command(page, "ps")
+    log = tmp_path / "wasm-browser.axiom"
+    log.write_bytes(page.commit_log())
+    key = checkpoint_public_key(page.machine_secret()).hex()
+    # the machine still runs: --stopped accepts an unsealed end and a cut-off last frame
+    proc = subprocess.run([sys.executable, "-m", "orbital_build.cli.build", "axiom", "verify",
+                           str(log), "--stopped", "--key", key], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r": ok: (\d+) commits, hash chain intact, (\d+) checkpoints match the replay, "
+                  r"(\d+) checkpoint signatures verified", proc.stdout)
+    assert m and int(m.group(1)) > 50 and m.group(2) == m.group(3), proc.stdout
+    page.screenshot("wasm-browser.png")
