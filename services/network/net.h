@@ -40,7 +40,9 @@
 #define SLOT_RTC (ORB_SLOT_FIRST_CAP + 1)  /* ioport:0x70-0x71:rw, the CMOS clock (clock.c) */
 
 enum job_kind { JOB_HTTP, JOB_PING, JOB_INFO, JOB_POLICY_QUERY, JOB_POLICY_UPDATE };
-enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
+/* FILLING: a serving thread took the slot and is writing the inputs (its syscalls there
+ * may let the stack thread run, which starts only QUEUED jobs). */
+enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 /* One request handed from a serving thread to the stack thread. The serving thread
  * fills the inputs and waits; the stack thread writes the reply and signals `done`. */

@@ -32,7 +32,7 @@ static struct job *job_take(void)
 				j = &net.job[i];
 	}
 	if (j) {
-		j->state = JOB_QUEUED;
+		j->state = JOB_FILLING;
 		net.busy_workers++;
 	}
 	orb_unlock(&net.lock);
@@ -47,10 +47,13 @@ static void job_release(struct job *j)
 	orb_unlock(&net.lock);
 }
 
-/* Queue j, wake the stack thread, wait until it is answered, reply, free it. */
+/* Queue j (filled), wake the stack thread, wait until it is answered, reply, free it. */
 static long run(struct job *j)
 {
 	orb_notification_poll(j->done);
+	orb_lock(&net.lock);
+	j->state = JOB_QUEUED;
+	orb_unlock(&net.lock);
 	net_wake();
 	while (j->state != JOB_DONE) {
 		long bits = orb_notification_wait(j->done, ORB_TIMEOUT_FOREVER);
