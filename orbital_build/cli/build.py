@@ -16,9 +16,10 @@ def commands() -> list:
     from ..image.command import ImageCommand
     from ..storage.command import DiskCommand
     from ..thirdparty.command import DepsCommand
+    from ..wasm.bench import WasmBenchCommand
     from ..wasm.command import ServeCommand, WasmCommand
     return [GenCommand(), ImageCommand(), DepsCommand(), AxiomCommand(), BenchCommand(),
-            DiskCommand(), FuzzCommand(), WasmCommand(), ServeCommand()]
+            DiskCommand(), FuzzCommand(), WasmCommand(), ServeCommand(), WasmBenchCommand()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

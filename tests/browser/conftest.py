@@ -6,24 +6,19 @@ from __future__ import annotations
 
 import base64
 import json
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
+from orbital_build.wasm import chromium as browser
 from orbital_build.wasm.build import build_wasm
 from orbital_build.wasm.serve import SiteServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,800"]
 
 
 # The machine secret the page keeps for its origin (site/machine.js), base64.
@@ -58,18 +53,7 @@ class Page:
         return self.js("return window.orbital ? window.orbital.text() : ''")
 
     def wait_for(self, what: Callable[[], Any], timeout: float, why: str) -> Any:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            got = what()
-            if got:
-                return got
-            if self.js("return !!(window.orbital && window.orbital.halted)"):
-                got = what()   # it may have come with the halt
-                if got:
-                    return got
-                break          # stopped: it will never come
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {why}; console:\n{self.text()}")
+        return browser.wait_for(self.d, what, timeout, why)
 
     def wait_text(self, needle: str, timeout: float = 30, start: int = 0) -> str:
         return self.wait_for(lambda: needle in self.text()[start:] and self.text(), timeout,
@@ -97,13 +81,7 @@ class Page:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[webdriver.Chrome]:
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in FLAGS + [f"--user-data-dir={tempfile.mkdtemp(prefix='orbital-chromium-')}"]:
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    driver.set_page_load_timeout(90)
-    driver.set_script_timeout(30)
+    driver = browser.launch()
     try:
         yield driver
     finally:

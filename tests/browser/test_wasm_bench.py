@@ -41,3 +41,18 @@ def test_bench_runs_and_its_commit_log_verifies(chromium, site, tmp_path) -> Non
     assert summary["signatures_verified"] == summary["checkpoints"], summary
     assert summary["processes"] == 0   # everything ended: init exited, its child was killed
     page.screenshot("wasm-bench.png")
+
+
+def test_the_wasm_bench_command_prints_the_browser_figures() -> None:
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "orbital_build.cli.build", "wasm-bench",
+                           "--json"], capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    r = json.loads(proc.stdout.splitlines()[-1])
+    assert r["kernel_wasm_bytes"] > 0 and r["page_load_to_prompt_ms"] > 0
+    assert set(r["service_bytes"]) == {"init", "permissions", "process", "storage", "network",
+                                       "shell"}
+    assert r["null_syscall_ns"] > 0 and r["ipc_roundtrip_ns"] > 0
+    assert r["ipc_roundtrip_over_null_syscall"] == round(r["ipc_roundtrip_ns"] /
+                                                         r["null_syscall_ns"], 2)
