@@ -14,6 +14,7 @@ from ..cli import Command
 from ..errors import OrbitalError
 from ..paths import project_root
 from ..thirdparty.command import ensure, kernel_libraries
+from ..thirdparty.lock import Library
 from . import archive
 from .bootcaps import boot_caps
 from .description import Image, load_image
@@ -86,6 +87,18 @@ def _shown(path: Path, root: Path) -> str:
     return str(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
+def service_libraries(root: Path, img: Image, builddir: str) -> dict[str, tuple[Library, Path]]:
+    """The third-party libraries img's services link, fetched and unpacked (lock.toml), and
+    the trust anchors of each service linking BearSSL written under builddir."""
+    wanted = sorted({lib for s in img.services for lib in s.libraries})
+    libs = ensure(root, wanted) if wanted else {}
+    for s in img.services:
+        if "bearssl" in s.libraries:
+            _write_if_changed(root / anchors_source(builddir, s.name),
+                              trust_anchors_c(s.trust, _shown(img.path, root)))
+    return libs
+
+
 def build_image(description: Path, *, verbose: bool = False, jobs: int | None = None,
                 quiet: bool = False, builddir: str | None = None) -> dict:
     """Build one image into `builddir` (default build/<name>, relative to the project
@@ -99,12 +112,7 @@ def build_image(description: Path, *, verbose: bool = False, jobs: int | None = 
     builddir = builddir or f"build/{img.name}"
     _write_if_changed(root / builddir / "manifest.json",
                       json.dumps(_manifest(img, builddir), indent=2) + "\n")
-    wanted = sorted({lib for s in img.services for lib in s.libraries})
-    libs = ensure(root, wanted) if wanted else {}
-    for s in img.services:
-        if "bearssl" in s.libraries:
-            _write_if_changed(root / anchors_source(builddir, s.name),
-                              trust_anchors_c(s.trust, _shown(img.path, root)))
+    libs = service_libraries(root, img, builddir)
     kernel_libs = ensure(root, kernel_libraries(root))
     ninja_file, _ = write_ninja(root, img, builddir, libs, kernel_libs)
     rel = ninja_file.relative_to(root) if ninja_file.is_relative_to(root) else ninja_file

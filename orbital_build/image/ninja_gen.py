@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from ..thirdparty.lock import Library
-from ..thirdparty.ninja import kernel_statements, third_party_statements
-from .description import Image
+from ..thirdparty.ninja import BuiltLibrary, kernel_statements, third_party_statements
+from .description import Image, Service
 from .toolchain import (
     KERNEL_ASFLAGS,
     KERNEL_CFLAGS,
@@ -41,6 +41,24 @@ def _sources(root: Path, rel: str, recursive: bool = True) -> list[str]:
 # $builddir/kernel/gen/asm_offsets.h (orbital_build/image/asm_offsets.py), which the
 # kernel's .S files include for the offsets and sizes of C structures.
 ASM_OFFSETS = "asm_offsets.c"
+
+
+def service_inputs(root: Path, svc: Service, builddir: str, built: dict[str, BuiltLibrary],
+                   libc_archive: str) -> tuple[list[str], str, list[str]]:
+    """One service's sources (with the image's trust anchors when it links BearSSL), the
+    `svcflags` line its objects compile with, and the archives it links before liborbital
+    (its libraries, then their libc)."""
+    libflags = [f for n in svc.libraries for f in built[n].cflags]
+    srcs = _sources(root, svc.source)
+    if "bearssl" in svc.libraries:       # the image's trust anchors (trust.py)
+        srcs.append(anchors_source(builddir, svc.name))
+    svcflags = (f"  svcflags = -DORB_SERVICE_NAME=\\\"{svc.name}\\\" "
+                f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"" +
+                (f" {_q(libflags)}" if libflags else "") +
+                (f" {_q(list(svc.cflags))}" if svc.cflags else ""))
+    archives = [built[n].archive for n in svc.libraries]
+    archives += [libc_archive] if svc.libraries else []
+    return srcs, svcflags, archives
 
 
 def arch_sources(root: Path, rel: str, arch: str) -> list[str]:
@@ -191,23 +209,14 @@ def write_ninja(root: Path, img: Image, builddir: str,
     elfs = []
     for svc in img.services:
         sobjs = []
-        libflags = [f for n in svc.libraries for f in built[n].cflags]
-        srcs = _sources(root, svc.source)
-        if "bearssl" in svc.libraries:       # the image's trust anchors (trust.py)
-            srcs.append(anchors_source(builddir, svc.name))
+        srcs, svcflags, archives = service_inputs(root, svc, builddir, built, libc_archive)
         for src in srcs:
             obj = _obj(builddir, f"user/{svc.name}", src)
             sobjs.append(obj)
             rule = "uas" if src.endswith(".S") else "ucc"
-            lines.append(f"build {obj}: {rule} {src}")
-            lines.append(f"  svcflags = -DORB_SERVICE_NAME=\\\"{svc.name}\\\" "
-                         f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"" +
-                         (f" {_q(libflags)}" if libflags else "") +
-                         (f" {_q(list(svc.cflags))}" if svc.cflags else ""))
+            lines += [f"build {obj}: {rule} {src}", svcflags]
         elf = f"{builddir}/services/{svc.name}.elf"
         elfs.append(elf)
-        archives = [built[n].archive for n in svc.libraries]
-        archives += [libc_archive] if svc.libraries else []
         inputs = ([crt0] if crt0 else []) + sobjs + archives + [libname]
         lines += [f"build {elf}: link {' '.join(inputs)} | linker/user.ld",
                   "  script = linker/user.ld", ""]

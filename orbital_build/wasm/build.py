@@ -18,11 +18,10 @@ from pathlib import Path
 
 from ..errors import OrbitalError
 from ..image import archive
-from ..image.command import _manifest, _ninja_binary, _shown, _write_if_changed
+from ..image.command import _manifest, _ninja_binary, _write_if_changed, service_libraries
 from ..image.description import Image, load_image
-from ..image.ninja_gen import _obj, _q, _sources, arch_sources
+from ..image.ninja_gen import _obj, _q, arch_sources, service_inputs
 from ..image.toolchain import THIRD_PARTY_LIBC
-from ..image.trust import anchors_source, trust_anchors_c
 from ..paths import project_root
 from ..thirdparty.command import ensure, kernel_libraries
 from ..thirdparty.lock import Library
@@ -127,22 +126,13 @@ def write_ninja(root: Path, img: Image, out: str,
     lines += tp_lines
     for svc in img.services:
         sobjs = []
-        libflags = [f for n in svc.libraries for f in built[n].cflags]
-        srcs = _sources(root, svc.source)
-        if "bearssl" in svc.libraries:       # the image's trust anchors (trust.py)
-            srcs.append(anchors_source(out, svc.name))
+        srcs, svcflags, archives = service_inputs(root, svc, out, built, libc_archive)
         for src in srcs:
             if src.endswith(".S"):
                 raise OrbitalError(f"service '{svc.name}': {src}: assembly has no wasm64 build")
             obj = _obj(out, f"user/{svc.name}", src)
             sobjs.append(obj)
-            lines.append(f"build {obj}: ucc {src}")
-            lines.append(f"  svcflags = -DORB_SERVICE_NAME=\\\"{svc.name}\\\" "
-                         f"-DORB_SERVICE_VERSION=\\\"{svc.version}\\\"" +
-                         (f" {_q(libflags)}" if libflags else "") +
-                         (f" {_q(list(svc.cflags))}" if svc.cflags else ""))
-        archives = [built[n].archive for n in svc.libraries]
-        archives += [libc_archive] if svc.libraries else []
+            lines += [f"build {obj}: ucc {src}", svcflags]
         lines += [(f"build {out}/linked/{svc.name}.wasm: ulink "
                   f"{' '.join(sobjs + archives + lobjs)}"), ""]
     text = "\n".join(lines) + "\n"
@@ -160,12 +150,7 @@ def build_wasm(description: Path, *, quiet: bool = False, jobs: int | None = Non
     from ..abi.command import generate_all
     generate_all(root)
     out = f"build/{img.name}/wasm"
-    wanted = sorted({lib for s in img.services for lib in s.libraries})
-    libs = ensure(root, wanted) if wanted else {}
-    for s in img.services:
-        if "bearssl" in s.libraries:
-            _write_if_changed(root / anchors_source(out, s.name),
-                              trust_anchors_c(s.trust, _shown(img.path, root)))
+    libs = service_libraries(root, img, out)
     ninja = write_ninja(root, img, out, ensure(root, kernel_libraries(root)), libs)
     cmd = [_ninja_binary(), "-f", str(ninja.relative_to(root))]
     if jobs:

@@ -55,6 +55,14 @@ class Page:
     def wait_for(self, what: Callable[[], Any], timeout: float, why: str) -> Any:
         return browser.wait_for(self.d, what, timeout, why)
 
+    def command(self, line: str, until: str = "orbital> ", timeout: float = 30) -> str:
+        """Type a shell line; what the console shows from it until `until` follows it."""
+        start = len(self.text())
+        self.js("window.orbital.type(arguments[0])", line + "\r")
+        self.wait_for(lambda: until in self.text()[start + len(line):], timeout,
+                      f"the output of {line!r}")
+        return self.text()[start:]
+
     def wait_text(self, needle: str, timeout: float = 30, start: int = 0) -> str:
         return self.wait_for(lambda: needle in self.text()[start:] and self.text(), timeout,
                              repr(needle))
@@ -101,3 +109,16 @@ def site() -> Callable[[str], Iterator[Page]]:
     yield serve
     for s in servers:
         s.stop()
+
+
+
+@pytest.fixture(scope="module")
+def booted(chromium: webdriver.Chrome, site: Callable[[str, webdriver.Chrome], Page]
+           ) -> Callable[[str], Page]:
+    """image -> images/<image>.toml's site loaded in the module's Chromium, at the shell's
+    prompt."""
+    def boot(image: str) -> Page:
+        page = site(image, chromium).load()
+        page.wait_text("orbital> ", timeout=60)
+        return page
+    return boot

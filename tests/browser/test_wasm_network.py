@@ -56,18 +56,9 @@ def peer() -> Iterator[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def page(chromium, site):
-    page = site("browser-net-test", chromium).load()
-    page.wait_text("orbital> ", timeout=60)
-    return page
+def page(booted):
+    return booted("browser-net-test")
 
-
-def _command(page, line: str, until: str = "orbital> ", timeout: float = 30) -> str:
-    start = len(page.text())
-    page.js("window.orbital.type(arguments[0])", line + "\r")
-    page.wait_for(lambda: until in page.text()[start + len(line):], timeout,
-                  f"the output of {line!r}")
-    return page.text()[start:]
 
 
 def _closed_port() -> int:
@@ -97,7 +88,7 @@ def test_an_application_is_held_to_the_default_policy(page) -> None:
 
 def test_fetch_reads_a_response_the_server_shares(page, peer) -> None:
     base, hits = peer
-    out = _command(page, f"fetch {base}/cors/a")
+    out = page.command(f"fetch {base}/cors/a")
     # the body's length and the headers the page may read (Content-Type, the exposed
     # X-Orbital-Peer, the Content-Length fetch.js writes) came through the service's parser;
     # the bytes themselves travel in the shell's lent shared object, which wasm64 copies
@@ -109,20 +100,20 @@ def test_fetch_reads_a_response_the_server_shares(page, peer) -> None:
 
 def test_a_server_that_does_not_share_is_a_cors_error(page, peer) -> None:
     base, hits = peer
-    out = _command(page, f"fetch {base}/private")
+    out = page.command(f"fetch {base}/private")
     assert "fetch: error CorsError: the server does not allow this page's origin" in out, out
     assert "/private" in hits   # it did answer: the browser kept the answer from the page
 
 
 def test_nobody_listening_is_connection_failed(page) -> None:
-    out = _command(page, f"fetch http://127.0.0.1:{_closed_port()}/")
+    out = page.command(f"fetch http://127.0.0.1:{_closed_port()}/")
     assert "fetch: error ConnectionFailed" in out, out
 
 
 def test_the_services_own_checks_come_before_fetch(page, peer) -> None:
     _, hits = peer
     before = len(hits)
-    out = _command(page, "fetch ftp://127.0.0.1/x")
+    out = page.command("fetch ftp://127.0.0.1/x")
     assert "fetch: error InvalidUrl" in out, out
     assert len(hits) == before
 
@@ -133,9 +124,9 @@ def test_the_rate_limit_stops_the_101st_request(page, peer) -> None:
     # this test module's earlier requests count too: 3 reached fetch() (the InvalidUrl
     # one did not reach the rate limit)
     for i in range(3, 100):
-        out = _command(page, f"fetch {base}/cors/{i}")
+        out = page.command(f"fetch {base}/cors/{i}")
         assert "fetch: status 200" in out, out
     assert len(hits) == 97
-    out = _command(page, f"fetch {base}/cors/last")
+    out = page.command(f"fetch {base}/cors/last")
     assert "fetch: error Other: rate limit: 100 requests per 60 s" in out, out
     assert len(hits) == 97

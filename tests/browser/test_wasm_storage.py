@@ -41,17 +41,9 @@ r.onerror = () => done(null);
 
 
 @pytest.fixture(scope="module")
-def page(chromium, site):
-    page = site("browser", chromium).load()
-    page.wait_text("orbital> ", timeout=60)
-    return page
+def page(booted):
+    return booted("browser")
 
-
-def _command(page, line: str, until: str = "orbital> ") -> str:
-    start = len(page.text())
-    page.js("window.orbital.type(arguments[0])", line + "\r")
-    page.wait_for(lambda: until in page.text()[start + len(line):], 30, f"the output of {line!r}")
-    return page.text()[start:]
 
 
 def _store(page, name: str) -> list:
@@ -68,9 +60,9 @@ def test_storage_runs_on_the_pages_indexeddb(page) -> None:
 
 def test_a_key_set_in_the_shell_is_an_entry_and_survives_a_reload(page) -> None:
     before = time.time() * 1000
-    out = _command(page, "kv set greeting hello from IndexedDB")
+    out = page.command("kv set greeting hello from IndexedDB")
     assert "kv: greeting: stored, 20 bytes" in out, out
-    out = _command(page, "kv set -t 2 brief gone soon")
+    out = page.command("kv set -t 2 brief gone soon")
     assert "kv: brief: stored, 9 bytes, expires" in out, out
     system = {e["key"]: e for e in _store(page, "system")}
     # the shell is a System process (as on x86_64): its namespace is `system`
@@ -81,21 +73,21 @@ def test_a_key_set_in_the_shell_is_an_entry_and_survives_a_reload(page) -> None:
     assert brief["expires"] == brief["created"] + 2000
     assert _store(page, "apps") == [] and _store(page, "users") == []
     page.load().wait_text("orbital> ", timeout=60)
-    assert "hello from IndexedDB" in _command(page, "kv get greeting")
-    ls = _command(page, "kv ls")
+    assert "hello from IndexedDB" in page.command("kv get greeting")
+    ls = page.command("kv ls")
     assert re.search(r"^greeting$", ls, re.MULTILINE) and "keys" in ls, ls
     time.sleep(max(0.0, brief["expires"] / 1000 - time.time()) + 0.2)
-    assert "kv: brief: NotFound" in _command(page, "kv get brief")
-    assert "kv: greeting: removed" in _command(page, "kv rm greeting")
-    assert "kv: greeting: NotFound" in _command(page, "kv get greeting")
+    assert "kv: brief: NotFound" in page.command("kv get brief")
+    assert "kv: greeting: removed" in page.command("kv rm greeting")
+    assert "kv: greeting: NotFound" in page.command("kv get greeting")
     assert "system:greeting" not in {e["key"] for e in _store(page, "system")}
     page.screenshot("wasm-storage.png")
 
 
 def test_usage_comes_from_the_host_store(page) -> None:
     # the write also drops the expired `brief` from the store
-    assert "kv: counted: stored, 5 bytes" in _command(page, "kv set counted 12345")
-    df = [ln.split() for ln in _command(page, "df").splitlines()[1:-1]]
+    assert "kv: counted: stored, 5 bytes" in page.command("kv set counted 12345")
+    df = [ln.split() for ln in page.command("df").splitlines()[1:-1]]
     assert df == [["NAMESPACE", "USED", "QUOTA", "USE%", "KEYS"],
                   ["system", str(len("counted") + 5), str(1 << 20), "0%", "1"]], df
     assert [e["key"] for e in _store(page, "system")] == ["system:counted"]
@@ -103,7 +95,7 @@ def test_usage_comes_from_the_host_store(page) -> None:
 
 def test_a_killed_storage_worker_restarts_and_finds_its_entries(page) -> None:
     # the last test left system:counted in IndexedDB; a new Storage instance reads it
-    pid = int(re.search(r"^\s+(\d+)\s+\d+\s+alive\s+.*\bstorage$", _command(page, "ps"),
+    pid = int(re.search(r"^\s+(\d+)\s+\d+\s+alive\s+.*\bstorage$", page.command("ps"),
                         re.MULTILINE).group(1))
     storage = next(t for t in page.js("return window.orbital.threads()")
                    if t["name"] == "storage")
@@ -112,11 +104,11 @@ def test_a_killed_storage_worker_restarts_and_finds_its_entries(page) -> None:
     page.wait_text(f"init: storage (pid {pid}) exited: code 3, reason fault; restarting",
                    start=start)
     page.wait_text("storage: the host's store: IndexedDB", start=start)
-    assert "12345" in _command(page, "kv get counted")
+    assert "12345" in page.command("kv get counted")
 
 
 def test_the_exported_commit_log_verifies_with_the_cli(page, tmp_path) -> None:
-    _command(page, "ps")
+    page.command("ps")
     log = tmp_path / "wasm-browser.axiom"
     log.write_bytes(page.commit_log())
     key = checkpoint_public_key(page.machine_secret()).hex()

@@ -17,17 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page(chromium, site):
-    page = site("default", chromium).load()
-    page.wait_text("orbital> ", timeout=60)
-    return page
+def page(booted):
+    return booted("default")
 
-
-def _command(page, line: str, until: str = "orbital> ") -> str:
-    start = len(page.text())
-    page.js("window.orbital.type(arguments[0])", line + "\r")
-    page.wait_for(lambda: until in page.text()[start + len(line):], 30, f"the output of {line!r}")
-    return page.text()[start:]
 
 
 def test_boots_to_the_shell_prompt(page) -> None:
@@ -40,16 +32,16 @@ def test_boots_to_the_shell_prompt(page) -> None:
 
 
 def test_shell_commands_reach_the_services(page) -> None:
-    assert "hello from the browser" in _command(page, "echo hello from the browser")
-    ps = _command(page, "ps")
+    assert "hello from the browser" in page.command("echo hello from the browser")
+    ps = page.command("ps")
     for pid, name in ((1, "init"), (2, "permissions"), (3, "process"), (4, "shell")):
         assert re.search(rf"^\s+{pid}\s+\d+\s+alive\s+.*\b{name}$", ps, re.MULTILINE), ps
-    services = _command(page, "services")
+    services = page.command("services")
     assert all(s in services for s in ("permissions", "process", "shell")), services
 
 
 def test_the_page_shows_the_syslog_and_commitlog_decoded(page) -> None:
-    _command(page, "ps")
+    page.command("ps")
     counts = page.wait_for(lambda: (c := page.js("return window.orbital.counts()"))["syscalls"]
                            and c["commits"] and c, 10, "both logs on the page")
     rows = page.js("return window.orbital.shown('syscalls')")
@@ -70,13 +62,13 @@ def test_a_killed_service_worker_is_restarted_by_init(page) -> None:
     page.wait_text("init: process (pid 3) exited: code 3, reason fault; restarting", start=start)
     page.wait_text("init: started process (pid 5)", start=start)
     page.wait_text("ready", start=start)
-    ps = _command(page, "ps")
+    ps = page.command("ps")
     assert re.search(r"^\s+5\s+1\s+alive\s+.*\bprocess$", ps, re.MULTILINE), ps
     assert not re.search(r"^\s+3\s+", ps, re.MULTILINE), ps
 
 
 def test_the_exported_commit_log_verifies(page, tmp_path) -> None:
-    _command(page, "ps")
+    page.command("ps")
     log = tmp_path / "wasm-default.axiom"
     log.write_bytes(page.commit_log())
     # the machine is still running: its last frame may be cut off mid-write; every
