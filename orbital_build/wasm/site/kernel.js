@@ -30,6 +30,55 @@ let files = {};              // name -> Uint8Array: what the page hands the mach
 
 const N = (v) => Number(v);
 const bytes = () => new Uint8Array(kmem.buffer);
+
+// Shared pages (D192). A shared frame lives in kernel memory; every space mapping it has
+// its own copy in its own memory, brought in by page_map. One thread runs at a time
+// (D182), so the copies are kept coherent by ownership: a frame has at most one `owner`,
+// the space whose copy may be newer than the frame (the one running while it maps it).
+// Before another space maps the frame or enters user mode holding it, the owner's copy
+// is written back and the frame's generation goes up; a space entering user mode after
+// another ran refreshes each copy older than its frame, then owns them all. A space that
+// unmaps or is destroyed while owning writes back first.
+const PAGE = 4096;
+const frames = new Map();    // frame address -> { gen, owner: asid | null, maps: Map<asid, { va, gen }> }
+const mapped = new Map();    // asid -> Map<va, frame address>
+let lastAsid = null;         // the space that entered user mode last
+
+const userBytes = (asid) => new Uint8Array(spaces.get(asid).memory.buffer);
+
+function writeBack(frame, f) {
+  const m = f.owner === null ? null : f.maps.get(f.owner);
+  if (m) {
+    bytes().set(userBytes(f.owner).subarray(m.va, m.va + PAGE), frame);
+    m.gen = ++f.gen;
+  }
+  f.owner = null;
+}
+
+// asid enters user mode: its copies up to date, and its own.
+function claimShared(asid) {
+  if (asid === lastAsid) return;
+  lastAsid = asid;
+  for (const frame of mapped.get(asid)?.values() ?? []) {
+    const f = frames.get(frame), m = f.maps.get(asid);
+    if (f.owner !== null && f.owner !== asid) writeBack(frame, f);
+    if (m.gen < f.gen) {
+      userBytes(asid).set(bytes().subarray(frame, frame + PAGE), m.va);
+      m.gen = f.gen;
+    }
+    f.owner = asid;
+  }
+}
+
+function dropShared(asid, va) {
+  const frame = mapped.get(asid)?.get(va);
+  if (frame === undefined) return;
+  const f = frames.get(frame);
+  if (f.owner === asid) writeBack(frame, f);
+  f.maps.delete(asid);
+  mapped.get(asid).delete(va);
+  if (!f.maps.size) frames.delete(frame);
+}
 const now = () => performance.now() - t0;
 
 // Output goes to the page at most every FLUSH_MS (and when the machine stops), so a busy
@@ -139,6 +188,7 @@ const host = {
     th.c64[CTL.IPCBUF] = ipcbufUser;
     th.c64[CTL.RESULT] = k64[UCTX.RESULT];
     th.c64.set(k64.subarray(UCTX.ARG, UCTX.ARG + 6), CTL.ARG);
+    claimShared(N(asid));
     const umem = new Uint8Array(spaces.get(asid).memory.buffer);
     umem.set(bytes().subarray(th.ipcbuf, th.ipcbuf + IPCBUF_BYTES), th.ipcbufUser);
     running = th;
@@ -164,15 +214,27 @@ const host = {
   space_destroy(asid) {
     const sp = spaces.get(asid);
     if (!sp) return;
+    for (const va of [...(mapped.get(N(asid))?.keys() ?? [])]) dropShared(N(asid), va);
+    mapped.delete(N(asid));
+    if (lastAsid === N(asid)) lastAsid = null;
     for (const id of sp.threads) threads[id].live = false;
     postMessage({ op: 'reap', ids: [...sp.threads] });
     spaces.delete(asid);
   },
-  page_map(asid, va, page) {
-    new Uint8Array(spaces.get(asid).memory.buffer).set(bytes().subarray(N(page), N(page) + 4096), N(va));
+  page_map(asid, va, page) {   // a shared frame (vm.c): see claimShared
+    const a = N(asid), frame = N(page);
+    let f = frames.get(frame);
+    if (!f) frames.set(frame, f = { gen: 0, owner: null, maps: new Map() });
+    if (f.owner !== null && f.owner !== a) writeBack(frame, f);
+    userBytes(a).set(bytes().subarray(frame, frame + PAGE), N(va));
+    f.maps.set(a, { va: N(va), gen: f.gen });
+    if (!mapped.has(a)) mapped.set(a, new Map());
+    mapped.get(a).set(N(va), frame);
+    if (a === lastAsid) f.owner = a;
   },
   page_unmap(asid, va) {
-    new Uint8Array(spaces.get(asid).memory.buffer, N(va), 4096).fill(0);
+    dropShared(N(asid), N(va));
+    new Uint8Array(spaces.get(asid).memory.buffer, N(va), PAGE).fill(0);
   },
   program_load(asid, p, n, name) {
     try {
