@@ -5,7 +5,8 @@ spec §4.4). A key the shell sets is an entry there, a reload of the page reads 
 through the service, a key given a time to live is gone once its time is up, and the
 shell's ls, rm and df go to the same store. A killed Storage worker is restarted by init
 and finds its entries; the page's exported CommitLog passes `orbital-build axiom
-verify`."""
+verify`. The Storage checkers of the x86_64 E2E test (tests/programs/kv_check)
+pass on IndexedDB too (images/browser-storage-test.toml)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,18 @@ def test_the_exported_commit_log_verifies_with_the_cli(page, tmp_path) -> None:
                   r"(\d+) checkpoint signatures verified", proc.stdout)
     assert m and int(m.group(1)) > 50 and m.group(2) == m.group(3), proc.stdout
     page.screenshot("wasm-browser.png")
+
+
+def test_the_storage_checkers_pass_on_indexeddb(chromium, site) -> None:
+    # tests/programs/kv_check, as tests/e2e/test_storage.py runs it on a disk: protocol,
+    # namespaces, quotas, every StorageError, binary keys, values up to 1 MiB through the
+    # clients' shared memory (D192), TTL, listing by cursor, two writers at once
+    page = site("browser-storage-test", chromium).load()
+    page.wait_for(lambda: page.text().count(": done: ") == 3, 240, "the three checkers")
+    text = page.text()
+    for name in ("system-kv-check", "kvapp-a", "kvapp-b"):
+        assert f"{name}: done: 0 failed" in text, text[-4000:]
+    assert ("kvapp-a: large: 9 values of 4060 bytes to 1 MiB stored and read back whole: "
+            "PASS") in text
+    assert "system-kv-check: basics: set, get, overwrite, delete, binary keys: PASS" in text
+    page.screenshot("wasm-storage-checkers.png")

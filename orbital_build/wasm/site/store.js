@@ -19,7 +19,12 @@ const OP = { OPEN: 0, GET: 1, SET: 2, DELETE: 3, LIST: 4, USAGE: 5, NAMESPACE: 6
 const ERR = { NOT_FOUND: 0, QUOTA: 1, VALUE_TOO_LARGE: 3, BACKEND: 5 };
 const fail = (code) => ({ rc: -0x100 - code, r: [0, 0, 0, 0], bytes: new Uint8Array(0) });
 const ok = (rc, r = [], bytes = new Uint8Array(0)) => ({ rc, r: [...r, 0, 0, 0, 0].slice(0, 4), bytes });
-const enc = new TextEncoder(), dec = new TextDecoder('utf-8', { fatal: true });
+const enc = new TextEncoder();
+// Keys are bytes (the disk engine takes any): one character per byte (codes 0-255), so an
+// ASCII key reads as itself, every byte sequence comes back whole, and IndexedDB's string
+// order is the bytes' order, as on the disk.
+const text = (b) => { let s = ''; for (const x of b) s += String.fromCharCode(x); return s; };
+const raw = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 function request(r) {
   return new Promise((resolve, reject) => {
@@ -71,7 +76,7 @@ async function entries(store, ns, prefix = '') {
   return out;
 }
 
-const size = (key, e) => enc.encode(key).length + e.value.length;
+const size = (key, e) => key.length + e.value.length;
 
 async function handle(q) {
   const d = await open();
@@ -94,10 +99,10 @@ async function handle(q) {
     const names = [...all.keys()].sort();
     if (q.arg >= names.length) return fail(ERR.NOT_FOUND);
     const u = all.get(names[q.arg]);
-    return ok(0, [u.used, 0, u.keys], enc.encode(names[q.arg]));
+    return ok(0, [u.used, 0, u.keys], raw(names[q.arg]));
   }
-  const ns = dec.decode(q.ns), name = storeOf(ns);
-  const key = `${ns}:${dec.decode(q.key)}`;
+  const ns = text(q.ns), name = storeOf(ns);
+  const key = `${ns}:${text(q.key)}`;
   if (q.op === OP.GET) {
     const e = await request(d.transaction(name, 'readonly').objectStore(name).get(key));
     if (!e || !live(e, now)) return fail(ERR.NOT_FOUND);
@@ -112,7 +117,7 @@ async function handle(q) {
       if (!live(e, now)) store.delete(e.key);
       else if (e.key !== key) used += size(k, e);
     }
-    if (used + enc.encode(key).length - ns.length - 1 + q.value.length > q.arg2) {
+    if (used + key.length - ns.length - 1 + q.value.length > q.arg2) {
       tx.abort();
       await finished.catch(() => {});
       return fail(ERR.QUOTA);
@@ -137,9 +142,9 @@ async function handle(q) {
   }
   if (q.op === OP.LIST) {
     const tx = d.transaction(name, 'readonly');
-    const cursor = q.arg ? dec.decode(q.cursor) : null;
-    const keys = (await entries(tx.objectStore(name), ns, dec.decode(q.value)))
-      .filter(([k, e]) => live(e, now) && (cursor === null || k > cursor)).map(([k]) => enc.encode(k));
+    const cursor = q.arg ? text(q.cursor) : null;
+    const keys = (await entries(tx.objectStore(name), ns, text(q.value)))
+      .filter(([k, e]) => live(e, now) && (cursor === null || k > cursor)).map(([k]) => raw(k));
     const out = new Uint8Array(q.cap);
     let used = 0, n = 0;
     for (const k of keys) {

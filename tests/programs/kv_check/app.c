@@ -188,7 +188,7 @@ static int concurrent(void)
 static int large(void)
 {
 	int failures = 0;
-	static uint8_t value[ORB_STORAGE_MAX_VALUE_SIZE], back[ORB_STORAGE_MAX_VALUE_SIZE];
+	uint8_t *value = kv_scratch(0), *back = kv_scratch(1);
 	static const size_t sizes[] = { 4060, 4077, 4078, 4096, 4097, 65536, 1000000,
 					ORB_STORAGE_MAX_VALUE_SIZE - 1, ORB_STORAGE_MAX_VALUE_SIZE };
 	int good = 0;
@@ -200,7 +200,7 @@ static int large(void)
 		CHECK(rc == 0, "set %zu bytes: %ld %s", sizes[i], rc, kv.reason);
 		size_t got = 0;
 		memset(back, 0, sizes[i]);
-		rc = orb_storage_get(&kv, key, strlen(key), back, sizeof(back), &got);
+		rc = orb_storage_get(&kv, key, strlen(key), back, ORB_STORAGE_MAX_VALUE_SIZE, &got);
 		CHECK(rc == 0 && got == sizes[i], "get %zu bytes: %ld, %zu", sizes[i], rc, got);
 		good += rc == 0 && got == sizes[i] && !memcmp(back, value, sizes[i]);
 		if (sizes[i] > 4096) {   /* a buffer one byte short is told the size */

@@ -43,6 +43,11 @@ long kv_count(const char *prefix, uint64_t page);
 /* Fill the namespace with values of `size` bytes under prefix until QuotaExceeded:
  * the number stored, or -1. */
 long kv_fill(const char *prefix, size_t size, long max);
+/* Scratch buffer 0 or 1, ORB_STORAGE_MAX_VALUE_SIZE + 1 bytes each, from the heap (made on
+ * first use): static arrays this large would not fit the static-data window of the
+ * wasm64 target (4 MiB, D183). */
+#define KV_SCRATCH (ORB_STORAGE_MAX_VALUE_SIZE + 1)
+uint8_t *kv_scratch(unsigned which);
 long kv_delete_prefix(const char *prefix);
 /* Pseudo-random bytes from seed (a value's content names its key and round). */
 void kv_pattern(uint8_t *buf, size_t len, uint64_t seed);

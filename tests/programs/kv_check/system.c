@@ -67,8 +67,9 @@ static int errors(void)
 	      "small buffer: %ld, %zu", rc, len);
 	CHECK(orb_storage_delete(&kv, "twelve", 6, &existed) == 0, "delete twelve");
 	/* sizes past a message go through shared memory; the service judges them */
-	static uint8_t big[ORB_STORAGE_MAX_VALUE_SIZE + 1];
-	rc = orb_storage_set(&kv, "huge", 4, big, sizeof(big), 0);
+	uint8_t *big = kv_scratch(0);
+	memset(big, 0, KV_SCRATCH);
+	rc = orb_storage_set(&kv, "huge", 4, big, KV_SCRATCH, 0);
 	CHECK(rc == ORB_STORAGE_E(ORB_STORAGE_ERR_VALUE_TOO_LARGE), "1 MiB + 1: %ld", rc);
 	rc = orb_storage_set(&kv, key, 257, big, 100000, 0);
 	CHECK(rc == too_long, "a 257-byte key with a shared value: %ld", rc);

@@ -48,10 +48,22 @@ long kv_count(const char *prefix, uint64_t page)
 	return -ORB_EOVERFLOW;
 }
 
+uint8_t *kv_scratch(unsigned which)
+{
+	static uint8_t *buf[2];
+	if (!buf[which])
+		buf[which] = orb_malloc(KV_SCRATCH);
+	if (!buf[which]) {
+		orb_printf(ORB_SERVICE_NAME ": no memory for a scratch buffer\n");
+		orb_exit_process(1);
+	}
+	return buf[which];
+}
+
 long kv_fill(const char *prefix, size_t size, long max)
 {
-	static uint8_t value[ORB_STORAGE_MAX_VALUE_SIZE];
-	if (size > sizeof(value))
+	uint8_t *value = kv_scratch(0);
+	if (size > ORB_STORAGE_MAX_VALUE_SIZE)
 		return -1;
 	for (long i = 0; i < max; i++) {
 		char key[64];
