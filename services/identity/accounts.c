@@ -9,6 +9,11 @@
  * in constant time; a name that is no user costs the same Argon2id run (user_dummy_check)
  * so the answer's timing does not tell which names exist.
  *
+ * Argon2id runs without the state lock (state_unlocked, requests.c) and one at a time:
+ * its 64 MiB come from the heap, which only it uses outside the start-up. So every use of
+ * a user's fields around a hash reads them before and writes them after, by name, never
+ * holding on to more than the table slot (slots never move or go).
+ *
  * Lockout: IDENTITY_LOCKOUT_FAILURES consecutive failed logins (password or signature)
  * lock the account for IDENTITY_LOCKOUT_S; during the window every login answers
  * AccountLocked with the time left, without running Argon2id, and does not count. The
@@ -43,12 +48,22 @@ static struct user *user_slot(void)
 	return NULL;
 }
 
-/* Argon2id of password with the given salt and costs into out; 0 or -1 (out of memory). */
+static orb_lock_t hashing = ORB_LOCK_INIT;
+
+/* Argon2id of password with the given salt and costs into out; 0 or -1 (out of memory).
+ * Called with the state locked; returns with it locked, having let it go meanwhile. */
 static int argon2id(uint8_t out[32], const char *password, size_t pwlen, const uint8_t *salt,
 		    uint32_t opslimit, uint32_t memlimit_kib)
 {
-	return crypto_pwhash(out, 32, password, pwlen, salt, opslimit,
-			     (size_t)memlimit_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+	uint8_t s[crypto_pwhash_SALTBYTES];
+	memcpy(s, salt, sizeof(s));
+	state_unlock();
+	orb_lock(&hashing);
+	int rc = crypto_pwhash(out, 32, password, pwlen, s, opslimit,
+			       (size_t)memlimit_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+	orb_unlock(&hashing);
+	state_lock();
+	return rc;
 }
 
 /* A fresh salt and hash for password in rec. */
@@ -74,16 +89,19 @@ static int hash_into(orb_identity_user_t *rec, const char *password, size_t pwle
 int user_create(const char *name, const char *password, size_t pwlen, uint8_t roles,
 		struct id_error *e)
 {
-	struct user *u = user_slot();
-	if (!u) {
-		*e = (struct id_error){ ORB_IDENTITY_ERR_FULL, 0, "no room for another user" };
-		return -1;
-	}
 	orb_identity_user_t rec = { .roles = roles, .status = ORB_IDENTITY_STATUS_ACTIVE,
-					   .created_at = orb_now_ns() };
+				    .created_at = orb_now_ns() };
 	memcpy(rec.name, name, strlen(name));
 	if (hash_into(&rec, password, pwlen, e) < 0)
 		return -1;
+	struct user *u = user_find(name) || service_find(name) ? NULL : user_slot();
+	if (!u) {   /* taken while we hashed, or full */
+		sodium_memzero(&rec, sizeof(rec));
+		*e = user_find(name) || service_find(name)
+			     ? (struct id_error){ ORB_IDENTITY_ERR_ALREADY_EXISTS, 0, "the name is taken" }
+			     : (struct id_error){ ORB_IDENTITY_ERR_FULL, 0, "no room for another user" };
+		return -1;
+	}
 	*u = (struct user){ .used = true, .rec = rec };
 	memcpy(u->name, name, strlen(name) + 1);
 	sodium_memzero(&rec, sizeof(rec));
@@ -137,13 +155,14 @@ void user_login_succeeded(struct user *u)
 
 bool user_check_password(struct user *u, const char *password, size_t pwlen, uint64_t now)
 {
-	uint8_t hash[sizeof(u->rec.hash)];
-	bool ok = argon2id(hash, password, pwlen, u->rec.salt, u->rec.opslimit,
-			   u->rec.memlimit_kib) == 0 &&
-		  crypto_verify_32(hash, u->rec.hash) == 0;
+	orb_identity_user_t rec = u->rec;   /* as it is now: the hash may change meanwhile */
+	uint8_t hash[sizeof(rec.hash)];
+	bool ok = argon2id(hash, password, pwlen, rec.salt, rec.opslimit, rec.memlimit_kib) == 0 &&
+		  crypto_verify_32(hash, rec.hash) == 0;
 	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(&rec, sizeof(rec));
 	if (!ok)
-		user_login_failed(u, now);
+		user_login_failed(u, orb_now_ns());
 	return ok;
 }
 
@@ -157,12 +176,15 @@ void user_dummy_check(const char *password, size_t pwlen)
 
 int user_set_password(struct user *u, const char *password, size_t pwlen, struct id_error *e)
 {
-	orb_identity_user_t rec = u->rec;
-	if (hash_into(&rec, password, pwlen, e) < 0)
+	orb_identity_user_t fresh = u->rec;
+	if (hash_into(&fresh, password, pwlen, e) < 0)
 		return -1;
-	orb_identity_user_t old = u->rec;
-	u->rec = rec;
-	sodium_memzero(&rec, sizeof(rec));
+	orb_identity_user_t old = u->rec;   /* after the hash: whatever else changed stays */
+	memcpy(u->rec.salt, fresh.salt, sizeof(fresh.salt));
+	memcpy(u->rec.hash, fresh.hash, sizeof(fresh.hash));
+	u->rec.opslimit = fresh.opslimit;
+	u->rec.memlimit_kib = fresh.memlimit_kib;
+	sodium_memzero(&fresh, sizeof(fresh));
 	int rc = store_put_user(u, e);
 	if (rc < 0)
 		u->rec = old;   /* not stored: the old password stays */

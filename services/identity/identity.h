@@ -10,11 +10,17 @@
  * the machine's entropy source); without one the service refuses to issue anything and
  * says why. Every comparison of a secret with a presented value is constant-time, and
  * every table lookup by a secret scans the whole table.
+ *
+ * Threads: IDENTITY_THREADS serve requests at once, so that an Argon2id run (seconds under
+ * TCG at the spec's costs) holds up neither other requests nor init's health checks. One
+ * lock guards all state (the tables, the CSPRNG, the Storage client, the reply buffer); a
+ * handler holds it throughout, except while Argon2id runs (accounts.c).
  */
 #pragma once
 
 #include <orbital.h>
 #include <orbital/identity.h>
+#include <orbital/lock.h>
 #include <orbital/messages.h>
 #include <orbital/random.h>
 #include <orbital/service.h>
@@ -180,7 +186,11 @@ int unseal_record(const uint8_t key[32], const char *skey, uint8_t kind, const u
 		  size_t len, void *plain, size_t plen);
 #define SEALED_SIZE(plen) (sizeof(orb_identity_sealed_t) + (plen) + ORB_IDENTITY_SEAL_TAG_SIZE)
 
-/* ---- requests (requests.c: dispatch and shared helpers) ---- */
+#define IDENTITY_THREADS 3
+
+/* ---- requests (requests.c: dispatch, the state lock, shared helpers) ---- */
+void state_lock(void);
+void state_unlock(void);
 long identity_handle(orb_msg_t *m);
 extern uint8_t reply_buf[ORB_MAX_MSG_SIZE];
 orb_str_t str_of(const char *s);

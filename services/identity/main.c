@@ -16,6 +16,7 @@ static const struct orb_service service = {
 	.type = "identity",
 	.version = ORB_SERVICE_VERSION,
 	.handle = identity_handle,
+	.threads = IDENTITY_THREADS,
 };
 
 int main(void)

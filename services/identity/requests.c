@@ -5,11 +5,23 @@
  * MSG_ERROR (ERROR_MALFORMED) by the service loop, never guessed at. A request that
  * decodes but breaks a limit, names no one, or may not be made by its caller is answered
  * with its own response type, ok = 0 and an IdentityError; nothing a client sends can
- * stop the service.
+ * stop the service. Each request runs under the state lock (identity.h).
  */
 #include "identity.h"
 
-uint8_t reply_buf[ORB_MAX_MSG_SIZE];
+uint8_t reply_buf[ORB_MAX_MSG_SIZE];   /* under the state lock */
+
+static orb_lock_t state = ORB_LOCK_INIT;
+
+void state_lock(void)
+{
+	orb_lock(&state);
+}
+
+void state_unlock(void)
+{
+	orb_unlock(&state);
+}
 
 orb_str_t str_of(const char *s)
 {
@@ -86,7 +98,7 @@ bool rate_check(uint32_t pid, uint64_t now, struct id_error *e)
 	return false;
 }
 
-long identity_handle(orb_msg_t *m)
+static long dispatch(orb_msg_t *m)
 {
 	switch (m->tag) {
 	case ORB_MSG_AUTH:
@@ -114,4 +126,12 @@ long identity_handle(orb_msg_t *m)
 	default:
 		return -ORB_ENOSYS;
 	}
+}
+
+long identity_handle(orb_msg_t *m)
+{
+	state_lock();
+	long rc = dispatch(m);
+	state_unlock();
+	return rc;
 }

@@ -4,8 +4,9 @@
  *
  * init's endpoint is slot 1 (ORB_SLOT_INIT); the Process Manager's and Permissions'
  * are slots 5 and 6 in the shell's image description. When such a slot holds no
- * endpoint (another image layout), and for Storage always, the endpoint is looked up in
- * init's registry ("process", "permissions", "storage") once and kept: services keep
+ * endpoint (another image layout), and for Storage and Identity always, the endpoint is
+ * looked up in init's registry ("process", "permissions", "storage", "identity") once and
+ * kept: services keep
  * their endpoint across restarts, so a capability to it stays good.
  *
  * Requests go through orb_request, which retries while a service restarts. Whatever
@@ -28,10 +29,12 @@ static const struct service_ref services[] = {
 	[SH_PROCESS] = { "process manager", "process", SH_SLOT_PROCESS },
 	[SH_PERMISSIONS] = { "permissions", "permissions", SH_SLOT_PERMISSIONS },
 	[SH_STORAGE] = { "storage", "storage", ORB_CAP_NONE },
+	[SH_IDENTITY] = { "identity", "identity", ORB_CAP_NONE },
 };
 
 static orb_cptr_t resolved[ORB_ARRAY_SIZE(services)] = { ORB_CAP_NONE, ORB_CAP_NONE,
-							 ORB_CAP_NONE, ORB_CAP_NONE };
+							 ORB_CAP_NONE, ORB_CAP_NONE,
+							 ORB_CAP_NONE };
 
 static bool writable_endpoint(orb_cptr_t slot)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The command table: finding a command, checking its argument count, `help` and `echo`.
+ * The command table: finding a command, checking its argument count, `help`, `echo` and
+ * `sleep` (a pause in a script, e.g. until a session expires).
  * Two words are expanded before a command runs, as in sh: `$$` is the shell's pid and
  * `$!` the pid of the last program `spawn` started (so scripts need not guess pids).
  */
@@ -38,10 +39,12 @@ static bool expand(int argc, char **argv)
 
 static void cmd_help(int argc, char **argv);
 static void cmd_echo(int argc, char **argv);
+static void cmd_sleep(int argc, char **argv);
 
 static const struct command commands_shell[] = {
 	{ "help", "", "list the commands", 0, 0, cmd_help },
 	{ "echo", "[WORD...]", "print the words", 0, SH_ARGS_MAX - 1, cmd_echo },
+	{ "sleep", "MS", "wait MS milliseconds (at most 60000)", 1, 1, cmd_sleep },
 };
 
 struct group {
@@ -56,6 +59,7 @@ static const struct group groups[] = {
 	{ commands_svc, &commands_svc_count },     { commands_perm, &commands_perm_count },
 	{ commands_axiom, &commands_axiom_count }, { commands_kv, &commands_kv_count },
 	{ commands_net, &commands_net_count },
+	{ commands_id, &commands_id_count },
 };
 
 static const struct command *find(const char *name)
@@ -120,4 +124,14 @@ void commands_run(char *line)
 	}
 	if (expand(argc, argv))
 		c->run(argc, argv);
+}
+
+static void cmd_sleep(int argc, char **argv)
+{
+	uint64_t ms;
+	if (!args_u64(argv[1], 60000, &ms)) {
+		orb_printf("sleep: '%s' is not a number of milliseconds up to 60000\n", argv[1]);
+		return;
+	}
+	orb_sleep_ms(ms);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Line editing on a serial terminal: printable characters are kept and echoed;
- * Backspace/DEL erases one, Ctrl-U the whole line, Ctrl-C abandons it; CR, LF or CR LF
- * ends it. Terminal escape sequences (arrow keys: ESC [ A …) are swallowed. A line
+ * Line editing on a serial terminal: printable characters are kept and echoed (not a
+ * password's: line_read_secret echoes nothing of it); Backspace/DEL erases one, Ctrl-U
+ * the whole line, Ctrl-C abandons it; CR, LF or CR LF ends it. Terminal escape sequences (arrow keys: ESC [ A …) are swallowed. A line
  * longer than the buffer is refused with one message once Enter comes.
  *
  * Input arrives in batches (one per UART interrupt, possibly holding several lines);
@@ -65,7 +65,7 @@ static long skip_escape(void)
 	return 0;
 }
 
-long line_read(char *line, size_t cap)
+static long read_line(char *line, size_t cap, bool hidden)
 {
 	size_t len = 0;
 	bool too_long = false;
@@ -95,13 +95,15 @@ long line_read(char *line, size_t cap)
 		if (c == 0x7f || c == 0x08) {   /* DEL, Backspace */
 			if (len > 0 && !too_long) {
 				len--;
-				echo("\b \b", 3);
+				if (!hidden)
+					echo("\b \b", 3);
 			}
 			continue;
 		}
 		if (c == 0x15) {   /* Ctrl-U */
 			for (; len > 0; len--)
-				echo("\b \b", 3);
+				if (!hidden)
+					echo("\b \b", 3);
 			too_long = false;
 			continue;
 		}
@@ -120,6 +122,17 @@ long line_read(char *line, size_t cap)
 			continue;
 		}
 		line[len++] = (char)c;
-		echo((const char *)&line[len - 1], 1);
+		if (!hidden)
+			echo((const char *)&line[len - 1], 1);
 	}
+}
+
+long line_read(char *line, size_t cap)
+{
+	return read_line(line, cap, false);
+}
+
+long line_read_secret(char *line, size_t cap)
+{
+	return read_line(line, cap, true);
 }

@@ -12,8 +12,8 @@
  * and argument values), kernel.c (what the kernel tells directly), clients.c (service
  * endpoints and requests), lifecycle.c (answering init), names.c (names of syscalls,
  * errors, types), commit_fmt.c (decoding CommitLog entries), commands.c (the table,
- * dispatch, $$ and $!) and commands_*.c (the commands, by service; commands_kv.c
- * goes through liborbital's Storage client).
+ * dispatch, $$ and $!) and commands_*.c (the commands, by service; commands_kv.c and
+ * commands_id.c go through liborbital's Storage and Identity clients).
  */
 #pragma once
 
@@ -50,6 +50,8 @@ long uart_read(char *buf, size_t cap);
 /* Read one line into line[cap] (NUL-terminated), echoing what is typed. Returns its
  * length, LINE_CANCELLED, or -E when the UART fails. */
 long line_read(char *line, size_t cap);
+/* The same without echoing what is typed (a password). */
+long line_read_secret(char *line, size_t cap);
 
 /* --- args.c: words and argument values ------------------------------------------------ */
 /* Split line in place into at most max words; returns the count, or -1 if more. */
@@ -64,7 +66,7 @@ bool args_rights(const char *s, uint8_t *rights);
 bool args_name(const char *s);
 
 /* --- clients.c: the services the commands talk to ------------------------------------- */
-enum sh_service { SH_INIT, SH_PROCESS, SH_PERMISSIONS, SH_STORAGE };
+enum sh_service { SH_INIT, SH_PROCESS, SH_PERMISSIONS, SH_STORAGE, SH_IDENTITY };
 /* Call service s with tag and payload; the answer must carry want_tag. On failure one
  * line "cmd: <why>" is printed and -E returned; reply->data is valid until the next
  * call. */
@@ -113,6 +115,11 @@ void commands_run(char *line);
 void sh_note_spawned(uint32_t pid);
 
 extern const struct command commands_proc[], commands_svc[], commands_perm[],
-	commands_axiom[], commands_kv[], commands_net[];
+	commands_axiom[], commands_kv[], commands_net[], commands_id[];
 extern const size_t commands_proc_count, commands_svc_count, commands_perm_count,
-	commands_axiom_count, commands_kv_count, commands_net_count;
+	commands_axiom_count, commands_kv_count, commands_net_count, commands_id_count;
+
+/* --- commands_id.c: who is logged in --------------------------------------------------- */
+/* The session token of the user logged in at the shell ("" when none): `spawn` hands it
+ * to the Process Manager, which records whose the process is. */
+const char *sh_session_token(void);

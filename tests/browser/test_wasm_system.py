@@ -1,5 +1,5 @@
-"""The default image in headless Chromium: init, Permissions, the Process Manager and the
-shell — the same sources as the x86_64 image — boot to the shell prompt on the page's
+"""The default image in headless Chromium: init, Permissions, the Process Manager, Identity
+and the shell — the same sources as the x86_64 image — boot to the shell prompt on the page's
 terminal; shell commands reach the services over IPC; a terminated service worker is a
 fault init sees and answers with a restart; the exported CommitLog verifies; the machine
 secret is the page's, kept per origin, and the kernel derives the host's keys from it."""
@@ -25,8 +25,8 @@ def page(booted):
 def test_boots_to_the_shell_prompt(page) -> None:
     text = page.text()
     assert "Orbital 0.1.0 (wasm64) capability microkernel" in text
-    assert "orbital: all services ready: permissions process shell" in text
-    assert "shell: pid 4 on COM1" in text
+    assert "orbital: all services ready: permissions process identity shell" in text
+    assert "shell: pid 5 on COM1" in text
     assert "fault" not in text
     assert page.marks()["prompt"] > 0
 
@@ -34,10 +34,11 @@ def test_boots_to_the_shell_prompt(page) -> None:
 def test_shell_commands_reach_the_services(page) -> None:
     assert "hello from the browser" in page.command("echo hello from the browser")
     ps = page.command("ps")
-    for pid, name in ((1, "init"), (2, "permissions"), (3, "process"), (4, "shell")):
+    for pid, name in ((1, "init"), (2, "permissions"), (3, "process"), (4, "identity"),
+                      (5, "shell")):
         assert re.search(rf"^\s+{pid}\s+\d+\s+alive\s+.*\b{name}$", ps, re.MULTILINE), ps
     services = page.command("services")
-    assert all(s in services for s in ("permissions", "process", "shell")), services
+    assert all(s in services for s in ("permissions", "process", "identity", "shell")), services
 
 
 def test_the_page_shows_the_syslog_and_commitlog_decoded(page) -> None:
@@ -47,7 +48,7 @@ def test_the_page_shows_the_syslog_and_commitlog_decoded(page) -> None:
     rows = page.js("return window.orbital.shown('syscalls')")
     assert 0 < len(rows) <= 300   # the newest 300 of every record seen
     # the shell's ps is a call to the Process Manager: its calls and the PM's receives
-    assert any(re.fullmatch(r"\d+ pid 4 endpoint_call = .*", r) for r in rows), rows[-20:]
+    assert any(re.fullmatch(r"\d+ pid 5 endpoint_call = .*", r) for r in rows), rows[-20:]
     assert any(re.fullmatch(r"\d+ pid 3 endpoint_(reply_recv|receive_wait) = .*", r)
                for r in rows), rows[-20:]
     commits = page.js("return window.orbital.shown('commits')")
@@ -60,10 +61,10 @@ def test_a_killed_service_worker_is_restarted_by_init(page) -> None:
     start = len(page.text())
     assert page.js("return window.orbital.kill(arguments[0])", pm["id"]) is True
     page.wait_text("init: process (pid 3) exited: code 3, reason fault; restarting", start=start)
-    page.wait_text("init: started process (pid 5)", start=start)
+    page.wait_text("init: started process (pid 6)", start=start)
     page.wait_text("ready", start=start)
     ps = page.command("ps")
-    assert re.search(r"^\s+5\s+1\s+alive\s+.*\bprocess$", ps, re.MULTILINE), ps
+    assert re.search(r"^\s+6\s+1\s+alive\s+.*\bprocess$", ps, re.MULTILINE), ps
     assert not re.search(r"^\s+3\s+", ps, re.MULTILINE), ps
 
 
@@ -75,7 +76,7 @@ def test_the_exported_commit_log_verifies(page, tmp_path) -> None:
     # checkpoint is signed with the key the host derives from the page's machine secret
     key = checkpoint_public_key(page.machine_secret())
     summary = verify_log(log, partial_tail=True, key=key)
-    assert summary["processes"] == 4 and summary["commits"] > 50
+    assert summary["processes"] == 5 and summary["commits"] > 50
     assert summary["signatures_verified"] == summary["checkpoints"], summary
     page.screenshot("wasm-default.png")
 

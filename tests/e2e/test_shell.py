@@ -164,9 +164,9 @@ def spawned(session: Session, k: int) -> int:
 
 def test_help_lists_every_command(session: Session) -> None:
     listed = {ln.split()[0] for ln in session.lines(0) if ln.startswith("  ")}
-    assert listed == {"help", "echo", "ps", "spawn", "kill", "mem", "services", "restart",
-                      "update", "caps", "perm", "log", "commits", "kv", "df", "fetch", "ping",
-                      "net"}
+    assert listed == {"help", "echo", "sleep", "ps", "spawn", "kill", "mem", "services",
+                      "restart", "update", "caps", "perm", "log", "commits", "kv", "df", "fetch",
+                      "ping", "net", "useradd", "login", "logout", "whoami", "passwd", "sign"}
 
 
 def test_ps_lists_the_services_init_runs(session: Session, shell_pid: int,
@@ -189,7 +189,7 @@ def test_services_agree_with_ps(session: Session) -> None:
         assert (s.state, s.restarts, s.version) == ("running", 0, "1")
         assert ps[s.pid].name == name
     assert (svcs["echo-v2"].state, svcs["echo-v2"].pid) == ("stopped", 0)
-    assert len(svcs) == 5
+    assert len(svcs) == 6
 
 
 def test_spawned_program_appears_in_ps_and_is_gone_after_kill(session: Session,

@@ -20,6 +20,10 @@ SECTOR = 512
 FIRST = ["kv set greeting hello persistent world", "kv set other x", "kv set victim v",
          "kv set spare 42", "kv get greeting", "kv ls", "df", "kv rm other", "kv rm other",
          "kv get missing", "echo first-end"]
+# Identity (in the default image) seals its keycheck in `system` on the first boot with a
+# disk: the shell's own keys share the namespace with it.
+KEYCHECK = b"identity/keycheck"
+KEYCHECK_BYTES = len(KEYCHECK) + abi.IdentitySealed.SIZE + abi.IdentityKeycheck.SIZE + 16
 SECOND = ["kv get greeting", "kv get spare", "kv ls", "df", "echo second-end"]
 THIRD = ["kv get greeting", "kv get spare", "kv get victim", "kv set greeting repaired",
          "kv get greeting", "ps", "echo third-end"]
@@ -71,20 +75,21 @@ def test_a_value_set_in_one_boot_is_read_in_the_next(boots) -> None:
     first = _answers(boots[0][0].output, FIRST)
     assert first[0] == ["kv: greeting: stored, 22 bytes"]
     assert first[4] == ["hello persistent world"]
-    assert first[5] == ["greeting", "other", "spare", "victim", "4 keys"]
+    assert first[5] == ["greeting", KEYCHECK.decode(), "other", "spare", "victim", "5 keys"]
     assert first[7] == ["kv: other: removed"] and first[8] == ["kv: other: no such key"]
     assert first[9] == ["kv: missing: NotFound"]
     df = [ln.split() for ln in first[6]]
     assert df[0] == ["NAMESPACE", "USED", "QUOTA", "USE%", "KEYS"]
     # the shell is a System process: its keys are in `system`, 1 MiB quota
-    assert df[1] == ["system", str(8 + 22 + 5 + 1 + 6 + 1 + 5 + 2), str(1 << 20), "0%", "4"]
+    assert df[1] == ["system", str(8 + 22 + 5 + 1 + 6 + 1 + 5 + 2 + KEYCHECK_BYTES),
+                     str(1 << 20), "0%", "5"]
     second = _answers(boots[0][1].output, SECOND)
     assert second[0] == ["hello persistent world"] and second[1] == ["42"]
-    assert second[2] == ["greeting", "spare", "victim", "3 keys"]
-    assert second[3][1].split()[:2] == ["system", str(8 + 22 + 6 + 1 + 5 + 2)]
+    assert second[2] == ["greeting", KEYCHECK.decode(), "spare", "victim", "4 keys"]
+    assert second[3][1].split()[:2] == ["system", str(8 + 22 + 6 + 1 + 5 + 2 + KEYCHECK_BYTES)]
     mount = re.findall(r"^storage: mounted: generation (\d+), (\d+) records replayed, (\d+) "
                        r"keys, .*; check: 0 findings, 0 damage$", boots[0][1].output, re.MULTILINE)
-    assert len(mount) == 1 and mount[0][2] == "3"
+    assert len(mount) == 1 and mount[0][2] == "4"
 
 
 def test_fsck_reports_the_flipped_bytes(boots) -> None:
@@ -96,7 +101,7 @@ def test_fsck_reports_the_flipped_bytes(boots) -> None:
                      r"fails its checksum$", lines[0]), damaged.stdout
     assert re.search(r": problem: log offset \d+: records seq (\d+)\.\.\1 unreadable \(damaged "
                      r"header\); the log resumes at offset \d+$", lines[1]), damaged.stdout
-    assert re.search(r": DAMAGED: \d+ records, 2 keys in 1 namespaces", lines[2])
+    assert re.search(r": DAMAGED: \d+ records, 3 keys in 1 namespaces", lines[2])
     assert after.returncode == 1   # reported until the records are rewritten or compacted
 
 
@@ -115,5 +120,6 @@ def test_the_guest_reports_damage_and_never_serves_it(boots) -> None:
     assert third[3] == ["kv: greeting: stored, 8 bytes"] and third[4] == ["repaired"]
     # the kernel and the other services keep running
     names = {ln.split()[-1] for ln in third[5] if re.match(r"^\s*\d+\s+\d+\s+alive", ln)}
-    assert {"init", "permissions", "process", "virtio-blk", "storage", "shell"} <= names
+    assert {"init", "permissions", "process", "virtio-blk", "storage", "identity",
+            "shell"} <= names
     assert "KERNEL" not in out and "fault:" not in out

@@ -1,0 +1,147 @@
+"""The shell's Identity commands (services/shell/commands_id.c) in a scripted session on COM1
+(images/shell-test.toml: Identity in memory with TEST-ONLY costs and 3 s sessions).
+
+One boot types SESSION: every command's line after `orbital> `, every password after the
+shell's `password: ` prompt (the boot is paced by both). The host checks each answer, that
+no password the test typed ever came back on the console (the line editor reads them
+without echo), and verifies the Ed25519 signature `sign` printed with Python's
+`cryptography`, with a negative twin.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+PROMPT = r"orbital> |password: "
+FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital): |^process \d+ \(")
+
+# (command, passwords typed after it); the index of a command is its place in the session
+SCRIPT: list[tuple[str, list[str]]] = [
+    ("whoami", []),                                   # 0
+    ("logout", []),                                   # 1
+    ("passwd", []),                                   # 2
+    ("useradd root admin", ["pw-root-1"]),            # 3  the first user: no session needed
+    ("useradd bob", ["pw-bob-0"]),                    # 4  the second one needs an admin
+    ("login root", ["wrong-pw-1"]),                   # 5
+    ("login root", ["pw-root-1"]),                    # 6
+    ("whoami", []),                                   # 7
+    ("useradd bob user", ["pw-bob-1"]),               # 8
+    ("useradd gus guest", ["pw-gus-1"]),              # 9
+    ("useradd bob", ["pw-bob-9"]),                    # 10
+    ("useradd carol superuser", []),                  # 11
+    ("sign hello from the shell", []),                # 12
+    ("login bob", ["pw-bob-1"]),                      # 13
+    ("useradd eve", ["pw-eve-1"]),                    # 14
+    ("passwd", ["pw-bob-1", "pw-bob-2"]),             # 15
+    ("login bob", ["pw-bob-1"]),                      # 16 the old password is gone
+    ("login bob", ["pw-bob-2"]),                      # 17
+    ("sleep 3500", []),                               # 18 longer than the 3 s session
+    ("whoami", []),                                   # 19 expired: refreshed
+    ("passwd root", ["pw-root-2"]),                   # 20 not bob's to change
+    ("logout", []),                                   # 21
+    ("whoami", []),                                   # 22
+    ("login nobody", ["pw-x-1"]),                     # 23
+    ("login root", [""]),                             # 24 an empty password
+    ("echo id-end", []),                              # 25
+]
+SESSION = [line for cmd, pws in SCRIPT for line in (cmd, *pws)]
+PASSWORDS = [pw for _, pws in SCRIPT for pw in pws if pw]
+
+
+class Answers:
+    """The boot's output cut at `orbital> `: part k is what SCRIPT[k]'s command printed."""
+
+    def __init__(self, output: str) -> None:
+        parts = output.split("orbital> ")
+        assert len(parts) >= len(SCRIPT) + 1, f"only {len(parts) - 1} prompts:\n{output[-3000:]}"
+        self.parts = parts[1:len(SCRIPT) + 1]
+
+    def __getitem__(self, k: int) -> list[str]:
+        lines = [ln.rstrip("\r") for ln in self.parts[k].split("\n")]
+        lines = [ln for ln in lines if ln and not FOREIGN.match(ln)]
+        if lines and lines[0] == SCRIPT[k][0]:
+            lines = lines[1:]
+        return lines
+
+
+@pytest.fixture(scope="module")
+def boot_result(boot: Any) -> Any:
+    r = boot("shell-test", timeout=180, input_lines=SESSION, prompt=PROMPT,
+             expect=[r"^id-end$"])
+    assert r.returncode == 0, r.summary + "\n" + r.output[-4000:]
+    return r
+
+
+@pytest.fixture(scope="module")
+def answers(boot_result: Any) -> Answers:
+    return Answers(boot_result.output)
+
+
+def test_no_password_is_echoed(boot_result: Any) -> None:
+    for pw in PASSWORDS:
+        assert pw not in boot_result.output, pw
+    # each password prompt stood alone on its line until Enter (nothing typed showed)
+    prompts = re.findall(r"(?:old |new )?password: (.*)", boot_result.output)
+    assert len(prompts) == len(PASSWORDS) + 1 and {p.strip() for p in prompts} == {""}
+
+
+def test_nobody_logged_in_at_first(answers: Answers) -> None:
+    assert answers[0] == ["not logged in"]
+    assert answers[1] == ["logout: not logged in"]
+    assert answers[2] == ["passwd: not logged in"]
+
+
+def test_useradd(answers: Answers) -> None:
+    assert answers[3] == ["password: ", "created user root (admin)"]
+    assert answers[4] == ["password: ", ("useradd: PermissionDenied: an administrator's "
+                                         "session is needed (only the first user may be "
+                                         "created without one, by a System process)")]
+    assert answers[8] == ["password: ", "created user bob (user)"]
+    assert answers[9] == ["password: ", "created user gus (guest)"]
+    assert answers[10] == ["password: ", "useradd: AlreadyExists: the name is taken"]
+    assert answers[11] == ["useradd: 'superuser' is no role (admin, user, guest)"]
+    assert answers[14] == ["password: ", ("useradd: PermissionDenied: an administrator's "
+                                          "session is needed")]
+
+
+def test_login_and_whoami(answers: Answers) -> None:
+    assert answers[5] == ["password: ", "login: InvalidCredentials: wrong name or password"]
+    assert answers[6] == ["password: ", "logged in as root (admin); the session ends in 3 s"]
+    assert answers[7] == ["user:root (admin); the session ends in 3 s"]
+    assert answers[13] == ["password: ", "logged in as bob (user); the session ends in 3 s"]
+    assert answers[23] == ["password: ", "login: InvalidCredentials: wrong name or password"]
+    assert answers[24] == ["password: ", "login: no password given"]
+
+
+def test_passwd(answers: Answers) -> None:
+    assert answers[15] == ["old password: ", "new password: ", "password of bob changed"]
+    assert answers[16] == ["password: ", "login: InvalidCredentials: wrong name or password"]
+    assert answers[17] == ["password: ", "logged in as bob (user); the session ends in 3 s"]
+    assert answers[20] == ["new password: ", ("passwd: PermissionDenied: only "
+                                              "administrators set others' passwords")]
+
+
+def test_an_expired_session_is_refreshed(answers: Answers) -> None:
+    assert answers[18] == []
+    assert answers[19] == ["the session had expired: renewed with its refresh token",
+                           "user:bob (user); the session ends in 3 s"]
+
+
+def test_logout(answers: Answers) -> None:
+    assert answers[21] == ["logged out"]
+    assert answers[22] == ["not logged in"]
+
+
+def test_sign_verifies_on_the_host(answers: Answers) -> None:
+    sig_line, key_line = answers[12]
+    sig = bytes.fromhex(re.fullmatch(r"signature ([0-9a-f]{128})", sig_line)[1])
+    key = Ed25519PublicKey.from_public_bytes(
+        bytes.fromhex(re.fullmatch(r"key ([0-9a-f]{64})", key_line)[1]))
+    key.verify(sig, b"hello from the shell")
+    with pytest.raises(InvalidSignature):
+        key.verify(sig, b"hello from the shell!")
