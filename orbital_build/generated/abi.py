@@ -766,6 +766,33 @@ class ProcEntry:
 
 
 @dataclass
+class PmOwner:
+    """Whom a process acts for: the identity whose session spawned it (PM_PROCESS_LIST)."""
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("pm_owner", "<IBB2x32s", (
+        ("pid", "I", 0), ("roles", "B", 0), ("kind", "B", 0), ("name", "s", 32)))
+    SIZE: ClassVar[int] = 40
+    pid: int = 0  # a process the Process Manager started
+    roles: int = 0  # the user's ORB_IDENTITY_ROLE_* set when it was spawned
+    kind: int = 0  # ORB_IDENTITY_TYPE_* of the identity (user or service)
+    name: bytes = bytes(32)  # NUL-padded user (or service) name, IDENTITY_NAME_MAX bytes
+
+    def pack(self) -> bytes:
+        """The 40-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> PmOwner:
+        """Decode exactly 40 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> PmOwner:
+        """Decode 40 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
 class SyslogRecord:
     """One SysLog entry (spec §2.3 [R] generic form) as axiom_syslog_read copies it."""
 
@@ -1546,8 +1573,8 @@ class PmSpawnMsg:
     TAG: ClassVar[Tag] = Tag.PM_SPAWN
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_SPAWN", (
         ("name", wire.STR), ("image", wire.STR), ("caps", wire.BYTES), ("max_memory", wire.U64),
-        ("max_cpu_ms", wire.U64), ("max_caps", wire.U32),
-        ("max_ipc_queue", wire.U32)), MAX_MSG_SIZE)
+        ("max_cpu_ms", wire.U64), ("max_caps", wire.U32), ("max_ipc_queue", wire.U32),
+        ("session", wire.STR)), MAX_MSG_SIZE)
     name: str = ""
     image: str = ""
     caps: bytes = b""  # pairs of (kind u8: ORB_CAPKIND_*, rights u8)
@@ -1555,6 +1582,9 @@ class PmSpawnMsg:
     max_cpu_ms: int = 0  # 0 = unlimited
     max_caps: int = 0  # 0 = unlimited
     max_ipc_queue: int = 0  # 0 = default
+    # an Identity session (or service) token: the process acts for its identity; "" = for the
+    # requester's, if the PM started it for one
+    session: str = ""
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""
@@ -1589,13 +1619,14 @@ class PmSpawnResponseMsg:
 
 @dataclass
 class PmProcessListMsg:
-    """count proc_entry records."""
+    """count proc_entry records, and whom each acts for (those that act for one)."""
 
     TAG: ClassVar[Tag] = Tag.PM_PROCESS_LIST
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("PM_PROCESS_LIST", (
-        ("count", wire.U32), ("items", wire.BYTES)), MAX_MSG_SIZE)
+        ("count", wire.U32), ("items", wire.BYTES), ("owners", wire.BYTES)), MAX_MSG_SIZE)
     count: int = 0
     items: bytes = b""
+    owners: bytes = b""  # pm_owner records: the processes that act for an identity
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""
@@ -1672,12 +1703,15 @@ class CheckPermMsg:
 
     TAG: ClassVar[Tag] = Tag.CHECK_PERM
     CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("CHECK_PERM", (
-        ("pid", wire.U32), ("cap_type", wire.STR), ("rights", wire.U8),
-        ("context", wire.STR)), MAX_MSG_SIZE)
+        ("pid", wire.U32), ("cap_type", wire.STR), ("rights", wire.U8), ("context", wire.STR),
+        ("user", wire.STR), ("roles", wire.U8)), MAX_MSG_SIZE)
     pid: int = 0
     cap_type: str = ""
     rights: int = 0
     context: str = ""
+    # the identity pid acts for ("" = none); heeded only from System callers (the Process Manager)
+    user: str = ""
+    roles: int = 0  # that identity's ORB_IDENTITY_ROLE_* set
 
     def encode(self) -> bytes:
         """The payload in the canonical wire encoding."""

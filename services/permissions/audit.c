@@ -22,7 +22,7 @@ static uint8_t out[ORB_MAX_MSG_SIZE];
 static bool allowed(uint32_t pid)
 {
 	struct decision d;
-	decide(pid, "axiom", ORB_RIGHT_READ, &d);
+	decide(pid, "axiom", ORB_RIGHT_READ, NULL, 0, &d);
 	return d.allowed;
 }
 

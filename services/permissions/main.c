@@ -3,6 +3,8 @@
  * Permissions service (spec §4.2): grant policy and capability provenance. It answers
  *
  *   CHECK_PERM    may process pid hold a capability type with these rights? (policy.c)
+ *                 The user it acts for, and that user's roles, are heeded only from a
+ *                 System caller (the Process Manager); from anyone else they are dropped.
  *   QUERY_CAPS    the capabilities a process holds, each with who granted it and when
  *   QUERY_HISTORY the latest capability changes that concern a process
  *
@@ -38,7 +40,8 @@ static bool type_ok(orb_str_t t)
 	return true;
 }
 
-void decide(uint32_t pid, const char *type, uint8_t rights, struct decision *d)
+void decide(uint32_t pid, const char *type, uint8_t rights, const char *user, uint8_t roles,
+	    struct decision *d)
 {
 	const struct lproc *p = ledger_process(pid);
 	if (!p || !p->alive) {
@@ -47,7 +50,8 @@ void decide(uint32_t pid, const char *type, uint8_t rights, struct decision *d)
 		return;
 	}
 	const struct lproc *parent = ledger_process(p->parent);
-	struct requester who = { .name = p->name, .parent_name = parent ? parent->name : "" };
+	struct requester who = { .name = p->name, .parent_name = parent ? parent->name : "",
+				 .user = user, .roles = roles };
 	policy_decide(&who, type, rights, d);
 }
 
@@ -61,17 +65,28 @@ static long reply(uint32_t tag, long n)
 	return n < 0 ? n : orb_reply(tag, out, (size_t)n, NULL, 0);
 }
 
+static bool system_caller(uint32_t pid)
+{
+	const struct lproc *p = ledger_process(pid);
+	return p && p->alive && orb_class_of(p->name) == ORB_CLASS_SYSTEM;
+}
+
 static long check_perm(const orb_msg_t *m)
 {
 	orb_msg_check_perm_t q;
 	if (orb_msg_check_perm_decode(m->data, m->len, &q) < 0 || !type_ok(q.cap_type) ||
 	    (q.rights & ~ORB_RIGHTS_ALL) || q.context.len > CONTEXT_MAX)
 		return -ORB_EINVAL;
-	char type[PERM_NAME_MAX];
+	if (q.user.len > ORB_IDENTITY_NAME_MAX || (q.roles & ~ORB_IDENTITY_ROLES_ALL))
+		return -ORB_EINVAL;
+	char type[PERM_NAME_MAX], user[ORB_IDENTITY_NAME_MAX + 1];
 	orb_strcopy(type, sizeof(type), q.cap_type.ptr, q.cap_type.len);
+	orb_strcopy(user, sizeof(user), q.user.ptr, q.user.len);
 	commitlog_sync();
+	if (!system_caller(m->sender))
+		user[0] = '\0';   /* only the PM (a System process) says whom a process acts for */
 	struct decision d;
-	decide(q.pid, type, q.rights, &d);
+	decide(q.pid, type, q.rights, user, user[0] ? q.roles : 0, &d);
 	orb_msg_check_perm_response_t r = { .allowed = d.allowed, .reason = str(d.reason),
 					    .alternative = str(d.alternative) };
 	return reply(ORB_MSG_CHECK_PERM_RESPONSE,

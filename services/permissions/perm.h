@@ -11,8 +11,10 @@
 #define PERM_NAME_MAX 32   /* process names, as the kernel keeps them */
 
 struct decision;
-/* The policy's answer for process pid (policy.c, with the names from the ledger). */
-void decide(uint32_t pid, const char *type, uint8_t rights, struct decision *d);
+/* The policy's answer for process pid (policy.c, with the names from the ledger) acting
+ * for user ("" or NULL: nobody) with roles. */
+void decide(uint32_t pid, const char *type, uint8_t rights, const char *user, uint8_t roles,
+	    struct decision *d);
 /* The Axiom logs for callers allowed "axiom" (audit.c). */
 long audit_syslog(const orb_msg_t *m);
 long audit_commits(const orb_msg_t *m);

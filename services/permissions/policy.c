@@ -7,18 +7,23 @@
  *   - Runtime services may use the console (runtime-console);
  *   - terminal-console reads "ParentIs(terminal)" as: a process whose parent is the
  *     terminal may get the console (spec §5.10 #52);
- *   - MustAttenuate means the requested rights must not include W.
+ *   - MustAttenuate means the requested rights must not include W;
+ *   - a request made for a user (the Process Manager spawning on a session's behalf, D251)
+ *     may spawn only if the user has the role admin or user (HasRole, D252): user-spawn
+ *     allows it, user-spawn-needs-role refuses everyone else (guests); requests made for
+ *     nobody never meet these two rules.
  *
  * A rule whose class and type match but whose condition fails does not decide; the next
  * one is tried. If an attenuating rule failed only because W was asked for, the final
  * refusal suggests the read-only form as the alternative.
  */
 #include <orbital.h>
+#include <orbital/abi.h>
 
 #include "policy.h"
 
-enum applies { TO_CLASS, TO_NAME, TO_ANYONE };
-enum condition { COND_NONE, COND_MUST_ATTENUATE, COND_PARENT_IS };
+enum applies { TO_CLASS, TO_NAME, TO_ANYONE, TO_USER };
+enum condition { COND_NONE, COND_MUST_ATTENUATE, COND_PARENT_IS, COND_HAS_ROLE };
 
 struct rule {
 	const char *id;
@@ -29,21 +34,26 @@ struct rule {
 	bool allowed;
 	enum condition cond;
 	const char *parent;        /* COND_PARENT_IS: the parent's name */
+	uint8_t roles;             /* COND_HAS_ROLE: any of these ORB_IDENTITY_ROLE_* */
 };
 
 static const struct rule rules[] = {
-	{ "system-spawn", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "spawn", true, COND_NONE, NULL },
-	{ "system-any", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "*", true, COND_NONE, NULL },
+	{ "user-spawn", TO_USER, ORB_CLASS_APPLICATION, NULL, "spawn", true, COND_HAS_ROLE, NULL,
+	  ORB_IDENTITY_ROLE_ADMIN | ORB_IDENTITY_ROLE_USER },
+	{ "user-spawn-needs-role", TO_USER, ORB_CLASS_APPLICATION, NULL, "spawn", false,
+	  COND_NONE, NULL, 0 },
+	{ "system-spawn", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "spawn", true, COND_NONE, NULL, 0 },
+	{ "system-any", TO_CLASS, ORB_CLASS_SYSTEM, NULL, "*", true, COND_NONE, NULL, 0 },
 	{ "runtime-console", TO_CLASS, ORB_CLASS_RUNTIME, NULL, "console", true, COND_NONE,
-	  NULL },
+	  NULL, 0 },
 	{ "app-storage-ro", TO_CLASS, ORB_CLASS_APPLICATION, NULL, "storage", true,
-	  COND_MUST_ATTENUATE, NULL },
+	  COND_MUST_ATTENUATE, NULL, 0 },
 	{ "app-network", TO_CLASS, ORB_CLASS_APPLICATION, NULL, "network", true, COND_NONE,
-	  NULL },
+	  NULL, 0 },
 	{ "terminal-console", TO_ANYONE, ORB_CLASS_APPLICATION, NULL, "console", true,
-	  COND_PARENT_IS, "terminal" },
+	  COND_PARENT_IS, "terminal", 0 },
 	{ "storage-no-network", TO_NAME, ORB_CLASS_RUNTIME, "storage", "network", false,
-	  COND_NONE, NULL },
+	  COND_NONE, NULL, 0 },
 };
 
 const char *policy_class_name(enum orb_class c)
@@ -63,6 +73,8 @@ static bool applies_to(const struct rule *r, const struct requester *who, enum o
 		return r->cls == cls;
 	case TO_NAME:
 		return strcmp(r->name, who->name) == 0;
+	case TO_USER:
+		return who->user && who->user[0];
 	default:
 		return true;
 	}
@@ -75,6 +87,8 @@ static bool condition_holds(const struct rule *r, const struct requester *who, u
 		return !(rights & ORB_RIGHT_WRITE);
 	case COND_PARENT_IS:
 		return strcmp(who->parent_name, r->parent) == 0;
+	case COND_HAS_ROLE:
+		return (who->roles & r->roles) != 0;
 	default:
 		return true;
 	}

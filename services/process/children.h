@@ -6,12 +6,14 @@
  */
 #pragma once
 
+#include "owner.h"
 #include "pm.h"
 
 struct child {
 	bool used;
 	uint32_t pid;
 	uint32_t requester;        /* the process that asked for the spawn */
+	struct owner owner;        /* whom it acts for (owner.h) */
 	orb_cptr_t ep;
 	char name[PM_NAME_MAX];
 	uint64_t max_memory;       /* bytes; 0 = unlimited */

@@ -13,6 +13,7 @@
 #include <orbital/messages.h>
 #include <orbital/service.h>
 
+#include "children.h"
 #include "pm.h"
 #include "procs.h"
 
@@ -37,13 +38,24 @@ static long list_processes(const orb_msg_t *m)
 	if (m->len != 0)
 		return -ORB_EINVAL;
 	static uint8_t out[ORB_MAX_MSG_SIZE];
-	uint32_t n = procs_snapshot();
-	uint32_t fit = (uint32_t)((sizeof(out) - 8) / sizeof(orb_proc_entry_t));
+	static orb_pm_owner_t owners[PM_MAX_CHILDREN];
+	uint32_t n = procs_snapshot(), nowners = 0;
+	for (uint32_t i = 0; i < PM_MAX_CHILDREN; i++) {
+		const struct child *c = child_at(i);
+		if (c->used && c->owner.name[0]) {
+			owners[nowners] = (orb_pm_owner_t){ .pid = c->pid, .roles = c->owner.roles,
+							    .kind = c->owner.kind };
+			memcpy(owners[nowners++].name, c->owner.name, strlen(c->owner.name));
+		}
+	}
+	uint32_t owner_bytes = nowners * (uint32_t)sizeof(orb_pm_owner_t);
+	uint32_t fit = (uint32_t)((sizeof(out) - 12 - owner_bytes) / sizeof(orb_proc_entry_t));
 	n = n < fit ? n : fit;
 	orb_msg_pm_process_list_t r = {
 		.count = n,
 		.items = { .ptr = (const uint8_t *)procs_at(0),
 			   .len = n * (uint32_t)sizeof(orb_proc_entry_t) },
+		.owners = { .ptr = (const uint8_t *)owners, .len = owner_bytes },
 	};
 	long len = orb_msg_pm_process_list_encode(out, sizeof(out), &r);
 	return len < 0 ? len : orb_reply(ORB_MSG_PM_PROCESS_LIST, out, (size_t)len, NULL, 0);

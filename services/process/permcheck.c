@@ -2,6 +2,7 @@
 #include <orbital.h>
 #include <orbital/messages.h>
 
+#include "owner.h"
 #include "permcheck.h"
 #include "pm.h"
 
@@ -11,11 +12,12 @@ static orb_str_t str(const char *s)
 }
 
 bool perm_allows(uint32_t pid, const char *type, uint8_t rights, const char *context,
-		 char *reason, size_t rlen)
+		 const struct owner *owner, char *reason, size_t rlen)
 {
-	uint8_t buf[128];
+	uint8_t buf[192];
 	orb_msg_check_perm_t q = { .pid = pid, .cap_type = str(type), .rights = rights,
-				   .context = str(context) };
+				   .context = str(context), .user = str(owner ? owner->name : ""),
+				   .roles = owner ? owner->roles : 0 };
 	long n = orb_msg_check_perm_encode(buf, sizeof(buf), &q);
 	orb_msg_t reply;
 	long rc = n < 0 ? n : orb_request(PM_PERM_EP, ORB_MSG_CHECK_PERM, buf, (size_t)n, &reply);

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* True if allowed. The answer's reason (or why Permissions could not be asked, which
- * counts as a refusal) is copied to reason. */
+struct owner;
+
+/* True if allowed for pid acting for owner (NULL or "": nobody; a rule may ask for its
+ * roles). The answer's reason (or why Permissions could not be asked, which counts as a
+ * refusal) is copied to reason. */
 bool perm_allows(uint32_t pid, const char *type, uint8_t rights, const char *context,
-		 char *reason, size_t rlen);
+		 const struct owner *owner, char *reason, size_t rlen);

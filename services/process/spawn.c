@@ -4,8 +4,11 @@
  *
  *   1. The request is decoded strictly: names of 1..31 printable bytes, at most
  *      PM_MAX_CAP_REQUESTS (kind, rights) pairs with a known kind and rights within RWG.
- *   2. Permissions must allow the requester "spawn", then each requested type with its
- *      rights: the PM hands out nothing the requester could not grant itself.
+ *   2. The request's session (if any) is verified with Identity: the child acts for its
+ *      user; without one, for whom the requester acts (owner.h, D251). An invalid or
+ *      expired session is refused. Permissions must allow the requester "spawn", then
+ *      each requested type with its rights, all for that user (a rule may ask for a role,
+ *      D252): the PM hands out nothing the requester could not grant itself.
  *   3. max_memory must fit in the free memory; it and max_caps become the kernel's
  *      limits for the child (decision D30; limits.c also watches them).
  *   4. The child starts with slot 0 = an endpoint the PM makes for it (R|W), slot 1 =
@@ -16,10 +19,12 @@
  * A refusal is answered PM_SPAWN_RESPONSE {ok 0, error} and logged with the reason.
  */
 #include <orbital.h>
+#include <orbital/identity.h>
 #include <orbital/messages.h>
 
 #include "children.h"
 #include "grant.h"
+#include "owner.h"
 #include "permcheck.h"
 #include "pm.h"
 
@@ -36,6 +41,8 @@ struct request {
 	uint64_t max_cpu_ms;
 	uint32_t max_caps;
 	uint32_t max_ipc_queue;
+	char session[ORB_IDENTITY_TOKEN_BUF];   /* "" = none */
+	struct owner owner;                     /* whom the child will act for */
 };
 
 static bool name_ok(orb_str_t s)
@@ -70,14 +77,14 @@ static bool authorized(const struct request *r, uint8_t *err)
 {
 	char why[80], ctx[48], what[40];
 	snprintf(ctx, sizeof(ctx), "spawn %s", r->name);
-	if (!perm_allows(r->requester, "spawn", W, ctx, why, sizeof(why))) {
+	if (!perm_allows(r->requester, "spawn", W, ctx, &r->owner, why, sizeof(why))) {
 		*err = refuse(r, "spawn", why, ORB_SPAWN_ERR_PERMISSION_DENIED);
 		return false;
 	}
 	for (uint32_t i = 0; i < r->ncaps; i++) {
 		const char *type = grant_type(r->caps[2 * i]);
 		uint8_t rights = r->caps[2 * i + 1];
-		if (!perm_allows(r->requester, type, rights, ctx, why, sizeof(why))) {
+		if (!perm_allows(r->requester, type, rights, ctx, &r->owner, why, sizeof(why))) {
 			snprintf(what, sizeof(what), "%s rights %#x", type, rights);
 			*err = refuse(r, what, why, ORB_SPAWN_ERR_PERMISSION_DENIED);
 			return false;
@@ -144,11 +151,25 @@ static long start(const struct request *r, orb_cptr_t ep, uint64_t *ns)
 	return pid;
 }
 
+/* Step 2's first half: whom the child acts for. */
+static bool owned(struct request *r, uint8_t *err)
+{
+	char why[80];
+	if (!r->session[0]) {
+		owner_of_process(r->requester, &r->owner);
+		return true;
+	}
+	if (owner_of_session(r->session, &r->owner, why, sizeof(why)))
+		return true;
+	*err = refuse(r, "session", why, ORB_SPAWN_ERR_PERMISSION_DENIED);
+	return false;
+}
+
 /* Steps 2-4; returns the PID or 0 with *err set. */
-static uint32_t spawn(const struct request *r, uint8_t *err)
+static uint32_t spawn(struct request *r, uint8_t *err)
 {
 	uint64_t t0 = orb_now_ns(), kernel_ns = 0;
-	if (!authorized(r, err))
+	if (!owned(r, err) || !authorized(r, err))
 		return 0;
 	if (!memory_fits(r->max_memory)) {
 		*err = refuse(r, "max_memory", "more than the free memory",
@@ -174,12 +195,14 @@ static uint32_t spawn(const struct request *r, uint8_t *err)
 	}
 	c->pid = (uint32_t)pid;
 	c->requester = r->requester;
+	c->owner = r->owner;
 	memcpy(c->name, r->name, sizeof(c->name));
 	c->max_memory = r->max_memory;
 	c->max_cpu_ns = r->max_cpu_ms * 1000000ull;
 	c->max_caps = r->max_caps;
-	orb_printf("process: spawned %s (pid %ld) for pid %u in %lu us (process_spawn %lu us)\n",
-		   r->name, pid, r->requester, (unsigned long)((orb_now_ns() - t0) / 1000),
+	orb_printf("process: spawned %s (pid %ld) for pid %u%s%s in %lu us (process_spawn %lu "
+		   "us)\n", r->name, pid, r->requester, r->owner.name[0] ? " acting for " : "",
+		   r->owner.name, (unsigned long)((orb_now_ns() - t0) / 1000),
 		   (unsigned long)(kernel_ns / 1000));
 	return (uint32_t)pid;
 }
@@ -189,7 +212,7 @@ long pm_spawn(const orb_msg_t *m)
 	orb_msg_pm_spawn_t q;
 	if (orb_msg_pm_spawn_decode(m->data, m->len, &q) < 0 || !name_ok(q.name) ||
 	    !name_ok(q.image) || !caps_ok(q.caps) || q.max_cpu_ms > UINT64_MAX / 1000000ull ||
-	    q.max_ipc_queue > 256)
+	    q.max_ipc_queue > 256 || q.session.len > ORB_IDENTITY_TOKEN_LEN)
 		return -ORB_EINVAL;
 	struct request r = { .requester = m->sender, .ncaps = q.caps.len / 2,
 			     .max_memory = q.max_memory, .max_cpu_ms = q.max_cpu_ms,
@@ -197,8 +220,10 @@ long pm_spawn(const orb_msg_t *m)
 	memcpy(r.caps, q.caps.ptr, q.caps.len);
 	orb_strcopy(r.name, sizeof(r.name), q.name.ptr, q.name.len);
 	orb_strcopy(r.image, sizeof(r.image), q.image.ptr, q.image.len);
+	orb_strcopy(r.session, sizeof(r.session), q.session.ptr, q.session.len);
 	uint8_t err = 0;
 	uint32_t pid = spawn(&r, &err);
+	memset(r.session, 0, sizeof(r.session));
 	uint8_t out[16];
 	orb_msg_pm_spawn_response_t resp = { .ok = pid != 0, .error = pid ? 0 : err, .pid = pid };
 	long n = orb_msg_pm_spawn_response_encode(out, sizeof(out), &resp);

@@ -31,7 +31,7 @@ static bool may_kill(uint32_t requester, uint32_t pid)
 		return true;
 	char why[80], ctx[32];
 	snprintf(ctx, sizeof(ctx), "kill %u", pid);
-	if (perm_allows(requester, "spawn", ORB_RIGHT_WRITE, ctx, why, sizeof(why)))
+	if (perm_allows(requester, "spawn", ORB_RIGHT_WRITE, ctx, NULL, why, sizeof(why)))
 		return true;
 	orb_printf("process: refused kill of pid %u for pid %u: %s\n", pid, requester, why);
 	return false;

@@ -2,6 +2,8 @@
 /*
  * Process commands, answered by the Process Manager (spec §4.1): ps, spawn, kill; and
  * mem, which adds the kernel's frame counts (system_info) to the PM's process list.
+ * `spawn` hands the PM the session of whoever is logged in (commands_id.c), and `ps`
+ * shows whom each process acts for (USER; "-" for nobody).
  */
 #include <orbital/messages.h>
 
@@ -10,7 +12,11 @@
 #define PAGE_KIB 4
 #define KILL_WAIT_POLLS 200   /* × 10 ms: past the PM's 1 s grace between term and kill */
 
-/* The PM's process list: entries copied into procs[max]; returns the count or -E. */
+static orb_pm_owner_t owners[64];
+static size_t nowners;
+
+/* The PM's process list: entries copied into procs[max], whom they act for into owners;
+ * returns the count or -E. */
 static long process_list(const char *cmd, orb_proc_entry_t *procs, size_t max)
 {
 	orb_msg_t r;
@@ -20,10 +26,14 @@ static long process_list(const char *cmd, orb_proc_entry_t *procs, size_t max)
 		return rc;
 	orb_msg_pm_process_list_t l;
 	if (orb_msg_pm_process_list_decode(r.data, r.len, &l) < 0 ||
-	    l.items.len != (uint64_t)l.count * sizeof(orb_proc_entry_t))
+	    l.items.len != (uint64_t)l.count * sizeof(orb_proc_entry_t) ||
+	    l.owners.len % sizeof(orb_pm_owner_t))
 		return sh_bad_answer(cmd, SH_PROCESS);
 	size_t n = l.count < max ? l.count : max;
 	memcpy(procs, l.items.ptr, n * sizeof(orb_proc_entry_t));
+	nowners = l.owners.len / sizeof(orb_pm_owner_t);
+	nowners = nowners < ORB_ARRAY_SIZE(owners) ? nowners : ORB_ARRAY_SIZE(owners);
+	memcpy(owners, l.owners.ptr, nowners * sizeof(orb_pm_owner_t));
 	return (long)n;
 }
 
@@ -36,21 +46,35 @@ static void name_of(const orb_proc_entry_t *p, char out[33])
 
 static orb_proc_entry_t procs[64];
 
+/* Whom process pid acts for ("-" for nobody), into out. */
+static const char *owner_of(uint32_t pid, char out[ORB_IDENTITY_NAME_MAX + 1])
+{
+	for (size_t i = 0; i < nowners; i++) {
+		if (owners[i].pid == pid) {
+			size_t n = strnlen((const char *)owners[i].name, sizeof(owners[i].name));
+			memcpy(out, owners[i].name, n);
+			out[n] = '\0';
+			return out;
+		}
+	}
+	return "-";
+}
+
 static void cmd_ps(int argc, char **argv)
 {
 	long n = process_list("ps", procs, ORB_ARRAY_SIZE(procs));
 	if (n < 0)
 		return;
-	orb_printf("%5s %6s %-6s %7s %5s %8s %8s  %s\n", "PID", "PARENT", "STATE", "THREADS",
-		   "CAPS", "CPU_MS", "MEM_KIB", "NAME");
+	orb_printf("%5s %6s %-6s %7s %5s %8s %8s  %-10s %s\n", "PID", "PARENT", "STATE",
+		   "THREADS", "CAPS", "CPU_MS", "MEM_KIB", "USER", "NAME");
 	for (long i = 0; i < n; i++) {
 		const orb_proc_entry_t *p = &procs[i];
-		char name[33];
+		char name[33], user[ORB_IDENTITY_NAME_MAX + 1];
 		name_of(p, name);
-		orb_printf("%5u %6u %-6s %7u %5u %8lu %8lu  %s\n", p->pid, p->parent,
+		orb_printf("%5u %6u %-6s %7u %5u %8lu %8lu  %-10s %s\n", p->pid, p->parent,
 			   proc_state_name(p->state), p->nthreads, p->ncaps,
 			   (unsigned long)(p->cpu_ns / 1000000ull),
-			   (unsigned long)(p->mem_pages * PAGE_KIB), name);
+			   (unsigned long)(p->mem_pages * PAGE_KIB), owner_of(p->pid, user), name);
 	}
 }
 
@@ -124,12 +148,16 @@ static void cmd_spawn(int argc, char **argv)
 		caps[ncaps++] = ORB_RIGHT_READ | ORB_RIGHT_WRITE;
 	}
 	orb_str_t s = { .ptr = name, .len = (uint16_t)strlen(name) };
-	orb_msg_pm_spawn_t m = { .name = s, .image = s, .caps = { .ptr = caps, .len = ncaps } };
-	uint8_t buf[128];
+	const char *session = sh_session_token();   /* the child acts for the logged-in user */
+	orb_msg_pm_spawn_t m = { .name = s, .image = s, .caps = { .ptr = caps, .len = ncaps },
+				 .session = { .ptr = session, .len = (uint16_t)strlen(session) } };
+	uint8_t buf[192];
 	long len = orb_msg_pm_spawn_encode(buf, sizeof(buf), &m);
 	orb_msg_t r;
-	if (len < 0 || sh_call("spawn", SH_PROCESS, ORB_MSG_PM_SPAWN, buf, (size_t)len,
-			       ORB_MSG_PM_SPAWN_RESPONSE, &r) < 0)
+	long rc = len < 0 ? len : sh_call("spawn", SH_PROCESS, ORB_MSG_PM_SPAWN, buf, (size_t)len,
+					    ORB_MSG_PM_SPAWN_RESPONSE, &r);
+	memset(buf, 0, sizeof(buf));   /* held the session token */
+	if (rc < 0)
 		return;
 	orb_msg_pm_spawn_response_t a;
 	if (orb_msg_pm_spawn_response_decode(r.data, r.len, &a) < 0) {

@@ -65,7 +65,7 @@ SESSION = [
 FOREIGN = re.compile(r"^(init|process|permissions|pm_sleeper|echo|echo-v2|shell): |"
                      r"^process \d+ \(|^orbital: ")
 
-PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)$")
+PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$")
 SVC_ROW = re.compile(r"^(\S+)\s+(starting|running|stopped|backoff|disabled)\s+(\d+)\s+(\d+)"
                      r"\s+(\d+)\.(\d{3})s\s+(\S+)$")
 CAPS_ROW = re.compile(r"^\s*(\d+) (\w+)\s+([r-][w-][g-])\s+(.+?)\s+(\d+|kernel)\s+"
@@ -82,6 +82,7 @@ class Ps:
     state: str
     threads: int
     caps: int
+    user: str
     name: str
 
 
@@ -122,7 +123,7 @@ class Session:
         return found[0]
 
     def ps(self, k: int) -> dict[int, Ps]:
-        return {int(m[1]): Ps(int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5]), m[8])
+        return {int(m[1]): Ps(int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5]), m[8], m[9])
                 for m in self.matches(k, PS_ROW)}
 
     def services(self, k: int) -> dict[str, Svc]:

@@ -5,7 +5,10 @@ One boot types SESSION: every command's line after `orbital> `, every password a
 shell's `password: ` prompt (the boot is paced by both). The host checks each answer, that
 no password the test typed ever came back on the console (the line editor reads them
 without echo), and verifies the Ed25519 signature `sign` printed with Python's
-`cryptography`, with a negative twin.
+`cryptography`, with a negative twin. Programs the shell spawns act for whoever is logged
+in: the Process Manager verifies the session with Identity, records the user (shown by
+`ps`), and Permissions' default policy lets only users with the role admin or user spawn
+(user-spawn, user-spawn-needs-role; D251, D252).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 PROMPT = r"orbital> |password: "
-FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital): |^process \d+ \(")
+FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital|pm_sleeper): |"
+                     r"^process \d+ \(")
+PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$")
 
 # (command, passwords typed after it); the index of a command is its place in the session
 SCRIPT: list[tuple[str, list[str]]] = [
@@ -47,7 +52,17 @@ SCRIPT: list[tuple[str, list[str]]] = [
     ("whoami", []),                                   # 22
     ("login nobody", ["pw-x-1"]),                     # 23
     ("login root", [""]),                             # 24 an empty password
-    ("echo id-end", []),                              # 25
+    ("spawn pm_sleeper", []),                         # 25 for nobody
+    ("login gus", ["pw-gus-1"]),                      # 26
+    ("spawn pm_sleeper", []),                         # 27 a guest may not spawn
+    ("login bob", ["pw-bob-2"]),                      # 28
+    ("spawn pm_sleeper", []),                         # 29 for bob
+    ("sleep 3500", []),                               # 30
+    ("spawn pm_sleeper", []),                         # 31 an expired session
+    ("login root", ["pw-root-1"]),                    # 32
+    ("spawn pm_sleeper", []),                         # 33 for root
+    ("ps", []),                                       # 34
+    ("echo id-end", []),                              # 35
 ]
 SESSION = [line for cmd, pws in SCRIPT for line in (cmd, *pws)]
 PASSWORDS = [pw for _, pws in SCRIPT for pw in pws if pw]
@@ -145,3 +160,34 @@ def test_sign_verifies_on_the_host(answers: Answers) -> None:
     key.verify(sig, b"hello from the shell")
     with pytest.raises(InvalidSignature):
         key.verify(sig, b"hello from the shell!")
+
+
+def _spawned(answers: Answers, k: int) -> int:
+    [line] = answers[k]
+    return int(re.fullmatch(r"spawned pm_sleeper: pid (\d+)", line)[1])
+
+
+def test_ps_shows_whom_each_process_acts_for(answers: Answers) -> None:
+    nobody, bob, root = _spawned(answers, 25), _spawned(answers, 29), _spawned(answers, 33)
+    rows = {int(m[1]): (m[8], m[9]) for ln in answers[34] if (m := PS_ROW.match(ln))}
+    assert answers[34][0].split() == ["PID", "PARENT", "STATE", "THREADS", "CAPS", "CPU_MS",
+                                      "MEM_KIB", "USER", "NAME"]
+    assert (rows[nobody], rows[bob], rows[root]) == (("-", "pm_sleeper"), ("bob", "pm_sleeper"),
+                                                     ("root", "pm_sleeper"))
+    # the services init started act for nobody
+    assert {user for pid, (user, _) in rows.items() if pid not in (bob, root)} == {"-"}
+
+
+def test_a_rule_requires_a_role_to_spawn(answers: Answers, boot_result: Any) -> None:
+    assert answers[26] == ["password: ", "logged in as gus (guest); the session ends in 3 s"]
+    assert answers[27] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]
+    refusals = re.findall(r"^process: refused spawn of pm_sleeper for pid \d+: (.*)$",
+                          boot_result.output, re.MULTILINE)
+    assert refusals == ["spawn: Denied by rule: user-spawn-needs-role",
+                        "session: TokenExpired"]
+    assert re.search(r"^process: spawned pm_sleeper \(pid \d+\) for pid \d+ acting for bob ",
+                     boot_result.output, re.MULTILINE)
+
+
+def test_an_expired_session_spawns_nothing(answers: Answers) -> None:
+    assert answers[31] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]

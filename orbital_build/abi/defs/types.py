@@ -225,6 +225,14 @@ STRUCTS = (
         F("mem_pages", "u64", "pages mapped"),
         F("name", "u8[32]", "NUL-padded name"),
     ), "One process as process_list reports it (fixed size).", 64),
+    Struct("pm_owner", (
+        F("pid", "u32", "a process the Process Manager started"),
+        F("roles", "u8", "the user's ORB_IDENTITY_ROLE_* set when it was spawned"),
+        F("kind", "u8", "ORB_IDENTITY_TYPE_* of the identity (user or service)"),
+        F("_pad", "u16"),
+        F("name", "u8[32]", "NUL-padded user (or service) name, IDENTITY_NAME_MAX bytes"),
+    ), "Whom a process acts for: the identity whose session spawned it (PM_PROCESS_LIST).",
+        40),
     Struct("syslog_record", (
         F("seq", "u64", "SysLog sequence number (spec §5.8 #29: a u64 counter)"),
         F("time_ns", "u64", "ns since boot when the call entered the kernel"),

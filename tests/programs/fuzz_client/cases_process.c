@@ -2,24 +2,29 @@
 /*
  * Hostile requests to the Process Manager (registry type "process"). PM_SPAWN is
  *   name str | image str | caps bytes (u32 length) | max_memory u64 | max_cpu_ms u64 |
- *   max_caps u32 | max_ipc_queue u32
- * (32 bytes at least); PM_KILL is pid u32 | signal u8. Only programs and processes that
+ *   max_caps u32 | max_ipc_queue u32 | session str
+ * (34 bytes at least); PM_KILL is pid u32 | signal u8. Only programs and processes that
  * do not exist are named, so a lenient decoder would still harm nothing.
  */
 #include <orbital/messages.h>
 
 #include "fuzz.h"
 
-/* The 24 bytes of limits that end a PM_SPAWN, all zero (no limit). */
-#define NO_LIMITS "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0" "\0\0\0\0"
+/* The 24 bytes of limits that end a PM_SPAWN, all zero (no limit), and no session. */
+#define NO_LIMITS "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0" "\0\0\0\0" "\0\0"
+#define LIMITS_ONLY "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0" "\0\0\0\0"
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define NO_SUCH "\x0c\x00" "no-such-prog"
 
 const struct fuzz_case process_cases[] = {
 	/* short payloads */
 	{ "PM_SPAWN, empty payload", ORB_MSG_PM_SPAWN, RAW(""), .want = WANT_MALFORMED },
-	{ "PM_SPAWN, 31 of its 32 bytes", ORB_MSG_PM_SPAWN,
-	  RAW("\0\0" "\0\0" "\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0" "\0\0\0"),
+	{ "PM_SPAWN, 33 of its 34 bytes", ORB_MSG_PM_SPAWN,
+	  RAW("\0\0" "\0\0" "\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0\0\0\0\0" "\0\0\0\0" "\0\0\0\0"
+	      "\0"),
 	  .want = WANT_MALFORMED },
+	{ "PM_SPAWN, session missing", ORB_MSG_PM_SPAWN,
+	  RAW(NO_SUCH NO_SUCH "\0\0\0\0" LIMITS_ONLY), .want = WANT_MALFORMED },
 	{ "PM_SPAWN, limits missing", ORB_MSG_PM_SPAWN, RAW(NO_SUCH NO_SUCH "\0\0\0\0"),
 	  .want = WANT_MALFORMED },
 	{ "PM_KILL, empty payload", ORB_MSG_PM_KILL, RAW(""), .want = WANT_MALFORMED },
@@ -30,6 +35,12 @@ const struct fuzz_case process_cases[] = {
 	  RAW("\xff\xff" "ab" NO_SUCH "\0\0\0\0" NO_LIMITS), .want = WANT_MALFORMED },
 	{ "PM_SPAWN, caps length 0xffffffff", ORB_MSG_PM_SPAWN,
 	  RAW(NO_SUCH NO_SUCH "\xff\xff\xff\xff" NO_LIMITS), .want = WANT_MALFORMED },
+	{ "PM_SPAWN, session length 64 over 2 bytes", ORB_MSG_PM_SPAWN,
+	  RAW(NO_SUCH NO_SUCH "\0\0\0\0" LIMITS_ONLY "\x40\x00" "ab"), .want = WANT_MALFORMED },
+	/* a session longer than any token */
+	{ "PM_SPAWN, a 65-byte session", ORB_MSG_PM_SPAWN,
+	  RAW(NO_SUCH NO_SUCH "\0\0\0\0" LIMITS_ONLY "\x41\x00" HEX64 "0"),
+	  .want = WANT_MALFORMED },
 	/* trailing bytes */
 	{ "PM_SPAWN, trailing byte", ORB_MSG_PM_SPAWN,
 	  RAW(NO_SUCH NO_SUCH "\0\0\0\0" NO_LIMITS "x"), .want = WANT_MALFORMED },
@@ -44,6 +55,8 @@ const struct fuzz_case process_cases[] = {
 	  RAW("\0\0" "\0\0" "\0\0\0\0" NO_LIMITS), .want = WANT_REFUSED },
 	{ "PM_SPAWN, NUL inside the image name", ORB_MSG_PM_SPAWN,
 	  RAW(NO_SUCH "\x08\x00" "shell" "\x00" "xy" "\0\0\0\0" NO_LIMITS), .want = WANT_REFUSED },
+	{ "PM_SPAWN with a session Identity never issued", ORB_MSG_PM_SPAWN,
+	  RAW(NO_SUCH NO_SUCH "\0\0\0\0" LIMITS_ONLY "\x40\x00" HEX64), .want = WANT_REFUSED },
 	{ "PM_SPAWN, an odd byte of capability requests", ORB_MSG_PM_SPAWN,
 	  RAW(NO_SUCH NO_SUCH "\x01\x00\x00\x00" "\x01" NO_LIMITS), .want = WANT_REFUSED },
 	{ "PM_KILL pid 0", ORB_MSG_PM_KILL, RAW("\0\0\0\0" "\x00"), .want = WANT_REFUSED },

@@ -558,6 +558,22 @@ _Static_assert(offsetof(orb_proc_entry_t, cpu_ns) == 16, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, mem_pages) == 24, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, name) == 32, "ABI layout");
 
+/* pm_owner: Whom a process acts for: the identity whose session spawned it (PM_PROCESS_LIST). */
+typedef struct orb_pm_owner {
+    uint32_t pid;     /*    0: a process the Process Manager started */
+    uint8_t roles;    /*    4: the user's ORB_IDENTITY_ROLE_* set when it was spawned */
+    uint8_t kind;     /*    5: ORB_IDENTITY_TYPE_* of the identity (user or service) */
+    uint16_t _pad;    /*    6 */
+    uint8_t name[32]; /*    8: NUL-padded user (or service) name, IDENTITY_NAME_MAX bytes */
+} orb_pm_owner_t;
+_Static_assert(sizeof(orb_pm_owner_t) == 40, "ABI layout");
+_Static_assert(_Alignof(orb_pm_owner_t) == 4, "ABI layout");
+_Static_assert(offsetof(orb_pm_owner_t, pid) == 0, "ABI layout");
+_Static_assert(offsetof(orb_pm_owner_t, roles) == 4, "ABI layout");
+_Static_assert(offsetof(orb_pm_owner_t, kind) == 5, "ABI layout");
+_Static_assert(offsetof(orb_pm_owner_t, _pad) == 6, "ABI layout");
+_Static_assert(offsetof(orb_pm_owner_t, name) == 8, "ABI layout");
+
 /* syslog_record: One SysLog entry (spec §2.3 [R] generic form) as axiom_syslog_read copies it. */
 typedef struct orb_syslog_record {
     uint64_t seq;     /*    0: SysLog sequence number (spec §5.8 #29: a u64 counter) */
@@ -1230,14 +1246,15 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
  * ORB_MSG_SVC_STATUS: 2..4096 bytes: str name
  * ORB_MSG_SVC_UPDATE: 4..4096 bytes: str name, str image
  * ORB_MSG_SVC_RESPONSE: 12..4096 bytes: i32 status, u32 count, bytes items
- * ORB_MSG_PM_SPAWN: 32..4096 bytes: str name, str image, bytes caps, u64 max_memory, u64
- *     max_cpu_ms, u32 max_caps, u32 max_ipc_queue
+ * ORB_MSG_PM_SPAWN: 34..4096 bytes: str name, str image, bytes caps, u64 max_memory, u64
+ *     max_cpu_ms, u32 max_caps, u32 max_ipc_queue, str session
  * ORB_MSG_PM_SPAWN_RESPONSE: 6 bytes: u8 ok, u8 error, u32 pid
- * ORB_MSG_PM_PROCESS_LIST: 8..4096 bytes: u32 count, bytes items
+ * ORB_MSG_PM_PROCESS_LIST: 12..4096 bytes: u32 count, bytes items, bytes owners
  * ORB_MSG_PM_KILL: 5 bytes: u32 pid, u8 signal
  * ORB_MSG_PM_KILL_RESPONSE: 4 bytes: i32 status
  * ORB_MSG_RESOURCE_WARNING: 2 bytes: u8 violation, u8 count
- * ORB_MSG_CHECK_PERM: 9..4096 bytes: u32 pid, str cap_type, u8 rights, str context
+ * ORB_MSG_CHECK_PERM: 12..4096 bytes: u32 pid, str cap_type, u8 rights, str context, str user,
+ *     u8 roles
  * ORB_MSG_CHECK_PERM_RESPONSE: 5..4096 bytes: u8 allowed, str reason, str alternative
  * ORB_MSG_QUERY_CAPS: 4 bytes: u32 pid
  * ORB_MSG_QUERY_CAPS_RESPONSE: 12..4096 bytes: u32 pid, u32 count, bytes items

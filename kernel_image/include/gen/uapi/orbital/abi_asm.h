@@ -312,6 +312,11 @@
 #define ORB_OFFSETOF_PROC_ENTRY_CPU_NS                 16
 #define ORB_OFFSETOF_PROC_ENTRY_MEM_PAGES              24
 #define ORB_OFFSETOF_PROC_ENTRY_NAME                   32
+#define ORB_SIZEOF_PM_OWNER                            40
+#define ORB_OFFSETOF_PM_OWNER_PID                      0
+#define ORB_OFFSETOF_PM_OWNER_ROLES                    4
+#define ORB_OFFSETOF_PM_OWNER_KIND                     5
+#define ORB_OFFSETOF_PM_OWNER_NAME                     8
 #define ORB_SIZEOF_SYSLOG_RECORD                       64
 #define ORB_OFFSETOF_SYSLOG_RECORD_SEQ                 0
 #define ORB_OFFSETOF_SYSLOG_RECORD_TIME_NS             8

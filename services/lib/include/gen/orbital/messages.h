@@ -548,7 +548,7 @@ static inline long orb_msg_svc_response_decode(const uint8_t *buf, size_t len,
 /*
  * PM_SPAWN (ORB_MSG_PM_SPAWN, 0x4000): Spawn a program of the boot archive (spec §4.1
  * SpawnRequest). Payload: str name, str image, bytes caps, u64 max_memory, u64 max_cpu_ms, u32
- * max_caps, u32 max_ipc_queue.
+ * max_caps, u32 max_ipc_queue, str session.
  */
 typedef struct orb_msg_pm_spawn {
     orb_str_t name;         /* str */
@@ -558,6 +558,7 @@ typedef struct orb_msg_pm_spawn {
     uint64_t max_cpu_ms;    /* u64: 0 = unlimited */
     uint32_t max_caps;      /* u32: 0 = unlimited */
     uint32_t max_ipc_queue; /* u32: 0 = default */
+    orb_str_t session;      /* str: an Identity session (or service) token: the process acts for its identity; "" = for the requester's, if the PM started it for one */
 } orb_msg_pm_spawn_t;
 
 static inline long orb_msg_pm_spawn_encode(uint8_t *buf, size_t cap, const orb_msg_pm_spawn_t *m)
@@ -579,6 +580,8 @@ static inline long orb_msg_pm_spawn_encode(uint8_t *buf, size_t cap, const orb_m
     if (orb_wire_put_u32(buf, cap, &n, m->max_caps))
         return -ORB_EOVERFLOW;
     if (orb_wire_put_u32(buf, cap, &n, m->max_ipc_queue))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->session))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -603,6 +606,8 @@ static inline long orb_msg_pm_spawn_decode(const uint8_t *buf, size_t len, orb_m
     if (orb_wire_get_u32(buf, len, &n, &m->max_caps))
         return -ORB_EINVAL;
     if (orb_wire_get_u32(buf, len, &n, &m->max_ipc_queue))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->session))
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
@@ -651,12 +656,13 @@ static inline long orb_msg_pm_spawn_response_decode(const uint8_t *buf, size_t l
 }
 
 /*
- * PM_PROCESS_LIST (ORB_MSG_PM_PROCESS_LIST, 0x4003): count proc_entry records. Payload: u32 count,
- * bytes items.
+ * PM_PROCESS_LIST (ORB_MSG_PM_PROCESS_LIST, 0x4003): count proc_entry records, and whom each acts
+ * for (those that act for one). Payload: u32 count, bytes items, bytes owners.
  */
 typedef struct orb_msg_pm_process_list {
-    uint32_t count;    /* u32 */
-    orb_bytes_t items; /* bytes */
+    uint32_t count;     /* u32 */
+    orb_bytes_t items;  /* bytes */
+    orb_bytes_t owners; /* bytes: pm_owner records: the processes that act for an identity */
 } orb_msg_pm_process_list_t;
 
 static inline long orb_msg_pm_process_list_encode(uint8_t *buf, size_t cap,
@@ -669,6 +675,8 @@ static inline long orb_msg_pm_process_list_encode(uint8_t *buf, size_t cap,
     if (orb_wire_put_u32(buf, cap, &n, m->count))
         return -ORB_EOVERFLOW;
     if (orb_wire_put_bytes(buf, cap, &n, m->items))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->owners))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -684,6 +692,8 @@ static inline long orb_msg_pm_process_list_decode(const uint8_t *buf, size_t len
     if (orb_wire_get_u32(buf, len, &n, &m->count))
         return -ORB_EINVAL;
     if (orb_wire_get_bytes(buf, len, &n, &m->items))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->owners))
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
@@ -794,13 +804,15 @@ static inline long orb_msg_resource_warning_decode(const uint8_t *buf, size_t le
 
 /*
  * CHECK_PERM (ORB_MSG_CHECK_PERM, 0x5000): May process pid hold cap_type with rights (spec §4.2)?
- * Payload: u32 pid, str cap_type, u8 rights, str context.
+ * Payload: u32 pid, str cap_type, u8 rights, str context, str user, u8 roles.
  */
 typedef struct orb_msg_check_perm {
     uint32_t pid;       /* u32 */
     orb_str_t cap_type; /* str */
     uint8_t rights;     /* u8 */
     orb_str_t context;  /* str */
+    orb_str_t user;     /* str: the identity pid acts for ("" = none); heeded only from System callers (the Process Manager) */
+    uint8_t roles;      /* u8: that identity's ORB_IDENTITY_ROLE_* set */
 } orb_msg_check_perm_t;
 
 static inline long orb_msg_check_perm_encode(uint8_t *buf, size_t cap,
@@ -817,6 +829,10 @@ static inline long orb_msg_check_perm_encode(uint8_t *buf, size_t cap,
     if (orb_wire_put_u8(buf, cap, &n, m->rights))
         return -ORB_EOVERFLOW;
     if (orb_wire_put_str(buf, cap, &n, m->context))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_str(buf, cap, &n, m->user))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_u8(buf, cap, &n, m->roles))
         return -ORB_EOVERFLOW;
     return (long)n;
 }
@@ -836,6 +852,10 @@ static inline long orb_msg_check_perm_decode(const uint8_t *buf, size_t len,
     if (orb_wire_get_u8(buf, len, &n, &m->rights))
         return -ORB_EINVAL;
     if (orb_wire_get_str(buf, len, &n, &m->context))
+        return -ORB_EINVAL;
+    if (orb_wire_get_str(buf, len, &n, &m->user))
+        return -ORB_EINVAL;
+    if (orb_wire_get_u8(buf, len, &n, &m->roles))
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
