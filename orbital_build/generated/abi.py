@@ -477,6 +477,8 @@ class Tag(IntEnum):
     BLK_RESPONSE = 0x7105  # block device
     BLK_STATS = 0x7106  # block device
     BLK_STATS_RESPONSE = 0x7107  # block device
+    RNG_READ = 0x7200  # entropy device
+    RNG_READ_RESPONSE = 0x7201  # entropy device
     NET_REQUEST = 0x8000  # network
     NET_RESPONSE = 0x8001  # network
     WS_OPEN = 0x8010  # network
@@ -1898,6 +1900,45 @@ class AuditCommitsResponseMsg:
 
     @classmethod
     def decode(cls, data: bytes) -> AuditCommitsResponseMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class RngReadMsg:
+    """Random bytes from the device (orb_entropy mixes them with the CPU's)."""
+
+    TAG: ClassVar[Tag] = Tag.RNG_READ
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("RNG_READ", (
+        ("length", wire.U32),), MAX_MSG_SIZE)
+    length: int = 0  # bytes wanted: 1..ENTROPY_MAX
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> RngReadMsg:
+        """Decode a whole payload; raises AbiDecodeError."""
+        return cls(**cls.CODEC.decode(data))
+
+
+@dataclass
+class RngReadResponseMsg:
+    """The device's bytes."""
+
+    TAG: ClassVar[Tag] = Tag.RNG_READ_RESPONSE
+    CODEC: ClassVar[wire.MessageCodec] = wire.MessageCodec("RNG_READ_RESPONSE", (
+        ("status", wire.I32), ("data", wire.BYTES)), MAX_MSG_SIZE)
+    status: int = 0  # 0 or -E (-ETIMEDOUT: the device gave too little in time)
+    data: bytes = b""  # exactly `length` bytes when status is 0, else none
+
+    def encode(self) -> bytes:
+        """The payload in the canonical wire encoding."""
+        return self.CODEC.encode(self)
+
+    @classmethod
+    def decode(cls, data: bytes) -> RngReadResponseMsg:
         """Decode a whole payload; raises AbiDecodeError."""
         return cls(**cls.CODEC.decode(data))
 
@@ -3477,6 +3518,8 @@ MESSAGES: dict[Tag, Any] = {
     Tag.AUDIT_SYSLOG_RESPONSE: AuditSyslogResponseMsg,
     Tag.AUDIT_COMMITS: AuditCommitsMsg,
     Tag.AUDIT_COMMITS_RESPONSE: AuditCommitsResponseMsg,
+    Tag.RNG_READ: RngReadMsg,
+    Tag.RNG_READ_RESPONSE: RngReadResponseMsg,
     Tag.BLK_INFO: BlkInfoMsg,
     Tag.BLK_INFO_RESPONSE: BlkInfoResponseMsg,
     Tag.BLK_READ: BlkReadMsg,

@@ -16,11 +16,13 @@ def test_default_image_boots_to_all_ready_and_the_prompt(boot, tmp_path) -> None
     out = r.output
     assert "Orbital" in out and "capability microkernel" in out
     assert "boot archive:" in out and "sha256 ok" in out
-    assert ("services: init(init) permissions process virtio-blk storage virtio-net network "
-            "identity shell") in out
+    assert ("services: init(init) permissions process virtio-blk virtio-rng storage virtio-net "
+            "network identity shell") in out
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
     # one line, every service of the machine: no NIC here, so no network
-    assert ready == ["permissions process virtio-blk storage identity shell"]
+    assert ready == ["permissions process virtio-blk virtio-rng storage identity shell"]
+    assert re.search(r"^virtio-rng: 1af4:1044 at 00:0\d\.0, queue 8: serving entropy$", out,
+                     re.MULTILINE)
     assert re.search(r"^init: network: capability 0 names the endpoint of virtio-net, whose "
                      r"device is absent; not starting it$", out, re.MULTILINE), out[-3000:]
     # the boot ends with that line (init's own timing note aside), then the prompt
@@ -40,7 +42,7 @@ def test_without_a_disk_the_driver_is_left_out(boot) -> None:
     assert re.search(r"^init: virtio-blk: no PCI device matches its capability 0 "
                      r"\(0x1000010421af4\); not starting it$", out, re.MULTILINE)
     ready = re.findall(r"^orbital: all services ready: (.*)$", out, re.MULTILINE)
-    assert ready == ["permissions process identity shell"]
+    assert ready == ["permissions process virtio-rng identity shell"]
     assert "virtio-blk: 1af4" not in out
     assert not re.search(r"^storage: ", out, re.MULTILINE)   # never started
     assert re.search(r"^init: storage: capability 0 names the endpoint of virtio-blk, whose "
@@ -55,7 +57,8 @@ def test_with_a_nic_the_network_comes_up(boot, tmp_path) -> None:
                      r"^orbital: all services ready: .* shell$"])
     assert r.returncode == 0, r.summary + r.output[-2000:]
     ready = re.findall(r"^orbital: all services ready: (.*)$", r.output, re.MULTILINE)
-    everything = "permissions process virtio-blk storage virtio-net network identity shell"
+    everything = ("permissions process virtio-blk virtio-rng storage virtio-net network identity "
+                  "shell")
     assert ready == [everything]
     assert re.search(r"^network: wall clock 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC \(RTC\)$",
                      r.output, re.MULTILINE)

@@ -102,6 +102,16 @@ SECRET_REQUIRED = [
     "a kernel address: EINVAL",
     "the same key every time",
 ]
+RNG_REQUIRED = [
+    "RNG_READ of 32 bytes gives 32",
+    "a second read gives other bytes",
+    "RNG_READ of ENTROPY_MAX bytes",
+    "RNG_READ of 0 bytes: malformed",
+    "RNG_READ over ENTROPY_MAX: malformed",
+    "RNG_READ of 3 bytes: malformed",
+    "an unknown tag: MSG_ERROR",
+    "the driver serves on",
+]
 APP_REQUIRED = [
     "an Application may not register a service",
     "an Application may not create a user without a session",
@@ -183,7 +193,8 @@ def _data(r: Any) -> dict[str, str]:
 def test_every_case_passes(session: Any) -> None:
     assert _lines(session, "idcheck: FAIL") == []
     ran = _lines(session, "idcheck: ok ")
-    missing = [c for c in REQUIRED + APP_REQUIRED + SECRET_REQUIRED if c not in ran]
+    missing = [c for c in REQUIRED + APP_REQUIRED + SECRET_REQUIRED + RNG_REQUIRED
+               if c not in ran]
     assert missing == []
     [summary] = _lines(session, "idcheck: system-idcheck: ")
     assert re.fullmatch(r"\d+ passed, 0 failed", summary), summary
@@ -411,3 +422,22 @@ def test_no_entropy_source_means_no_secrets(boot: Any) -> None:
     for case in ("no user without entropy (no salt)", "no service key without entropy",
                  "no challenge without entropy", "VERIFY still answers"):
         assert case in ran
+    assert "idcheck: this machine has no entropy device" in r.output
+    assert not re.search(r"^init: started virtio-rng", r.output, re.MULTILINE)
+
+
+def test_virtio_rng_alone_seeds_every_csprng(boot: Any, tmp_path: Path) -> None:
+    """No RDRAND, a virtio-rng: the driver's bytes are the only seed, and suffice."""
+    r = _boot(boot, profile="rng-only", disk=tmp_path / "rng.disk")
+    assert "cpu: smep smap\n" in r.output.replace("\r", "")      # no rdrand on this machine
+    assert re.search(r"^virtio-rng: 1af4:1044 at 00:0\d\.0, queue 8: serving entropy$",
+                     r.output, re.MULTILINE)
+    assert _lines(r, "identity: no entropy source") == []
+    assert _lines(r, "idcheck: FAIL") == []
+    ran = _lines(r, "idcheck: ok ")
+    missing = [c for c in REQUIRED + APP_REQUIRED + SECRET_REQUIRED + RNG_REQUIRED
+               if c not in ran]
+    assert missing == []
+    d = _data(r)                       # keys and signatures made from the driver's seed
+    key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(d["service-key"]))
+    key.verify(bytes.fromhex(d["signature"]), b"signed by Identity for the service 'signer'")

@@ -20,10 +20,19 @@ def test_default_profile() -> None:
     assert profile.machine == "pc"
     assert profile.cpu == "qemu64,+smep,+smap,+rdrand"
     assert (profile.memory, profile.smp) == ("256M", 1)
-    assert profile.extra_args == ("-display", "none", "-no-reboot", "-monitor", "none")
+    assert profile.extra_args == ("-display", "none", "-no-reboot", "-monitor", "none",
+                                  "-device", "virtio-rng-pci,disable-legacy=on")
     assert profile.debug_exit.success_status == 33
     assert profile.debug_exit.failure_status == 35
     assert profile.machine_args()[-2:] == ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def test_entropy_profiles() -> None:
+    """rng-only: the virtio-rng without RDRAND; no-entropy: neither."""
+    rng, none = load_profile("rng-only"), load_profile("no-entropy")
+    assert "rdrand" not in rng.cpu and "rdrand" not in none.cpu
+    assert "virtio-rng-pci,disable-legacy=on" in rng.extra_args
+    assert not any("virtio-rng" in a for a in none.extra_args)
 
 
 def test_optional_keys_default() -> None:

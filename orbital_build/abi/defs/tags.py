@@ -81,6 +81,8 @@ TAGS = (
     *_block("block device", 0x7100,
             "BLK_INFO BLK_INFO_RESPONSE BLK_READ BLK_WRITE BLK_FLUSH BLK_RESPONSE BLK_STATS "
             "BLK_STATS_RESPONSE", "a block driver's protocol (Orbital; docs/services.md)"),
+    *_block("entropy device", 0x7200, "RNG_READ RNG_READ_RESPONSE",
+            "an entropy driver's protocol (Orbital; docs/services.md)"),
     *_block("network", 0x8000, "NET_REQUEST NET_RESPONSE", "spec §4.5"),
     *_block("network", 0x8010, "WS_OPEN WS_MESSAGE WS_CLOSE WS_OPENED WS_CLOSED WS_ERROR",
             "WebSocket (spec §4.5, §5.7)"),
@@ -153,6 +155,13 @@ MESSAGES = (
             "CommitLog envelopes from from_seq, as many as fit one message."),
     Message("AUDIT_COMMITS_RESPONSE", "AUDIT_COMMITS_RESPONSE", (F("items", "bytes"),),
             "Whole commit envelopes, back to back (docs/gen/abi.md)."),
+    # --- entropy devices (a driver such as virtio-rng, registered as "rng") -------------
+    Message("RNG_READ", "RNG_READ", (F("length", "u32", "bytes wanted: 1..ENTROPY_MAX"),),
+            "Random bytes from the device (orb_entropy mixes them with the CPU's)."),
+    Message("RNG_READ_RESPONSE", "RNG_READ_RESPONSE",
+            (F("status", "i32", "0 or -E (-ETIMEDOUT: the device gave too little in time)"),
+             F("data", "bytes", "exactly `length` bytes when status is 0, else none")),
+            "The device's bytes."),
     # --- block devices (a driver such as virtio-blk, registered as "blk") ---------------
     Message("BLK_INFO", "BLK_INFO", (), "What the device is."),
     Message("BLK_INFO_RESPONSE", "BLK_INFO_RESPONSE",

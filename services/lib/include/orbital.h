@@ -43,8 +43,9 @@ void *orb_calloc(size_t n, size_t size);
 void orb_free(void *p);
 
 /* --- entropy ------------------------------------------------------------------------- */
-/* Fill buf with len bytes of seed material from the machine's entropy source: 0, or
- * -ORB_ENOSYS when there is none (never a fallback to the clock or a fixed seed). */
+/* Fill buf with len bytes of seed material from the machine's entropy sources (the CPU's
+ * RDRAND through entropy_get, the virtio-rng driver "rng"; both mixed when both answer):
+ * 0, or -ORB_ENOSYS when there is none (never a fallback to the clock or a fixed seed). */
 int orb_entropy(void *buf, size_t len);
 
 /* --- process and threads ------------------------------------------------------------- */

@@ -45,3 +45,5 @@ void hostile_cases(void);
 void no_entropy_cases(bool system);
 void application_cases(void);
 void secret_cases(void);
+/* The entropy driver's protocol (rng.c). */
+void rng_cases(void);

@@ -69,8 +69,10 @@ int main(void)
 	}
 	orb_send_ready();   /* init supervises it: ready at once, its work is the test */
 	bool app = strcmp(ORB_SERVICE_NAME, "idapp") == 0;
-	if (strcmp(ORB_SERVICE_NAME, "secretcheck") == 0)
+	if (strcmp(ORB_SERVICE_NAME, "secretcheck") == 0) {
+		rng_cases();
 		secret_cases();
+	}
 	else if (!entropy)
 		no_entropy_cases(!app);
 	else if (app)

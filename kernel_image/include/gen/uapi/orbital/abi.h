@@ -1213,6 +1213,8 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
 #define ORB_MSG_BLK_RESPONSE               0x7105u /* block device: a block driver's protocol (Orbital; docs/services.md) */
 #define ORB_MSG_BLK_STATS                  0x7106u /* block device: a block driver's protocol (Orbital; docs/services.md) */
 #define ORB_MSG_BLK_STATS_RESPONSE         0x7107u /* block device: a block driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_RNG_READ                   0x7200u /* entropy device: an entropy driver's protocol (Orbital; docs/services.md) */
+#define ORB_MSG_RNG_READ_RESPONSE          0x7201u /* entropy device: an entropy driver's protocol (Orbital; docs/services.md) */
 #define ORB_MSG_NET_REQUEST                0x8000u /* network: spec §4.5 */
 #define ORB_MSG_NET_RESPONSE               0x8001u /* network: spec §4.5 */
 #define ORB_MSG_WS_OPEN                    0x8010u /* network: WebSocket (spec §4.5, §5.7) */
@@ -1264,6 +1266,8 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
  * ORB_MSG_AUDIT_SYSLOG_RESPONSE: 8..4096 bytes: u32 count, bytes items
  * ORB_MSG_AUDIT_COMMITS: 8 bytes: u64 from_seq
  * ORB_MSG_AUDIT_COMMITS_RESPONSE: 4..4096 bytes: bytes items
+ * ORB_MSG_RNG_READ: 4 bytes: u32 length
+ * ORB_MSG_RNG_READ_RESPONSE: 8..4096 bytes: i32 status, bytes data
  * ORB_MSG_BLK_INFO: 0 bytes:
  * ORB_MSG_BLK_INFO_RESPONSE: 24 bytes: i32 status, u32 sector_size, u64 sectors, u32 max_bytes,
  *     u16 queue_depth, u16 flags

@@ -651,6 +651,8 @@
 #define ORB_MSG_BLK_RESPONSE               0x7105
 #define ORB_MSG_BLK_STATS                  0x7106
 #define ORB_MSG_BLK_STATS_RESPONSE         0x7107
+#define ORB_MSG_RNG_READ                   0x7200
+#define ORB_MSG_RNG_READ_RESPONSE          0x7201
 #define ORB_MSG_NET_REQUEST                0x8000
 #define ORB_MSG_NET_RESPONSE               0x8001
 #define ORB_MSG_WS_OPEN                    0x8010

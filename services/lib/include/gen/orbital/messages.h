@@ -1197,6 +1197,75 @@ static inline long orb_msg_audit_commits_response_decode(const uint8_t *buf, siz
     return n == len ? 0 : -ORB_EINVAL;
 }
 
+/*
+ * RNG_READ (ORB_MSG_RNG_READ, 0x7200): Random bytes from the device (orb_entropy mixes them with
+ * the CPU's). Payload: u32 length.
+ */
+typedef struct orb_msg_rng_read {
+    uint32_t length; /* u32: bytes wanted: 1..ENTROPY_MAX */
+} orb_msg_rng_read_t;
+
+static inline long orb_msg_rng_read_encode(uint8_t *buf, size_t cap, const orb_msg_rng_read_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, m->length))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_rng_read_decode(const uint8_t *buf, size_t len, orb_msg_rng_read_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_u32(buf, len, &n, &m->length))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
+/*
+ * RNG_READ_RESPONSE (ORB_MSG_RNG_READ_RESPONSE, 0x7201): The device's bytes. Payload: i32 status,
+ * bytes data.
+ */
+typedef struct orb_msg_rng_read_response {
+    int32_t status;   /* i32: 0 or -E (-ETIMEDOUT: the device gave too little in time) */
+    orb_bytes_t data; /* bytes: exactly `length` bytes when status is 0, else none */
+} orb_msg_rng_read_response_t;
+
+static inline long orb_msg_rng_read_response_encode(uint8_t *buf, size_t cap,
+                                                    const orb_msg_rng_read_response_t *m)
+{
+    size_t n = 0;
+
+    if (cap > ORB_MAX_MSG_SIZE)
+        cap = ORB_MAX_MSG_SIZE;
+    if (orb_wire_put_u32(buf, cap, &n, (uint32_t)m->status))
+        return -ORB_EOVERFLOW;
+    if (orb_wire_put_bytes(buf, cap, &n, m->data))
+        return -ORB_EOVERFLOW;
+    return (long)n;
+}
+
+static inline long orb_msg_rng_read_response_decode(const uint8_t *buf, size_t len,
+                                                    orb_msg_rng_read_response_t *m)
+{
+    size_t n = 0;
+
+    if (len > ORB_MAX_MSG_SIZE)
+        return -ORB_EINVAL;
+    orb_wire_zero((uint8_t *)m, sizeof(*m));
+    if (orb_wire_get_i32(buf, len, &n, &m->status))
+        return -ORB_EINVAL;
+    if (orb_wire_get_bytes(buf, len, &n, &m->data))
+        return -ORB_EINVAL;
+    return n == len ? 0 : -ORB_EINVAL;
+}
+
 /* BLK_INFO (ORB_MSG_BLK_INFO, 0x7100): What the device is. Payload: no fields. */
 typedef struct orb_msg_blk_info {
     uint8_t _unused; /* the message has no fields */
