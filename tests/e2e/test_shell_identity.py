@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 PROMPT = r"orbital> |password: "
-FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital|pm_sleeper): |"
+FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital|pm_sleeper|pm_spawner): |"
                      r"^process \d+ \(")
 PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$")
 
@@ -53,16 +53,18 @@ SCRIPT: list[tuple[str, list[str]]] = [
     ("login nobody", ["pw-x-1"]),                     # 23
     ("login root", [""]),                             # 24 an empty password
     ("spawn pm_sleeper", []),                         # 25 for nobody
-    ("login gus", ["pw-gus-1"]),                      # 26
-    ("spawn pm_sleeper", []),                         # 27 a guest may not spawn
-    ("login bob", ["pw-bob-2"]),                      # 28
-    ("spawn pm_sleeper", []),                         # 29 for bob
-    ("sleep 3500", []),                               # 30
-    ("spawn pm_sleeper", []),                         # 31 an expired session
-    ("login root", ["pw-root-1"]),                    # 32
-    ("spawn pm_sleeper", []),                         # 33 for root
-    ("ps", []),                                       # 34
-    ("echo id-end", []),                              # 35
+    ("spawn pm_spawner", []),                         # 26 its own spawn: refused
+    ("login gus", ["pw-gus-1"]),                      # 27
+    ("spawn pm_sleeper", []),                         # 28 a guest may not spawn
+    ("login bob", ["pw-bob-2"]),                      # 29
+    ("spawn pm_sleeper", []),                         # 30 for bob
+    ("spawn pm_spawner", []),                         # 31 for bob, and so its child
+    ("sleep 3500", []),                               # 32
+    ("spawn pm_sleeper", []),                         # 33 an expired session
+    ("login root", ["pw-root-1"]),                    # 34
+    ("spawn pm_sleeper", []),                         # 35 for root
+    ("ps", []),                                       # 36
+    ("echo id-end", []),                              # 37
 ]
 SESSION = [line for cmd, pws in SCRIPT for line in (cmd, *pws)]
 PASSWORDS = [pw for _, pws in SCRIPT for pw in pws if pw]
@@ -162,32 +164,48 @@ def test_sign_verifies_on_the_host(answers: Answers) -> None:
         key.verify(sig, b"hello from the shell!")
 
 
-def _spawned(answers: Answers, k: int) -> int:
+def _spawned(answers: Answers, k: int, name: str = "pm_sleeper") -> int:
     [line] = answers[k]
-    return int(re.fullmatch(r"spawned pm_sleeper: pid (\d+)", line)[1])
+    return int(re.fullmatch(rf"spawned {name}: pid (\d+)", line)[1])
 
 
-def test_ps_shows_whom_each_process_acts_for(answers: Answers) -> None:
-    nobody, bob, root = _spawned(answers, 25), _spawned(answers, 29), _spawned(answers, 33)
-    rows = {int(m[1]): (m[8], m[9]) for ln in answers[34] if (m := PS_ROW.match(ln))}
-    assert answers[34][0].split() == ["PID", "PARENT", "STATE", "THREADS", "CAPS", "CPU_MS",
+def _spawner_answer(output: str, pid: int) -> str:
+    # (asynchronous lines: one may follow a prompt on its line)
+    [answer] = re.findall(rf"pm_spawner: pid {pid}: PM_SPAWN (.*)$", output, re.MULTILINE)
+    return answer
+
+
+def test_ps_shows_whom_each_process_acts_for(answers: Answers, boot_result: Any) -> None:
+    nobody, bob, root = _spawned(answers, 25), _spawned(answers, 30), _spawned(answers, 35)
+    m = re.fullmatch(r"answered ok 1 error 0 pid (\d+)",
+                     _spawner_answer(boot_result.output, _spawned(answers, 31, "pm_spawner")))
+    grandchild = int(m[1])
+    rows = {int(m[1]): (m[8], m[9]) for ln in answers[36] if (m := PS_ROW.match(ln))}
+    assert answers[36][0].split() == ["PID", "PARENT", "STATE", "THREADS", "CAPS", "CPU_MS",
                                       "MEM_KIB", "USER", "NAME"]
     assert (rows[nobody], rows[bob], rows[root]) == (("-", "pm_sleeper"), ("bob", "pm_sleeper"),
                                                      ("root", "pm_sleeper"))
+    # what a process spawned for bob spawns without a session acts for bob too
+    assert rows[grandchild] == ("bob", "grandchild")
     # the services init started act for nobody
-    assert {user for pid, (user, _) in rows.items() if pid not in (bob, root)} == {"-"}
+    assert {user for pid, (user, _) in rows.items()
+            if pid not in (bob, root, grandchild)} == {"-"}
 
 
 def test_a_rule_requires_a_role_to_spawn(answers: Answers, boot_result: Any) -> None:
-    assert answers[26] == ["password: ", "logged in as gus (guest); the session ends in 3 s"]
-    assert answers[27] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]
-    refusals = re.findall(r"^process: refused spawn of pm_sleeper for pid \d+: (.*)$",
+    assert answers[27] == ["password: ", "logged in as gus (guest); the session ends in 3 s"]
+    assert answers[28] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]
+    refusals = re.findall(r"process: refused spawn of (\w+) for pid \d+: (.*)$",
                           boot_result.output, re.MULTILINE)
-    assert refusals == ["spawn: Denied by rule: user-spawn-needs-role",
-                        "session: TokenExpired"]
-    assert re.search(r"^process: spawned pm_sleeper \(pid \d+\) for pid \d+ acting for bob ",
+    assert refusals == [("grandchild", "spawn: No policy allows this permission"),
+                        ("pm_sleeper", "spawn: Denied by rule: user-spawn-needs-role"),
+                        ("pm_sleeper", "session: TokenExpired")]
+    # an Application acting for nobody may not spawn; acting for bob (role user) it may
+    assert _spawner_answer(boot_result.output, _spawned(answers, 26, "pm_spawner")) == \
+        "answered ok 0 error 1 pid 0"
+    assert re.search(r"process: spawned pm_sleeper \(pid \d+\) for pid \d+ acting for bob ",
                      boot_result.output, re.MULTILINE)
 
 
 def test_an_expired_session_spawns_nothing(answers: Answers) -> None:
-    assert answers[31] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]
+    assert answers[33] == ["spawn: pm_sleeper: permission denied (PermissionDenied)"]
