@@ -6,8 +6,7 @@
  * are slots 5 and 6 in the shell's image description. When such a slot holds no
  * endpoint (another image layout), and for Storage and Identity always, the endpoint is
  * looked up in init's registry ("process", "permissions", "storage", "identity") once and
- * kept: services keep
- * their endpoint across restarts, so a capability to it stays good.
+ * kept: services keep their endpoint across restarts, so a capability to it stays good.
  *
  * Requests go through orb_request, which retries while a service restarts. Whatever
  * goes wrong — no endpoint, no answer, MSG_ERROR, an unexpected answer — becomes one

@@ -2,8 +2,9 @@
 /*
  * Line editing on a serial terminal: printable characters are kept and echoed (not a
  * password's: line_read_secret echoes nothing of it); Backspace/DEL erases one, Ctrl-U
- * the whole line, Ctrl-C abandons it; CR, LF or CR LF ends it. Terminal escape sequences (arrow keys: ESC [ A …) are swallowed. A line
- * longer than the buffer is refused with one message once Enter comes.
+ * the whole line, Ctrl-C abandons it; CR, LF or CR LF ends it. Terminal escape sequences
+ * (arrow keys: ESC [ A …) are swallowed. A line longer than the buffer is refused with
+ * one message once Enter comes.
  *
  * Input arrives in batches (one per UART interrupt, possibly holding several lines);
  * bytes after the end of a line stay in `pending` for the next call. Echo is collected
