@@ -1,8 +1,8 @@
 """Replaying the CommitLog: the kernel's authority state rebuilt from commits alone.
 
 The model follows kernel_image/src/kernel/axiom*.c exactly: processes (pid → parent,
-name), CSpaces (pid → slot → capability, badge, parent id), endpoints and notifications
-(id → owner), PCI devices (bdf → ids), shared memory objects (id → creator, size, flags,
+name, resource limits), CSpaces (pid → slot → capability, badge, parent id), endpoints
+and notifications (id → owner), PCI devices (bdf → ids), shared memory objects (id → creator, size, flags,
 device), memory regions (pid → base → size, prot, and what a shared one maps) and the id
 counters. Applying a
 commit that does not fit the state (a slot already full, an unknown process…) means the
@@ -49,7 +49,7 @@ class Region:
 
 @dataclass
 class State:
-    processes: dict[int, tuple[int, str]] = field(default_factory=dict)
+    processes: dict[int, tuple[int, str, Any]] = field(default_factory=dict)   # parent, name, limits
     cspaces: dict[int, dict[int, Cap]] = field(default_factory=dict)
     endpoints: dict[int, int] = field(default_factory=dict)
     notifications: dict[int, int] = field(default_factory=dict)
@@ -67,8 +67,8 @@ class State:
     def records(self) -> list[Any]:
         out: list[Any] = []
         for pid in sorted(self.processes):
-            parent, name = self.processes[pid]
-            out.append(abi.StateProcess(pid=pid, parent=parent, name=name))
+            parent, name, limits = self.processes[pid]
+            out.append(abi.StateProcess(pid=pid, parent=parent, name=name, limits=limits))
         for pid in sorted(self.cspaces):
             for slot in sorted(self.cspaces[pid]):
                 c = self.cspaces[pid][slot]
@@ -155,7 +155,7 @@ class State:
         if t == CT.PROCESS_CREATED:
             if p.pid in self.processes:
                 raise ReplayError(f"pid {p.pid} created twice")
-            self.processes[p.pid] = (p.parent, p.name)
+            self.processes[p.pid] = (p.parent, p.name, p.limits)
             self.cspaces[p.pid], self.regions[p.pid] = {}, {}
             self.next_pid = max(self.next_pid, p.pid + 1)
         elif t == CT.PROCESS_EXITED:

@@ -106,6 +106,33 @@ IRQ_MSI_FIRST = 24  # the first IRQ number pci_irq_bind hands out (0-23 are the 
 IRQ_MSI_COUNT = 32  # MSI-X vectors the kernel can bind at once
 BLK_FLAG_READ_ONLY = 1  # BLK_INFO_RESPONSE flags: writes are refused
 BLK_FLAG_FLUSH = 2  # BLK_INFO_RESPONSE flags: the device has a write cache that BLK_FLUSH empties
+# resource: bytes of memory — its pages and page tables, its CSpace, and the frames of the messages
+# it has queued
+RES_MEMORY = 0
+RES_MSG_BYTES = 1  # resource: payload bytes of its messages waiting in queues
+# resource: processes it created that still live, with what each of them may create
+RES_PROCESSES = 2
+RES_THREADS = 3  # resource: threads, zombies included until reaped
+RES_ENDPOINTS = 4  # resource: endpoints it owns
+RES_NOTIFICATIONS = 5  # resource: notification objects it owns
+RES_CAPS = 6  # resource: occupied slots of its CSpace
+# resource: its messages waiting in queues, and the exit notices reserved for the children it
+# spawned
+RES_MESSAGES = 7
+RES_SHM = 8  # resource: shared memory objects it created that still exist
+RES_MSIX = 9  # resource: MSI-X vectors bound to its notifications
+RES_COUNT = 10  # kinds of resource: the length of every limits/usage array
+LIMIT_MAX = 0x1000000000000  # largest value of one limit in a spawn spec (EINVAL above)
+DEFAULT_MEMORY = 0x1000000  # resources.memory when a spawn spec gives 0 (bytes)
+DEFAULT_MSG_BYTES = 0x10000  # resources.msg_bytes when a spawn spec gives 0
+DEFAULT_PROCESSES = 0  # resources.processes when a spawn spec gives 0
+DEFAULT_THREADS = 8  # resources.threads when a spawn spec gives 0
+DEFAULT_ENDPOINTS = 8  # resources.endpoints when a spawn spec gives 0
+DEFAULT_NOTIFICATIONS = 8  # resources.notifications when a spawn spec gives 0
+DEFAULT_CAPS = 64  # resources.caps when a spawn spec gives 0
+DEFAULT_MESSAGES = 32  # resources.messages when a spawn spec gives 0
+DEFAULT_SHM = 8  # resources.shm when a spawn spec gives 0
+DEFAULT_MSIX = 0  # resources.msix when a spawn spec gives 0: drivers ask
 # commit stream frame magic: the frame's first four bytes read "AXC1"
 AXIOM_STREAM_MAGIC = 0x31435841
 AXIOM_SEAL_MAGIC = 0x31535841  # seal frame magic: the frame's first four bytes read "AXS1"
@@ -114,7 +141,7 @@ AXIOM_SEAL_SHUTDOWN = 2  # seal reason: the kernel stopped the machine
 AXIOM_SEAL_PANIC = 3  # seal reason: the kernel stopped after a fault or panic
 AXIOM_STR_MAX = 32  # longest str field of an Axiom record in bytes (names, versions, descriptions)
 AXIOM_BYTES_MAX = 64  # longest bytes field of an Axiom record (a signature)
-AXIOM_COMMIT_MAX = 193  # largest commit envelope in bytes (checked against the records)
+AXIOM_COMMIT_MAX = 256  # largest commit envelope in bytes (checked against the records)
 CHECKPOINT_UNSIGNED = 0  # checkpoint algorithm: no signature (signature is empty)
 # checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, 64 bytes, by the key the
 # kernel derives from the machine secret
@@ -572,6 +599,32 @@ class PciMatch:
 
 
 @dataclass
+class Resources:
+    """An amount of each kind of kernel resource (ORB_RES_*): a process's limits or its usage, as
+    CommitLog records carry them.
+    """
+
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("resources", "<10Q", (
+        ("amount", "Q", 10),))
+    SIZE: ClassVar[int] = 80
+    amount: list[int] = field(default_factory=lambda: [0] * 10)  # indexed by ORB_RES_*
+
+    def pack(self) -> bytes:
+        """The 80-byte C layout; reserved members are zero."""
+        return self.CODEC.pack(self)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> Resources:
+        """Decode exactly 80 bytes."""
+        return cls(**cls.CODEC.unpack(data))
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int = 0) -> Resources:
+        """Decode 80 bytes at `offset` of a larger buffer."""
+        return cls(**cls.CODEC.unpack_from(data, offset))
+
+
+@dataclass
 class CapInfo:
     """One capability as cap_inspect and cap_list report it (spec §1.13.5 [R], plus badge)."""
 
@@ -737,11 +790,11 @@ class SysInfo:
 class ProcEntry:
     """One process as process_list reports it (fixed size)."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("proc_entry", "<IIBBHIQQ32s", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("proc_entry", "<IIBBHIQQ32s10Q10Q", (
         ("pid", "I", 0), ("parent", "I", 0), ("state", "B", 0), ("priority", "B", 0),
         ("ncaps", "H", 0), ("nthreads", "I", 0), ("cpu_ns", "Q", 0), ("mem_pages", "Q", 0),
-        ("name", "s", 32)))
-    SIZE: ClassVar[int] = 64
+        ("name", "s", 32), ("limits", "Q", 10), ("usage", "Q", 10)))
+    SIZE: ClassVar[int] = 224
     pid: int = 0  # process id
     parent: int = 0  # parent's process id
     state: int = 0  # process state
@@ -751,19 +804,23 @@ class ProcEntry:
     cpu_ns: int = 0  # CPU time used
     mem_pages: int = 0  # pages mapped
     name: bytes = bytes(32)  # NUL-padded name
+    # what it may use, indexed by ORB_RES_*
+    limits: list[int] = field(default_factory=lambda: [0] * 10)
+    # what it uses now, indexed by ORB_RES_*
+    usage: list[int] = field(default_factory=lambda: [0] * 10)
 
     def pack(self) -> bytes:
-        """The 64-byte C layout; reserved members are zero."""
+        """The 224-byte C layout; reserved members are zero."""
         return self.CODEC.pack(self)
 
     @classmethod
     def unpack(cls, data: bytes) -> ProcEntry:
-        """Decode exactly 64 bytes."""
+        """Decode exactly 224 bytes."""
         return cls(**cls.CODEC.unpack(data))
 
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> ProcEntry:
-        """Decode 64 bytes at `offset` of a larger buffer."""
+        """Decode 224 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -886,11 +943,11 @@ class SpawnCap:
 class SpawnSpec:
     """process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout)."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("spawn_spec", "<32s32sQQIIQQQBB2xI", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("spawn_spec", "<32s32sQQIIQQBB6x10Q", (
         ("name", "s", 32), ("image", "s", 32), ("image_addr", "Q", 0), ("image_len", "Q", 0),
-        ("proc", "I", 0), ("exit_notify", "I", 0), ("exit_badge", "Q", 0), ("memory_limit", "Q", 0),
-        ("caps_addr", "Q", 0), ("priority", "B", 0), ("ncaps", "B", 0), ("max_caps", "I", 0)))
-    SIZE: ClassVar[int] = 120
+        ("proc", "I", 0), ("exit_notify", "I", 0), ("exit_badge", "Q", 0), ("caps_addr", "Q", 0),
+        ("priority", "B", 0), ("ncaps", "B", 0), ("limits", "Q", 10)))
+    SIZE: ClassVar[int] = 192
     name: bytes = bytes(32)  # the process name, NUL-padded
     image: bytes = bytes(32)  # boot archive entry to run, NUL-padded; empty: use image_addr
     image_addr: int = 0  # an ELF image in the caller's memory (when image is empty)
@@ -898,24 +955,25 @@ class SpawnSpec:
     proc: int = 0  # the caller's Process capability with object 0 (spawn authority)
     exit_notify: int = 0  # endpoint told MSG_CHILD_EXITED when the child ends, or ORB_CAP_NONE
     exit_badge: int = 0  # sent in mr3 of that message
-    memory_limit: int = 0  # bytes the child may map; 0 = unlimited
     caps_addr: int = 0  # an array of ncaps spawn_cap records in the caller's memory
     priority: int = 0  # its first thread's priority (not more urgent than the caller)
     ncaps: int = 0  # initial capabilities, at most 16
-    max_caps: int = 0  # capabilities it may hold at once; 0 = unlimited
+    # the child's limits, indexed by ORB_RES_*, charged to the caller while the child lives; 0 means
+    # ORB_DEFAULT_<KIND>
+    limits: list[int] = field(default_factory=lambda: [0] * 10)
 
     def pack(self) -> bytes:
-        """The 120-byte C layout; reserved members are zero."""
+        """The 192-byte C layout; reserved members are zero."""
         return self.CODEC.pack(self)
 
     @classmethod
     def unpack(cls, data: bytes) -> SpawnSpec:
-        """Decode exactly 120 bytes."""
+        """Decode exactly 192 bytes."""
         return cls(**cls.CODEC.unpack(data))
 
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> SpawnSpec:
-        """Decode 120 bytes at `offset` of a larger buffer."""
+        """Decode 192 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -923,45 +981,44 @@ class SpawnSpec:
 class ServiceDesc:
     """One service init supervises: archive entry `services` holds them in image order."""
 
-    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_desc", "<32s32s32s16sQQIIIIIIIHHBBB5x", (
+    CODEC: ClassVar[wire.StructCodec] = wire.StructCodec("service_desc", "<32s32s32s16sQIIIIIIHHBBB1x10Q", (
         ("name", "s", 32), ("image", "s", 32), ("service_type", "s", 32), ("version", "s", 16),
-        ("deps", "Q", 0), ("memory_limit", "Q", 0), ("flags", "I", 0),
-        ("backoff_initial_ms", "I", 0), ("backoff_max_ms", "I", 0),
-        ("backoff_max_attempts", "I", 0), ("max_restarts", "I", 0), ("cpu_ms", "I", 0),
-        ("max_caps", "I", 0), ("caps_first", "H", 0), ("ncaps", "H", 0), ("priority", "B", 0),
-        ("phase", "B", 0), ("restart", "B", 0)))
-    SIZE: ClassVar[int] = 168
+        ("deps", "Q", 0), ("flags", "I", 0), ("backoff_initial_ms", "I", 0),
+        ("backoff_max_ms", "I", 0), ("backoff_max_attempts", "I", 0), ("max_restarts", "I", 0),
+        ("cpu_ms", "I", 0), ("caps_first", "H", 0), ("ncaps", "H", 0), ("priority", "B", 0),
+        ("phase", "B", 0), ("restart", "B", 0), ("limits", "Q", 10)))
+    SIZE: ClassVar[int] = 232
     name: bytes = bytes(32)  # service name, NUL-padded
     image: bytes = bytes(32)  # boot archive program to run
     service_type: bytes = bytes(32)  # the service type it may register (empty: none)
     version: bytes = bytes(16)  # its version string
     deps: int = 0  # bit i: depends on service i
-    memory_limit: int = 0  # bytes it may map, 0 = unlimited
     flags: int = 0  # ORB_SVC_FLAG_*
     backoff_initial_ms: int = 0  # WithBackoff: first delay
     backoff_max_ms: int = 0  # WithBackoff: longest delay
     backoff_max_attempts: int = 0  # WithBackoff: give up after this many
     max_restarts: int = 0  # restarts allowed per 60 s before it is disabled (0: 5)
     cpu_ms: int = 0  # CPU time limit, 0 = unlimited
-    max_caps: int = 0  # capability limit, 0 = unlimited
     caps_first: int = 0  # index of its first service_cap record
     ncaps: int = 0  # how many service_cap records are its
     priority: int = 0  # scheduling priority
     phase: int = 0  # boot phase 1-3 (spec §3.3)
     restart: int = 0  # ORB_RESTART_*
+    # its kernel limits (the spawn spec's, ORB_RES_*), from the image's [service.limits]
+    limits: list[int] = field(default_factory=lambda: [0] * 10)
 
     def pack(self) -> bytes:
-        """The 168-byte C layout; reserved members are zero."""
+        """The 232-byte C layout; reserved members are zero."""
         return self.CODEC.pack(self)
 
     @classmethod
     def unpack(cls, data: bytes) -> ServiceDesc:
-        """Decode exactly 168 bytes."""
+        """Decode exactly 232 bytes."""
         return cls(**cls.CODEC.unpack(data))
 
     @classmethod
     def unpack_from(cls, data: bytes, offset: int = 0) -> ServiceDesc:
-        """Decode 168 bytes at `offset` of a larger buffer."""
+        """Decode 232 bytes at `offset` of a larger buffer."""
         return cls(**cls.CODEC.unpack_from(data, offset))
 
 
@@ -3646,13 +3703,16 @@ class CommitProcessCreated:
     """A process and its empty CSpace exist."""
 
     KIND: ClassVar[CommitType] = CommitType.PROCESS_CREATED
-    MAX_SIZE: ClassVar[int] = 84
+    MAX_SIZE: ClassVar[int] = 164
     CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("commit process_created", (
-        ("pid", wire.U64), ("parent", wire.U64), ("name", RECORD_STR), ("binary", RECORD_STR)))
+        ("pid", wire.U64), ("parent", wire.U64), ("name", RECORD_STR), ("binary", RECORD_STR),
+        ("limits", wire.Fixed(Resources))))
     pid: int = 0
     parent: int = 0  # parent PID; 0 = the kernel
     name: str = ""  # service name
     binary: str = ""  # what was loaded, e.g. the boot archive entry
+    # its resource limits (ORB_RES_*), charged to its parent
+    limits: Resources = field(default_factory=Resources)
 
     def encode(self) -> bytes:
         """The canonical payload."""
@@ -4087,12 +4147,14 @@ class StateProcess:
     """One per live process (key: pid)."""
 
     KIND: ClassVar[StateKind] = StateKind.PROCESS
-    MAX_SIZE: ClassVar[int] = 50
+    MAX_SIZE: ClassVar[int] = 130
     CODEC: ClassVar[wire.RecordCodec] = wire.RecordCodec("state process", (
-        ("pid", wire.U64), ("parent", wire.U64), ("name", RECORD_STR)))
+        ("pid", wire.U64), ("parent", wire.U64), ("name", RECORD_STR),
+        ("limits", wire.Fixed(Resources))))
     pid: int = 0
     parent: int = 0
     name: str = ""
+    limits: Resources = field(default_factory=Resources)  # its resource limits (ORB_RES_*)
 
     def encode(self) -> bytes:
         """The canonical payload."""

@@ -37,10 +37,26 @@ class CapSpec:
 
 @dataclass(frozen=True)
 class Limits:
-    memory: int = 0        # bytes, 0 = unlimited
-    caps: int = 0          # live capabilities, 0 = unlimited
-    cpu_ms: int = 0        # CPU time, 0 = unlimited
-    ipc_queue: int = 0     # queued messages on its endpoints, 0 = default
+    """`[service.limits]`: the kernel's resource limits (0 = the kernel's default,
+    ORB_DEFAULT_<KIND>, docs/decisions.md D80-D82) and init's CPU-time limit."""
+
+    memory: int = 0          # bytes: pages, page tables, CSpace, queued message frames
+    msg_bytes: int = 0       # payload bytes of its messages waiting in queues
+    processes: int = 0       # processes it may create (with theirs)
+    threads: int = 0
+    endpoints: int = 0
+    notifications: int = 0
+    caps: int = 0            # occupied CSpace slots (its own: at most 256)
+    messages: int = 0        # its messages waiting in queues
+    shm: int = 0             # shared memory objects it created
+    msix: int = 0            # MSI-X vectors it binds (drivers)
+    cpu_ms: int = 0          # CPU time, 0 = unlimited (init polls it)
+    ipc_queue: int = 0       # queued messages on its endpoints, 0 = default
+
+    def kernel(self) -> list[int]:
+        """The spawn spec's limits array, indexed by ORB_RES_*."""
+        return [self.memory, self.msg_bytes, self.processes, self.threads, self.endpoints,
+                self.notifications, self.caps, self.messages, self.shm, self.msix]
 
 
 @dataclass(frozen=True)
@@ -154,11 +170,26 @@ def _limits(t: Table | None) -> Limits:
     def nonneg(v: int) -> str | None:
         return None if v >= 0 else "must be >= 0"
 
+    def count(most: int):
+        return lambda v: None if 0 <= v <= most else f"must be 0-{most}"
+
+    big = 1 << 48   # ORB_LIMIT_MAX
     mem = t.get("memory", str, "0", check=size)
-    lim = Limits(memory=parse_size(mem), caps=t.get("caps", int, 0, check=nonneg),
+    msg_bytes = t.get("msg_bytes", str, "0", check=size)
+    lim = Limits(memory=parse_size(mem), msg_bytes=parse_size(msg_bytes),
+                 processes=t.get("processes", int, 0, check=count(63)),
+                 threads=t.get("threads", int, 0, check=count(512)),
+                 endpoints=t.get("endpoints", int, 0, check=count(1024)),
+                 notifications=t.get("notifications", int, 0, check=count(1024)),
+                 caps=t.get("caps", int, 0, check=count(16384)),
+                 messages=t.get("messages", int, 0, check=count(4096)),
+                 shm=t.get("shm", int, 0, check=count(1024)),
+                 msix=t.get("msix", int, 0, check=count(32)),
                  cpu_ms=t.get("cpu_ms", int, 0, check=nonneg),
-                 ipc_queue=t.get("ipc_queue", int, 0, check=nonneg))
+                 ipc_queue=t.get("ipc_queue", int, 0, check=count(256)))
     t.done()
+    if lim.memory > big or lim.msg_bytes > big:
+        raise t.error("'memory' and 'msg_bytes' must be at most 262144G")
     return lim
 
 

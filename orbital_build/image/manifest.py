@@ -61,13 +61,13 @@ def service_tables(img: Image) -> tuple[bytes, bytes]:
             descs += abi.ServiceDesc(
                 name=_fixed(s.name, 32), image=_fixed(s.name, 32),
                 service_type=_fixed(s.register, 32), version=_fixed(s.version, 16),
-                deps=deps, memory_limit=s.limits.memory,
+                deps=deps,
                 flags=abi.SVC_FLAG_START if s.start else 0,
                 backoff_initial_ms=s.backoff.initial_ms, backoff_max_ms=s.backoff.max_ms,
                 backoff_max_attempts=s.backoff.max_attempts, max_restarts=s.max_restarts,
-                cpu_ms=s.limits.cpu_ms, max_caps=s.limits.caps, caps_first=first,
+                cpu_ms=s.limits.cpu_ms, caps_first=first,
                 ncaps=len(s.caps), priority=s.priority, phase=s.phase,
-                restart=RESTART[s.restart]).pack()
+                restart=RESTART[s.restart], limits=s.limits.kernel()).pack()
         except OrbitalError as e:
             raise OrbitalError(f"{img.path}: service '{s.name}': {e}") from None
     return bytes(descs), bytes(caps)

@@ -42,7 +42,7 @@ long spawn_instance(struct service *s, const char *image)
 	spec.proc = g.proc;
 	spec.exit_notify = g.ep;
 	spec.exit_badge = idx + 1;
-	spec.memory_limit = s->d.memory_limit;
+	memcpy(spec.limits, s->d.limits, sizeof(spec.limits));
 	spec.caps_addr = (uint64_t)(uintptr_t)caps;
 	spec.priority = s->d.priority < g.priority ? g.priority : s->d.priority;
 	spec.ncaps = (uint8_t)n;

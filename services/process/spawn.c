@@ -9,8 +9,11 @@
  *      expired session is refused. Permissions must allow the requester "spawn", then
  *      each requested type with its rights, all for that user (a rule may ask for a role,
  *      D252): the PM hands out nothing the requester could not grant itself.
- *   3. max_memory must fit in the free memory; it and max_caps become the kernel's
- *      limits for the child (decision D30; limits.c also watches them).
+ *   3. max_memory must fit in the free memory; it (PM_CHILD_MEMORY when 0) and max_caps
+ *      become the kernel's limits for the child, the other kinds of resource get the
+ *      kernel's defaults (decisions D30, D82; limits.c also watches them). The kernel
+ *      charges the child's limits to the PM's own while the child lives, so the PM's
+ *      image limits bound what all its children together may use.
  *   4. The child starts with slot 0 = an endpoint the PM makes for it (R|W), slot 1 =
  *      init's endpoint (W), slots 2.. = the capabilities asked for, in order (a storage or
  *      network service that is not registered leaves its slot empty). Its end is reported
@@ -138,8 +141,8 @@ static long start(const struct request *r, orb_cptr_t ep, uint64_t *ns)
 	memcpy(spec.image, r->image, strlen(r->image));
 	spec.proc = PM_PROC_CAP;
 	spec.exit_notify = ORB_SLOT_SELF;
-	spec.memory_limit = r->max_memory;
-	spec.max_caps = r->max_caps;
+	spec.limits[ORB_RES_MEMORY] = r->max_memory ? r->max_memory : PM_CHILD_MEMORY;
+	spec.limits[ORB_RES_CAPS] = r->max_caps;   /* 0: the kernel's default, as for the rest */
 	spec.caps_addr = (uint64_t)(uintptr_t)caps;
 	spec.ncaps = (uint8_t)n;
 	spec.priority = PM_CHILD_PRIORITY;

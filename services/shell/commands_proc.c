@@ -60,21 +60,40 @@ static const char *owner_of(uint32_t pid, char out[ORB_IDENTITY_NAME_MAX + 1])
 	return "-";
 }
 
+/* "used/limit" of resource kind `res` (memory in KiB). */
+static const char *usage(const orb_proc_entry_t *p, unsigned res, char *buf, size_t len)
+{
+	uint64_t div = res == ORB_RES_MEMORY ? 1024 : 1;
+	snprintf(buf, len, "%lu/%lu", (unsigned long)((p->usage[res] + div - 1) / div),
+		 (unsigned long)(p->limits[res] / div));
+	return buf;
+}
+
+/* One row per process: the kernel's usage against its limits (ORB_RES_*), memory in
+ * KiB (mapped pages, page tables, CSpace, queued message frames). */
 static void cmd_ps(int argc, char **argv)
 {
 	long n = process_list("ps", procs, ORB_ARRAY_SIZE(procs));
 	if (n < 0)
 		return;
-	orb_printf("%5s %6s %-6s %7s %5s %8s %8s  %-10s %s\n", "PID", "PARENT", "STATE",
-		   "THREADS", "CAPS", "CPU_MS", "MEM_KIB", "USER", "NAME");
+	orb_printf("%5s %6s %-6s %7s %5s %8s %15s %9s %9s %9s %9s  %-10s %s\n", "PID",
+		   "PARENT", "STATE", "THREADS", "CAPS", "CPU_MS", "MEM_KIB", "ENDPTS", "NOTIFS",
+		   "MSGS", "PROCS", "USER", "NAME");
 	for (long i = 0; i < n; i++) {
 		const orb_proc_entry_t *p = &procs[i];
 		char name[33], user[ORB_IDENTITY_NAME_MAX + 1];
+		char th[16], ca[16], me[32], ep[16], nt[16], ms[16], pr[16];
 		name_of(p, name);
-		orb_printf("%5u %6u %-6s %7u %5u %8lu %8lu  %-10s %s\n", p->pid, p->parent,
-			   proc_state_name(p->state), p->nthreads, p->ncaps,
+		orb_printf("%5u %6u %-6s %7s %5s %8lu %15s %9s %9s %9s %9s  %-10s %s\n", p->pid,
+			   p->parent, proc_state_name(p->state),
+			   usage(p, ORB_RES_THREADS, th, sizeof(th)),
+			   usage(p, ORB_RES_CAPS, ca, sizeof(ca)),
 			   (unsigned long)(p->cpu_ns / 1000000ull),
-			   (unsigned long)(p->mem_pages * PAGE_KIB), owner_of(p->pid, user), name);
+			   usage(p, ORB_RES_MEMORY, me, sizeof(me)),
+			   usage(p, ORB_RES_ENDPOINTS, ep, sizeof(ep)),
+			   usage(p, ORB_RES_NOTIFICATIONS, nt, sizeof(nt)),
+			   usage(p, ORB_RES_MESSAGES, ms, sizeof(ms)),
+			   usage(p, ORB_RES_PROCESSES, pr, sizeof(pr)), owner_of(p->pid, user), name);
 	}
 }
 

@@ -13,7 +13,7 @@
  */
 #include "shell.h"
 
-enum field_kind { F_U8, F_U16, F_U32, F_I32, F_U64, F_STR, F_BYTES, F_HASH, F_CAP };
+enum field_kind { F_U8, F_U16, F_U32, F_I32, F_U64, F_STR, F_BYTES, F_HASH, F_CAP, F_RES };
 
 struct field {
 	enum field_kind kind;
@@ -29,7 +29,8 @@ struct commit_layout {
 
 static const struct commit_layout layouts[] = {
 	{ 0x00, { { F_STR, "kernel_version" }, { F_U64, "tsc_hz" }, { F_U64, "memory_bytes" } } },
-	{ 0x01, { { F_U64, "pid" }, { F_U64, "parent" }, { F_STR, "name" }, { F_STR, "binary" } } },
+	{ 0x01, { { F_U64, "pid" }, { F_U64, "parent" }, { F_STR, "name" }, { F_STR, "binary" },
+		  { F_RES, "limits" } } },
 	{ 0x02, { { F_U64, "pid" }, { F_I32, "code" } } },
 	{ 0x03, { { F_U64, "pid" }, { F_U32, "slot" }, { F_CAP, "cap" }, { F_U64, "badge" },
 		  { F_U64, "parent_id" } } },
@@ -153,6 +154,11 @@ static void field(struct line *l, struct reader *r, const struct field *f)
 			add_hex(l, h, 32);
 		break;
 	}
+	case F_RES:   /* resources: ORB_RES_COUNT u64 amounts, printed a,b,c… */
+		add(l, " %s=", f->name);
+		for (unsigned i = 0; i < ORB_RES_COUNT; i++)
+			add(l, i ? ",%lu" : "%lu", (unsigned long)take(r, 8));
+		break;
 	case F_CAP: {
 		uint64_t id = take(r, 8), object = take(r, 8), expires = take(r, 8);
 		uint64_t generation = take(r, 4), type = take(r, 1), rights = take(r, 1);

@@ -84,9 +84,12 @@ def test_commit_kinds_follow_spec() -> None:
 
 def test_commit_max_is_computed() -> None:
     longest = max(c.MAX_SIZE for c in gen.COMMIT_TYPES.values())
-    assert longest == gen.CommitCheckpoint.MAX_SIZE == 32 + 1 + 4 + gen.AXIOM_BYTES_MAX
-    assert gen.AXIOM_COMMIT_MAX == OVERHEAD + longest == 92 + 101
-    assert gen.CommitProcessCreated.MAX_SIZE == 8 + 8 + 2 * (2 + gen.AXIOM_STR_MAX)
+    limits = gen.Resources.SIZE
+    assert limits == 8 * gen.RES_COUNT == 80
+    assert longest == gen.CommitProcessCreated.MAX_SIZE == \
+        8 + 8 + 2 * (2 + gen.AXIOM_STR_MAX) + limits
+    assert gen.AXIOM_COMMIT_MAX == OVERHEAD + longest == 92 + 164
+    assert gen.CommitCheckpoint.MAX_SIZE == 32 + 1 + 4 + gen.AXIOM_BYTES_MAX
 
 
 def test_record_wire_bytes() -> None:
@@ -99,7 +102,9 @@ def test_record_wire_bytes() -> None:
     assert gen.CommitGenesis("0.1", 5, 6).encode() == b"\3\0" + b"0.1" + struct.pack("<QQ", 5, 6)
     chk = gen.CommitCheckpoint(state_hash=bytes(range(32)), algorithm=0, signature=b"")
     assert chk.encode() == bytes(range(32)) + b"\0" + bytes(4)
-    assert gen.StateProcess(1, 0, "init").encode() == struct.pack("<QQH", 1, 0, 4) + b"init"
+    lim = gen.Resources(amount=list(range(gen.RES_COUNT)))
+    assert gen.StateProcess(1, 0, "init", lim).encode() == \
+        struct.pack("<QQH", 1, 0, 4) + b"init" + struct.pack(f"<{gen.RES_COUNT}Q", *lim.amount)
     assert gen.StateCounters(1, 2, 3, 4, 5).encode() == struct.pack("<QQQQQ", 1, 2, 3, 4, 5)
     assert gen.CommitPciDeviceFound(bdf=0x20, vendor=0x1AF4, device=0x1042,
                                     class_code=0x010000).encode() == \
@@ -116,7 +121,9 @@ def test_syslog_record_layout() -> None:
 
 
 def test_state_hash() -> None:
-    recs: list[Any] = [gen.StateProcess(1, 0, "init"), gen.StateCounters(2, 1, 1, 3)]
+    none = gen.Resources(amount=[0] * gen.RES_COUNT)
+    recs: list[Any] = [gen.StateProcess(1, 0, "init", none),
+                       gen.StateCounters(2, 1, 1, 3)]
     want = hashlib.sha256(b"P" + recs[0].encode() + b"K" + recs[1].encode()).digest()
     assert gen.state_hash(recs) == want
 
@@ -191,18 +198,24 @@ def test_envelope_matches_hashlib(cause: int | None) -> None:
 
 
 def test_envelope_sizes() -> None:
-    longest = gen.CommitCheckpoint(signature=bytes(gen.AXIOM_BYTES_MAX)).encode()
-    env = gen.make_commit_envelope(1, 2, PREV, 11, longest, caused_by=3).encode()
+    name = "x" * gen.AXIOM_STR_MAX
+    none = gen.Resources(amount=[0] * gen.RES_COUNT)
+    longest = gen.CommitProcessCreated(1, 0, name, name, none).encode()
+    env = gen.make_commit_envelope(1, 2, PREV, 1, longest, caused_by=3).encode()
     assert len(env) == gen.AXIOM_COMMIT_MAX
     bare = gen.make_commit_envelope(0, 0, bytes(32), 0, b"").encode()
     assert len(bare) == OVERHEAD - 8
+
+
+NO_LIMITS = gen.Resources(amount=[0] * gen.RES_COUNT)
 
 
 def test_genesis_chain() -> None:
     """A two-commit chain: prev links to the previous id, zeros for genesis."""
     g = gen.make_commit_envelope(0, 10, bytes(32), 0, gen.CommitGenesis("0.1", 1, 2).encode())
     p = gen.make_commit_envelope(1, 11, g.id, 1,
-                                 gen.CommitProcessCreated(1, 0, "init", "init").encode(), 5)
+                                 gen.CommitProcessCreated(1, 0, "init", "init", NO_LIMITS
+                                                          ).encode(), 5)
     stream = gen.stream_frame(g.encode()) + gen.stream_frame(p.encode())
     assert stream[:4] == b"AXC1"
     commits = list(gen.iter_stream_commits(stream))
@@ -273,8 +286,8 @@ def test_stream_frames() -> None:
     (FRAME + FRAME[:5], r"commit stream: truncated frame header at byte offset 112: 5 of 8"),
     (FRAME + FRAME[:-1],
      r"commit stream: frame at byte offset 112 is truncated: length 104, only 103 bytes"),
-    (FRAME + b"AXC1" + (194).to_bytes(4, "little") + bytes(194),
-     r"commit stream: frame at byte offset 112: length 194 exceeds the 193-byte envelope limit"),
+    (FRAME + b"AXC1" + (257).to_bytes(4, "little") + bytes(257),
+     r"commit stream: frame at byte offset 112: length 257 exceeds the 256-byte envelope limit"),
 ])
 def test_bad_streams(data: bytes, pattern: str) -> None:
     with pytest.raises(AbiDecodeError, match=pattern):

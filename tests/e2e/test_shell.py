@@ -65,7 +65,12 @@ SESSION = [
 FOREIGN = re.compile(r"^(init|process|permissions|pm_sleeper|echo|echo-v2|shell): |"
                      r"^process \d+ \(|^orbital: ")
 
-PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$")
+# PID PARENT STATE THREADS CAPS CPU_MS MEM_KIB ENDPTS NOTIFS MSGS PROCS USER NAME; the
+# resource columns are used/limit
+_USE = r"\s+(\d+)/(\d+)"
+PS_ROW = re.compile(rf"^\s*(\d+)\s+(\d+)\s+(\w+){_USE}{_USE}\s+(\d+){_USE * 5}\s+(\S+)\s+(\S+)$")
+PS_KINDS = ("threads", "caps", "memory_kib", "endpoints", "notifications", "messages",
+            "processes")
 SVC_ROW = re.compile(r"^(\S+)\s+(starting|running|stopped|backoff|disabled)\s+(\d+)\s+(\d+)"
                      r"\s+(\d+)\.(\d{3})s\s+(\S+)$")
 CAPS_ROW = re.compile(r"^\s*(\d+) (\w+)\s+([r-][w-][g-])\s+(.+?)\s+(\d+|kernel)\s+"
@@ -84,6 +89,16 @@ class Ps:
     caps: int
     user: str
     name: str
+    used: dict[str, int]     # PS_KINDS
+    limit: dict[str, int]
+
+
+def _ps(m: re.Match[str]) -> Ps:
+    pairs = [(int(m[i]), int(m[i + 1])) for i in (4, 6, 9, 11, 13, 15, 17)]
+    used = {k: u for k, (u, _) in zip(PS_KINDS, pairs, strict=True)}
+    limit = {k: lim for k, (_, lim) in zip(PS_KINDS, pairs, strict=True)}
+    return Ps(int(m[1]), int(m[2]), m[3], used["threads"], used["caps"], m[19], m[20], used,
+              limit)
 
 
 @dataclass(frozen=True)
@@ -123,8 +138,7 @@ class Session:
         return found[0]
 
     def ps(self, k: int) -> dict[int, Ps]:
-        return {int(m[1]): Ps(int(m[1]), int(m[2]), m[3], int(m[4]), int(m[5]), m[8], m[9])
-                for m in self.matches(k, PS_ROW)}
+        return {int(m[1]): _ps(m) for m in self.matches(k, PS_ROW)}
 
     def services(self, k: int) -> dict[str, Svc]:
         return {m[1]: Svc(m[1], m[2], int(m[3]), int(m[4]), m[7])
@@ -181,6 +195,34 @@ def test_ps_lists_the_services_init_runs(session: Session, shell_pid: int,
     assert started["shell"] == shell_pid
     assert ps[shell_pid].threads == 2   # the keyboard loop and the thread answering init
     assert len(ps) == len(set(ps))
+
+
+def test_ps_shows_usage_against_limits(session: Session, shell_pid: int,
+                                       started: dict[str, int]) -> None:
+    before, during, after = session.ps(1), session.ps(4), session.ps(10)
+    for rows in (before, during, after):
+        for p in rows.values():
+            assert all(p.used[k] <= p.limit[k] for k in PS_KINDS), p
+    root = during[1]   # init holds the machine (decisions D80, D82)
+    assert (root.limit["processes"], root.limit["threads"], root.limit["endpoints"]) == \
+        (63, 512, 1024)
+    # the shell has no [service.limits] in the image: the kernel defaults
+    assert during[shell_pid].limit == {
+        "threads": abi.DEFAULT_THREADS, "caps": abi.DEFAULT_CAPS,
+        "memory_kib": abi.DEFAULT_MEMORY // 1024, "endpoints": abi.DEFAULT_ENDPOINTS,
+        "notifications": abi.DEFAULT_NOTIFICATIONS, "messages": abi.DEFAULT_MESSAGES,
+        "processes": abi.DEFAULT_PROCESSES}
+    assert during[shell_pid].used["threads"] == 2
+    # the PM's image limits, and a child of its own charged to it while it lives
+    pm = started["process"]
+    assert during[pm].limit["processes"] == 24 and during[pm].limit["memory_kib"] == 128 << 10
+    child = spawned(session, 3)
+    assert during[child].limit["memory_kib"] == 4096   # PM_CHILD_MEMORY
+    assert during[child].used["memory_kib"] > 0 and during[child].used["threads"] == 1
+    assert during[pm].used["processes"] == before[pm].used["processes"] + 1
+    assert after[pm].used["processes"] == before[pm].used["processes"]
+    # init's services are charged to it: its process count covers them
+    assert before[1].used["processes"] >= len([p for p in before.values() if p.parent == 1])
 
 
 def test_services_agree_with_ps(session: Session) -> None:
@@ -250,6 +292,8 @@ def test_permission_check_says_why(session: Session, shell_pid: int) -> None:
 
 
 def _host_value(value: object) -> str:
+    if isinstance(value, abi.Resources):
+        return ",".join(str(a) for a in value.amount)
     if isinstance(value, str):
         return "'" + "".join(c if " " <= c < "\x7f" and c != "'" else "?"
                              for c in value) + "'"
@@ -394,7 +438,10 @@ def test_commit_layouts_match_the_abi() -> None:
                     (4, True): "F_I32", (8, False): "F_U64"}[(size, signed)]
         if name == "Raw":
             return "F_HASH"
-        return {"Str": "F_STR", "Bytes": "F_BYTES", "Fixed": "F_CAP"}[name]
+        if name == "Fixed":
+            return {"CapRecord": "F_CAP", "Resources": "F_RES"}[
+                codec.cls.__name__]   # type: ignore[attr-defined]
+        return {"Str": "F_STR", "Bytes": "F_BYTES"}[name]
 
     expected = {int(t): [(kind(c), f) for f, c in cls.CODEC.fields]
                 for t, cls in abi.COMMIT_TYPES.items()}

@@ -23,7 +23,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 PROMPT = r"orbital> |password: "
 FOREIGN = re.compile(r"^(init|process|permissions|identity|orbital|pm_sleeper|pm_spawner): |"
                      r"^process \d+ \(")
-PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)$")
+# PID PARENT STATE THREADS CAPS CPU_MS MEM_KIB ENDPTS NOTIFS MSGS PROCS USER NAME (the
+# resource columns are used/limit: test_shell.py checks them)
+PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+\d+/\d+\s+\d+/\d+\s+(\d+)"
+                    r"(?:\s+\d+/\d+){5}\s+(\S+)\s+(\S+)$")
 
 # (command, passwords typed after it); the index of a command is its place in the session
 SCRIPT: list[tuple[str, list[str]]] = [
@@ -180,9 +183,10 @@ def test_ps_shows_whom_each_process_acts_for(answers: Answers, boot_result: Any)
     m = re.fullmatch(r"answered ok 1 error 0 pid (\d+)",
                      _spawner_answer(boot_result.output, _spawned(answers, 31, "pm_spawner")))
     grandchild = int(m[1])
-    rows = {int(m[1]): (m[8], m[9]) for ln in answers[36] if (m := PS_ROW.match(ln))}
+    rows = {int(m[1]): (m[5], m[6]) for ln in answers[36] if (m := PS_ROW.match(ln))}
     assert answers[36][0].split() == ["PID", "PARENT", "STATE", "THREADS", "CAPS", "CPU_MS",
-                                      "MEM_KIB", "USER", "NAME"]
+                                      "MEM_KIB", "ENDPTS", "NOTIFS", "MSGS", "PROCS", "USER",
+                                      "NAME"]
     assert (rows[nobody], rows[bob], rows[root]) == (("-", "pm_sleeper"), ("bob", "pm_sleeper"),
                                                      ("root", "pm_sleeper"))
     # what a process spawned for bob spawns without a session acts for bob too

@@ -121,6 +121,14 @@ static inline size_t orb_rec_put_bytes(uint8_t *p, const uint8_t *b, uint32_t le
     return 4 + orb_rec_put_raw(p + 4, b, n);
 }
 
+/* resources in its 80-byte C layout; reserved members are zero. */
+static inline size_t orb_rec_put_resources(uint8_t *p, const orb_resources_t *v)
+{
+    for (size_t i = 0; i < 10; i++)
+        orb_rec_put_u64(p + 0 + 8 * i, v->amount[i]);
+    return 80;
+}
+
 /* cap_record in its 32-byte C layout; reserved members are zero. */
 static inline size_t orb_rec_put_cap_record(uint8_t *p, const orb_cap_record_t *v)
 {
@@ -157,7 +165,7 @@ static inline size_t orb_rec_put_cap_record(uint8_t *p, const orb_cap_record_t *
 #define ORB_COMMIT_DEVICE_MAPPED          0x14u /* A device's memory BAR was mapped; memory_unmapped removes the region. */
 
 #define ORB_COMMIT_GENESIS_MAX                50u  /* 18..50 bytes */
-#define ORB_COMMIT_PROCESS_CREATED_MAX        84u  /* 20..84 bytes */
+#define ORB_COMMIT_PROCESS_CREATED_MAX        164u /* 100..164 bytes */
 #define ORB_COMMIT_PROCESS_EXITED_MAX         12u  /* 12 bytes */
 #define ORB_COMMIT_CAP_INSERTED_MAX           60u  /* 60 bytes */
 #define ORB_COMMIT_CAP_REMOVED_MAX            12u  /* 12 bytes */
@@ -175,7 +183,7 @@ static inline size_t orb_rec_put_cap_record(uint8_t *p, const orb_cap_record_t *
 #define ORB_COMMIT_SHM_DESTROYED_MAX          8u   /* 8 bytes */
 #define ORB_COMMIT_SHM_MAPPED_MAX             33u  /* 33 bytes */
 #define ORB_COMMIT_DEVICE_MAPPED_MAX          30u  /* 30 bytes */
-#define ORB_AXIOM_COMMIT_PAYLOAD_MAX          101u /* largest commit payload */
+#define ORB_AXIOM_COMMIT_PAYLOAD_MAX          164u /* largest commit payload */
 
 /*
  * commit genesis (0x00): The first commit (seq 0): the machine the log starts on. Fields: str
@@ -196,11 +204,13 @@ static inline size_t orb_enc_commit_genesis(uint8_t *buf, const char *kernel_ver
 
 /*
  * commit process_created (0x01): A process and its empty CSpace exist. Fields: u64 pid, u64 parent,
- * str name, str binary. Writes at most ORB_COMMIT_PROCESS_CREATED_MAX bytes; returns the length.
+ * str name, str binary, resources limits. Writes at most ORB_COMMIT_PROCESS_CREATED_MAX bytes;
+ * returns the length.
  */
 static inline size_t orb_enc_commit_process_created(uint8_t *buf, uint64_t pid, uint64_t parent,
                                                     const char *name, uint16_t name_len,
-                                                    const char *binary, uint16_t binary_len)
+                                                    const char *binary, uint16_t binary_len,
+                                                    const orb_resources_t *limits)
 {
     size_t n = 0;
 
@@ -208,6 +218,7 @@ static inline size_t orb_enc_commit_process_created(uint8_t *buf, uint64_t pid, 
     n += orb_rec_put_u64(buf + n, parent);
     n += orb_rec_put_str(buf + n, name, name_len);
     n += orb_rec_put_str(buf + n, binary, binary_len);
+    n += orb_rec_put_resources(buf + n, limits);
     return n;
 }
 
@@ -482,29 +493,31 @@ static inline size_t orb_enc_commit_device_mapped(uint8_t *buf, uint64_t pid, ui
 #define ORB_STATE_MAPPING      0x56u /* 'V': One per region that maps a shared object or device memory (key: pid, base). */
 #define ORB_STATE_COUNTERS     0x4Bu /* 'K': The id counters, once. */
 
-#define ORB_STATE_PROCESS_MAX       50u /* 18..50 bytes */
-#define ORB_STATE_CAP_MAX           52u /* 52 bytes */
-#define ORB_STATE_ENDPOINT_MAX      16u /* 16 bytes */
-#define ORB_STATE_NOTIFICATION_MAX  16u /* 16 bytes */
-#define ORB_STATE_REGION_MAX        25u /* 25 bytes */
-#define ORB_STATE_PCI_DEVICE_MAX    12u /* 12 bytes */
-#define ORB_STATE_SHM_MAX           29u /* 29 bytes */
-#define ORB_STATE_MAPPING_MAX       34u /* 34 bytes */
-#define ORB_STATE_COUNTERS_MAX      40u /* 40 bytes */
-#define ORB_AXIOM_STATE_PAYLOAD_MAX 52u /* largest state payload */
+#define ORB_STATE_PROCESS_MAX       130u /* 98..130 bytes */
+#define ORB_STATE_CAP_MAX           52u  /* 52 bytes */
+#define ORB_STATE_ENDPOINT_MAX      16u  /* 16 bytes */
+#define ORB_STATE_NOTIFICATION_MAX  16u  /* 16 bytes */
+#define ORB_STATE_REGION_MAX        25u  /* 25 bytes */
+#define ORB_STATE_PCI_DEVICE_MAX    12u  /* 12 bytes */
+#define ORB_STATE_SHM_MAX           29u  /* 29 bytes */
+#define ORB_STATE_MAPPING_MAX       34u  /* 34 bytes */
+#define ORB_STATE_COUNTERS_MAX      40u  /* 40 bytes */
+#define ORB_AXIOM_STATE_PAYLOAD_MAX 130u /* largest state payload */
 
 /*
- * state process (0x50): One per live process (key: pid). Fields: u64 pid, u64 parent, str name.
- * Writes at most ORB_STATE_PROCESS_MAX bytes; returns the length.
+ * state process (0x50): One per live process (key: pid). Fields: u64 pid, u64 parent, str name,
+ * resources limits. Writes at most ORB_STATE_PROCESS_MAX bytes; returns the length.
  */
 static inline size_t orb_enc_state_process(uint8_t *buf, uint64_t pid, uint64_t parent,
-                                           const char *name, uint16_t name_len)
+                                           const char *name, uint16_t name_len,
+                                           const orb_resources_t *limits)
 {
     size_t n = 0;
 
     n += orb_rec_put_u64(buf + n, pid);
     n += orb_rec_put_u64(buf + n, parent);
     n += orb_rec_put_str(buf + n, name, name_len);
+    n += orb_rec_put_resources(buf + n, limits);
     return n;
 }
 

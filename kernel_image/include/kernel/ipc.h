@@ -19,7 +19,6 @@
 #include <kernel/waitq.h>
 
 #define EP_MAX_DEPTH 256          /* spec §1.11: max_queue_depth */
-#define EP_KERNEL_RESERVE 64      /* extra room for kernel notices (MSG_CHILD_EXITED) */
 
 struct kmsg;
 struct process;
@@ -54,7 +53,8 @@ int ipc_process_init(struct process *p);
 void ipc_process_gone(struct process *p);
 /* A thread is going away: answer its callers with EDEAD, drop its reply capability. */
 void ipc_thread_gone(struct thread *t);
-/* Tell p's supervisor that p ended (MSG_CHILD_EXITED to the exit-notify endpoint). */
+/* Tell p's supervisor that p ended (MSG_CHILD_EXITED to the exit-notify endpoint), with
+ * the notice reserved at spawn; it is never dropped while that endpoint exists. */
 void ipc_notify_exit(struct process *p);
 
 struct endpoint *endpoint_create(struct process *owner);

@@ -45,6 +45,7 @@ struct pci_device {
 	 * (after which the device has been reset by its new driver): see shm.c */
 	paddr_t quarantine[8];
 	u8 quarantine_order[8];
+	struct process *quarantine_payer[8];   /* still charged the block's memory */
 };
 
 /* pci_enum.c: scan every bus reachable from bus 0 into devs (at most max); BARs are sized
@@ -62,5 +63,10 @@ struct pci_device *pci_next(u32 after);     /* smallest bdf above `after`; for t
 void pci_msix_program(struct pci_device *d, unsigned i, u64 addr, u32 data);
 void pci_msix_mask(struct pci_device *d, unsigned i, bool masked);
 /* DMA safety (shm.c): stop the device's bus mastering, then keep `pa` (order) from reuse
- * until a driver turns bus mastering back on. */
-void pci_dma_quarantine(struct pci_device *d, paddr_t pa, unsigned order);
+ * until a driver turns bus mastering back on. `payer` stays charged the block's memory
+ * until then (it is not free for anyone). */
+struct process;
+void pci_dma_quarantine(struct pci_device *d, paddr_t pa, unsigned order,
+			struct process *payer);
+/* account_close: quarantined blocks `from` pays for are paid by `to` from now on. */
+void pci_pass_charges(struct process *from, struct process *to);

@@ -2,6 +2,7 @@
 /* Processes: an address space, a capability space, threads and resource accounting. */
 #pragma once
 
+#include <kernel/account.h>
 #include <kernel/kobj.h>
 #include <kernel/thread.h>
 #include <kernel/types.h>
@@ -25,6 +26,7 @@ struct region {
 	bool logged;     /* a MemoryMapped (or ShmMapped, DeviceMapped) commit describes it */
 	struct shm *shm; /* R_SHM: the object it maps (the mapping keeps it alive) */
 	u64 object;      /* R_SHM: the object's id; R_DEVICE: bdf << 8 | bar */
+	u64 charged;     /* bytes of ORB_RES_MEMORY its own frames cost the process */
 };
 
 enum process_state { P_FREE, P_ALIVE, P_DYING };
@@ -34,6 +36,7 @@ enum exit_reason { EXIT_NORMAL = 0, EXIT_FAULT = 1, EXIT_KILLED = 2 };
 
 struct cspace;
 struct endpoint;
+struct kmsg;
 struct notification;
 
 struct process {
@@ -58,17 +61,17 @@ struct process {
 	struct notification *notifications;
 	u64 exit_ep;                 /* endpoint id told of its end (MSG_CHILD_EXITED), 0 none */
 	u64 exit_badge;
-	struct {
-		u64 memory_bytes;    /* 0 = unlimited */
-		u32 max_caps;        /* live capabilities, 0 = unlimited */
-	} limits;
-	u64 shm_charged;             /* bytes of shared objects it created that still exist */
+	struct kmsg *exit_notice;    /* that message, allocated (and charged) at spawn */
+	struct account acct;         /* its limits and usage (account.h) */
+	struct kmsg *paid;           /* queued messages charged to it (message.c) */
 };
 
-/* Create a process from an ELF image (validated) with one ready thread. Returns the
- * process, or NULL with *err = -ORB_E* and a logged reason. */
+/* Create a process from an ELF image (validated) with one ready thread, its limits
+ * charged to `spawner` (account_open: NULL makes it the root). Returns the process, or
+ * NULL with *err = -ORB_E* and a logged reason. */
 struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
-				  u64 size, u8 priority, u32 parent, long *err);
+				  u64 size, u8 priority, u32 parent, struct process *spawner,
+				  const u64 *limits, long *err);
 /* End a process: every thread, its memory, capabilities and endpoints. */
 void process_exit(struct process *p, i32 code, enum exit_reason why);
 struct process *process_by_pid(u32 pid);
@@ -76,12 +79,6 @@ struct process *process_by_pid(u32 pid);
 struct process *process_at(u32 index);
 u32 process_count(void);
 u64 process_next_pid(void);
-
-/* Memory accounting against limits.memory_bytes: its private pages plus the shared
- * objects it created. mem_charge is 0 or -ORB_ENOMEM (nothing charged); the hook for a
- * per-process resource account. */
-long mem_charge(struct process *p, u64 bytes);
-void mem_uncharge(u32 pid, u64 bytes);
 
 /* Regions (memory.c): add/find/remove, checking overlap with every other region. */
 struct region *region_add(struct process *p, vaddr_t base, u64 size, u8 kind, u8 prot);

@@ -22,8 +22,9 @@ struct shm {
 	u8 flags;                /* ORB_SHM_* */
 	u8 order;                /* DMA: order of the block; plain: order of the frame array */
 	u32 mappings;            /* regions that map it */
-	u32 creator;             /* pid charged for it, who may read a DMA physical address */
-	u64 charged;             /* bytes charged to the creator */
+	u32 creator;             /* pid that may read a DMA physical address */
+	struct process *payer;   /* charged for it: its creator, or whom account_close chose */
+	u64 charged;             /* ORB_RES_MEMORY bytes charged to the payer */
 	struct pci_device *dev;  /* DMA: the device it is for */
 	paddr_t base;            /* DMA: the block */
 	paddr_t *frames;         /* plain: one frame per page */
@@ -33,6 +34,9 @@ struct shm {
 paddr_t shm_frame(const struct shm *s, u32 i);
 /* A region mapping s went away: the object goes when nothing else holds it. */
 void shm_unmapped(struct shm *s);
+/* account_close: the objects `from` pays for are paid by `to` from now on. */
+struct process;
+void shm_pass_charges(struct process *from, struct process *to);
 /* Enumeration for the state hash: the object with the smallest id above `after`. */
 struct shm *shm_next(u64 after);
 u64 shm_next_id(void);

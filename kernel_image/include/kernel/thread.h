@@ -31,6 +31,7 @@ enum wait_kind {
 };
 
 #define THREAD_SLOTS 64   /* threads per process (user stack + IPC buffer slots) */
+#define THREADS_MAX 512   /* threads in the whole machine (the root account's) */
 
 struct thread {
 	uctx_t ctx;                  /* user registers: must stay first */

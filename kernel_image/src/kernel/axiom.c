@@ -300,8 +300,11 @@ void axiom_process_created(struct process *p)
 {
 	u8 buf[ORB_COMMIT_PROCESS_CREATED_MAX];
 	u16 n = (u16)strnlen(p->name, PROC_NAME_LEN), m = (u16)strnlen(p->image, PROC_NAME_LEN);
+	orb_resources_t limits;
+	memcpy(limits.amount, p->acct.limit, sizeof(limits.amount));
 	commit(ORB_COMMIT_PROCESS_CREATED, buf,
-	       orb_enc_commit_process_created(buf, p->pid, p->parent, p->name, n, p->image, m));
+	       orb_enc_commit_process_created(buf, p->pid, p->parent, p->name, n, p->image, m,
+					      &limits));
 }
 
 void axiom_process_exited(u32 pid, i32 code)

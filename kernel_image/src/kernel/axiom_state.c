@@ -60,8 +60,10 @@ void axiom_state_hash(u8 out[32])
 	u8 buf[ORB_AXIOM_COMMIT_MAX];
 	for (struct process *p = next_process(0); p; p = next_process(p->pid)) {
 		u16 n = (u16)strnlen(p->name, PROC_NAME_LEN);
+		orb_resources_t limits;
+		memcpy(limits.amount, p->acct.limit, sizeof(limits.amount));
 		feed(&h, ORB_STATE_PROCESS, buf,
-		     orb_enc_state_process(buf, p->pid, p->parent, p->name, n));
+		     orb_enc_state_process(buf, p->pid, p->parent, p->name, n, &limits));
 	}
 	for (struct process *p = next_process(0); p; p = next_process(p->pid)) {
 		for (u32 s = 0; p->cspace && s < CSPACE_SLOTS; s++) {

@@ -62,14 +62,17 @@ static void map_archive(struct process *p)
 		return;
 	for (u64 off = 0; off < size; off += PAGE_SIZE)
 		vm_map(&p->vs, USER_BOOT_ARCHIVE + off, start + off, VM_READ | VM_SHARED);
+	account_tables(p);   /* the frames are the archive's; the page tables are init's */
 	region_logged(p, USER_BOOT_ARCHIVE, size, VM_READ);
 }
 
-static struct process *start(const struct archive_file *f, u32 parent)
+/* init (spawner NULL) holds the machine's capacity; the others get the default limits,
+ * charged to init. */
+static struct process *start(const struct archive_file *f, struct process *spawner)
 {
 	long err;
 	struct process *p = process_spawn_elf(f->name, f->name, f->data, f->size, f->priority,
-					      parent, &err);
+					      spawner ? spawner->pid : 0, spawner, NULL, &err);
 	if (!p)
 		printk("boot: cannot start %s: error %ld\n", f->name, err);
 	return p;
@@ -78,12 +81,13 @@ static struct process *start(const struct archive_file *f, u32 parent)
 u32 boot_start_processes(void)
 {
 	struct archive_file f;
+	struct process *init = NULL;
 	u32 started = 0;
 	for (u32 i = 0; i < archive_count(); i++) {
 		if (!archive_get(i, &f) || !(f.flags & ORB_BOOT_ENTRY_ELF) ||
 		    !(f.flags & ORB_BOOT_ENTRY_INIT))
 			continue;
-		struct process *init = start(&f, 0);
+		init = start(&f, NULL);
 		if (init) {
 			give_boot_caps(init);
 			map_archive(init);
@@ -91,10 +95,10 @@ u32 boot_start_processes(void)
 		}
 		break;
 	}
-	for (u32 i = 0; i < archive_count(); i++) {
+	for (u32 i = 0; i < archive_count() && init; i++) {
 		if (archive_get(i, &f) && (f.flags & ORB_BOOT_ENTRY_ELF) &&
 		    (f.flags & ORB_BOOT_ENTRY_START_AT_BOOT) && !(f.flags & ORB_BOOT_ENTRY_INIT) &&
-		    start(&f, 1))
+		    start(&f, init))
 			started++;
 	}
 	return started;

@@ -38,9 +38,13 @@ u64 cap_next_id(void)
 
 int cspace_create(struct process *p)
 {
-	paddr_t pa = frame_alloc(CSPACE_ORDER);
-	if (!pa)
+	if (account_charge(p, ORB_RES_MEMORY, PAGE_SIZE << CSPACE_ORDER) < 0)
 		return -ORB_ENOMEM;
+	paddr_t pa = frame_alloc(CSPACE_ORDER);
+	if (!pa) {
+		account_release(p, ORB_RES_MEMORY, PAGE_SIZE << CSPACE_ORDER);
+		return -ORB_ENOMEM;
+	}
 	p->cspace = KERNEL_VIRT(pa);
 	return 0;
 }
@@ -105,7 +109,7 @@ long cap_lookup_process(struct process *p, orb_cptr_t h, u8 rights, struct proce
 static int free_slot(struct process *p, int want)
 {
 	struct cspace *cs = p->cspace;
-	if (!cs || (p->limits.max_caps && cs->live >= p->limits.max_caps))
+	if (!cs || !account_fits(p, ORB_RES_CAPS, 1))
 		return -ORB_ENOMEM;
 	if (want >= 0)
 		return want < CSPACE_SLOTS && !cs->slot[want].id ? want :
@@ -189,6 +193,7 @@ static long insert(struct process *p, int slot, struct cap *c)
 	c->holder = p;
 	c->slot = (u32)slot;
 	cs->live++;
+	account_charge(p, ORB_RES_CAPS, 1);   /* free_slot checked that it fits */
 	axiom_cap_inserted(p->pid, (u32)slot, c);
 	return cap_handle(c);
 }
@@ -257,6 +262,7 @@ void cap_remove(struct cap *c)
 		axiom_cap_removed(p->pid, c->slot);
 		cspace_next_gen(p->cspace, c->slot);
 		p->cspace->live--;
+		account_release(p, ORB_RES_CAPS, 1);
 	}
 	memset(c, 0, sizeof(*c));
 	if (obj && !obj->caps && obj->unreferenced)
@@ -290,6 +296,7 @@ void cap_detach(struct cap *c, struct cap *dst)
 	axiom_cap_removed(p->pid, slot);
 	cspace_next_gen(p->cspace, slot);
 	p->cspace->live--;
+	account_release(p, ORB_RES_CAPS, 1);
 	relocate(c, dst);
 	dst->holder = NULL;
 }
@@ -323,6 +330,7 @@ void cspace_destroy(struct process *p)
 		if (cs->slot[i].id)
 			cap_remove(&cs->slot[i]);
 	frame_free(KERNEL_PHYS_OF(cs), CSPACE_ORDER);
+	account_release(p, ORB_RES_MEMORY, PAGE_SIZE << CSPACE_ORDER);
 	p->cspace = NULL;
 }
 

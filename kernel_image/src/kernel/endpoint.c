@@ -31,11 +31,13 @@ static u64 next_eid = 1;
 
 struct endpoint *endpoint_create(struct process *owner)
 {
-	struct endpoint *ep = slab_alloc(&endpoint_slab);
-	if (!ep)
+	if (account_charge(owner, ORB_RES_ENDPOINTS, 1) < 0)
 		return NULL;
-	if (!objtable_put((void **)all_endpoints, ep)) {
-		slab_free(&endpoint_slab, ep);
+	struct endpoint *ep = slab_alloc(&endpoint_slab);
+	if (!ep || !objtable_put((void **)all_endpoints, ep)) {
+		if (ep)
+			slab_free(&endpoint_slab, ep);
+		account_release(owner, ORB_RES_ENDPOINTS, 1);
 		return NULL;
 	}
 	ep->id = next_eid++;
@@ -86,6 +88,7 @@ void endpoint_destroy(struct endpoint *ep)
 	}
 	objtable_drop((void **)all_endpoints, ep);
 	axiom_endpoint_destroyed(ep->id);
+	account_release(ep->owner, ORB_RES_ENDPOINTS, 1);
 	slab_free(&endpoint_slab, ep);
 }
 
@@ -114,13 +117,18 @@ void ipc_thread_gone(struct thread *t)
 
 void ipc_notify_exit(struct process *p)
 {
-	struct endpoint *ep = p->exit_ep ? endpoint_by_id(p->exit_ep) : NULL;
-	if (!ep)
+	struct kmsg *k = p->exit_notice;
+	struct endpoint *ep = k && p->exit_ep ? endpoint_by_id(p->exit_ep) : NULL;
+	p->exit_notice = NULL;
+	if (!ep) {
+		if (k)
+			kmsg_free(k);
 		return;
+	}
 	/* MSG_CHILD_EXITED: pid u32, exit_code i32, reason u8 (9 bytes, little-endian) */
 	u64 mr[ORB_MSG_REGS] = { (u64)p->pid | ((u64)(u32)p->exit_code << 32), p->exit_reason, 0,
 				 p->exit_badge };
-	ipc_kernel_send(ep, ORB_MSG_CHILD_EXITED, mr, 9);
+	ipc_notice_send(ep, k, ORB_MSG_CHILD_EXITED, mr, 9);
 }
 
 /* ---- syscalls: endpoint_create, endpoint_destroy, endpoint_limit ---- */

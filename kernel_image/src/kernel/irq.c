@@ -57,8 +57,8 @@ long irq_bind_msix(struct pci_device *d, unsigned entry, struct notification *n,
 		if (!lines[i].ntfn && irq == IRQ_ALL)
 			irq = i;
 	}
-	if (irq == IRQ_ALL)
-		return -ORB_ENOMEM;
+	if (irq == IRQ_ALL || account_charge(owner, ORB_RES_MSIX, 1) < 0)
+		return -ORB_ENOMEM;   /* the vectors are the machine's: each binder pays for its own */
 	lines[irq] = (struct irq_line){ .ntfn = n, .owner = owner, .dev = d, .entry = (u16)entry };
 	n->nirqs++;
 	u64 addr;
@@ -69,26 +69,28 @@ long irq_bind_msix(struct pci_device *d, unsigned entry, struct notification *n,
 	return irq;
 }
 
+/* Line irq is free again (its MSI-X vector back to its binder's account). */
+static void line_free(unsigned irq)
+{
+	set_masked(irq, true);
+	lines[irq].ntfn->nirqs--;
+	if (irq >= IRQ_LINES)
+		account_release(lines[irq].owner, ORB_RES_MSIX, 1);
+	lines[irq] = (struct irq_line){ .count = lines[irq].count };
+}
+
 void irq_unbind(struct notification *n)
 {
-	for (unsigned irq = 0; irq < IRQ_ALL && n->nirqs; irq++) {
-		if (lines[irq].ntfn != n)
-			continue;
-		set_masked(irq, true);
-		lines[irq] = (struct irq_line){ .count = lines[irq].count };
-		n->nirqs--;
-	}
+	for (unsigned irq = 0; irq < IRQ_ALL && n->nirqs; irq++)
+		if (lines[irq].ntfn == n)
+			line_free(irq);
 }
 
 void irq_process_gone(struct process *p)
 {
-	for (unsigned irq = 0; irq < IRQ_ALL; irq++) {
-		if (lines[irq].owner != p || !lines[irq].ntfn)
-			continue;
-		set_masked(irq, true);
-		lines[irq].ntfn->nirqs--;
-		lines[irq] = (struct irq_line){ .count = lines[irq].count };
-	}
+	for (unsigned irq = 0; irq < IRQ_ALL; irq++)
+		if (lines[irq].owner == p && lines[irq].ntfn)
+			line_free(irq);
 }
 
 void irq_fire(unsigned irq)

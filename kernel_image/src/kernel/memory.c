@@ -7,9 +7,10 @@
  * never both writable and executable; unmap takes exactly a region mem_map, shm_map or
  * pci_bar_map made; protect may only take rights away, and only on mem_map's regions.
  *
- * Accounting: a process's memory limit covers its private pages and the shared objects
- * it created (charged once, to the creator, however many map them); pages it maps from
- * another's object or a device are not its own.
+ * Accounting (account.h): a process's ORB_RES_MEMORY covers its private pages with
+ * their page tables and the shared objects it created (charged once, to the creator,
+ * however many map them); pages it maps from another's object or a device are not its
+ * own, but the page tables that map them are.
  */
 #include <gen/syscall_table.h>
 #include <kernel/axiom.h>
@@ -61,38 +62,23 @@ struct region *region_find(struct process *p, vaddr_t base)
 	return NULL;
 }
 
-long mem_charge(struct process *p, u64 bytes)
-{
-	u64 used = (p->vs.pages - p->vs.shared) * PAGE_SIZE + p->shm_charged;
-	if (p->limits.memory_bytes && (bytes > p->limits.memory_bytes ||
-				       used > p->limits.memory_bytes - bytes))
-		return -ORB_ENOMEM;
-	return 0;
-}
-
-void mem_uncharge(u32 pid, u64 bytes)
-{
-	struct process *p = process_by_pid(pid);
-	if (p)
-		p->shm_charged -= MIN(bytes, p->shm_charged);
-}
-
 int region_populate(struct process *p, vaddr_t base, u64 size, unsigned prot)
 {
-	if (mem_charge(p, size) < 0)
+	struct region *r = region_find(p, base);
+	if (!r || account_region(p, size) < 0)
 		return -ORB_ENOMEM;
-	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+	r->charged = size;   /* region_release gives it back */
+	int rc = 0;
+	for (u64 off = 0; off < size && rc == 0; off += PAGE_SIZE) {
 		paddr_t pa = frame_alloc(0);
-		if (!pa)
-			return -ORB_ENOMEM;
-		int rc = vm_map(&p->vs, base + off, pa, prot);
-		if (rc < 0) {
+		rc = pa ? vm_map(&p->vs, base + off, pa, prot) : -ORB_ENOMEM;
+		if (rc < 0 && pa)
 			frame_free(pa, 0);
-			return rc;
-		}
 	}
-	region_logged(p, base, size, prot);
-	return 0;
+	account_tables(p);
+	if (rc == 0)
+		region_logged(p, base, size, prot);
+	return rc;
 }
 
 void region_logged(struct process *p, vaddr_t base, u64 size, unsigned prot)
@@ -114,9 +100,11 @@ void region_release(struct process *p, struct region *r)
 	}
 	if (r->logged && p->state == P_ALIVE)
 		axiom_memory_unmapped(p->pid, r->base, r->size);
+	account_release(p, ORB_RES_MEMORY, r->charged);
 	struct shm *s = r->kind == R_SHM ? r->shm : NULL;
 	r->kind = R_FREE;
 	r->shm = NULL;
+	r->charged = 0;
 	if (s)
 		shm_unmapped(s);   /* after the unmap commit: the object may go now */
 }

@@ -46,7 +46,7 @@ struct msg {
 	struct cap *caps;           /* detached capabilities, ncaps of them */
 };
 
-static struct slab kmsg_slab = SLAB_INIT("kmsg", struct kmsg, 2048);
+static struct slab kmsg_slab = SLAB_INIT("kmsg", struct kmsg, KMSG_MAX);
 
 bool msginfo_ok(u64 info)
 {
@@ -59,6 +59,62 @@ static orb_ipc_buffer_t *ipcbuf(struct thread *t)
 	return t->ipcbuf;
 }
 
+/* ---- buffered messages and who pays for them (kmsg.h) ---------------------------------- */
+
+static void pay_link(struct kmsg *k, struct process *payer)
+{
+	k->payer = payer;
+	k->pay_prev = NULL;
+	k->pay_next = payer ? payer->paid : NULL;
+	if (k->pay_next)
+		k->pay_next->pay_prev = k;
+	if (payer)
+		payer->paid = k;
+}
+
+static void pay_unlink(struct kmsg *k)
+{
+	if (k->pay_prev)
+		k->pay_prev->pay_next = k->pay_next;
+	else if (k->payer)
+		k->payer->paid = k->pay_next;
+	if (k->pay_next)
+		k->pay_next->pay_prev = k->pay_prev;
+	k->pay_next = k->pay_prev = NULL;
+}
+
+/* What a message of `bytes` payload held in `frames` frames costs its payer. */
+static void kmsg_release(struct process *payer, u32 bytes, u64 memory)
+{
+	account_release(payer, ORB_RES_MESSAGES, 1);
+	account_release(payer, ORB_RES_MSG_BYTES, bytes);
+	account_release(payer, ORB_RES_MEMORY, memory);
+}
+
+/* A charged, empty kmsg for `payer`: NULL with *err set (EAGAIN over the message
+ * limits: they free up as receivers take messages; ENOMEM over the memory limit). */
+static struct kmsg *kmsg_alloc(struct process *payer, u32 bytes, u32 frames, long *err)
+{
+	u64 memory = (u64)frames * PAGE_SIZE;
+	*err = -ORB_EAGAIN;
+	if (!account_fits(payer, ORB_RES_MESSAGES, 1) ||
+	    !account_fits(payer, ORB_RES_MSG_BYTES, bytes))
+		return NULL;
+	*err = -ORB_ENOMEM;
+	if (!account_fits(payer, ORB_RES_MEMORY, memory))
+		return NULL;
+	struct kmsg *k = slab_alloc(&kmsg_slab);
+	if (!k)   /* cannot happen while the root account holds KMSG_MAX messages */
+		return NULL;
+	account_charge(payer, ORB_RES_MESSAGES, 1);
+	account_charge(payer, ORB_RES_MSG_BYTES, bytes);
+	account_charge(payer, ORB_RES_MEMORY, memory);
+	k->cost_bytes = bytes;
+	k->cost_memory = (u32)memory;
+	pay_link(k, payer);
+	return k;
+}
+
 void kmsg_free(struct kmsg *k)
 {
 	if (k->data)
@@ -68,7 +124,27 @@ void kmsg_free(struct kmsg *k)
 			cap_drop_detached(&k->caps[i]);
 		frame_free(KERNEL_PHYS_OF(k->caps), 0);
 	}
+	kmsg_release(k->payer, k->cost_bytes, k->cost_memory);
+	pay_unlink(k);
 	slab_free(&kmsg_slab, k);
+}
+
+void kmsg_pass_charges(struct process *from, struct process *to)
+{
+	while (from->paid) {
+		struct kmsg *k = from->paid;
+		pay_unlink(k);
+		account_move(from, to, ORB_RES_MESSAGES, 1);
+		account_move(from, to, ORB_RES_MSG_BYTES, k->cost_bytes);
+		account_move(from, to, ORB_RES_MEMORY, k->cost_memory);
+		pay_link(k, to);
+	}
+}
+
+struct kmsg *kmsg_notice_reserve(struct process *payer)
+{
+	long err;
+	return kmsg_alloc(payer, 0, 0, &err);
 }
 
 /* ---- the state change of a completed call or reply (shared with fastpath.S) ----------- */
@@ -257,15 +333,17 @@ long ipc_send(struct thread *t, struct endpoint *ep, u64 badge, u64 info, bool c
 		ep->high_water = MAX(ep->high_water, ep->senders.len + ep->depth);
 		return SYSCALL_NORESULT;
 	}
-	/* buffer a copy */
-	struct kmsg *k = slab_alloc(&kmsg_slab);
-	if (!k)
-		return -ORB_EAGAIN;
+	/* buffer a copy, charged to the sender */
 	u32 len = orb_msginfo_get_len(info);
-	if (len > ORB_MSG_REG_BYTES) {
+	bool long_msg = len > ORB_MSG_REG_BYTES;
+	long err;
+	struct kmsg *k = kmsg_alloc(t->proc, len, long_msg + (ncaps != 0), &err);
+	if (!k)
+		return err;
+	if (long_msg) {
 		paddr_t pa = frame_alloc(0);
 		if (!pa) {
-			slab_free(&kmsg_slab, k);
+			kmsg_free(k);
 			return -ORB_ENOMEM;
 		}
 		k->data = KERNEL_VIRT(pa);
@@ -335,26 +413,20 @@ long ipc_reply(struct thread *t, u64 info)
 	return 0;
 }
 
-void ipc_kernel_send(struct endpoint *ep, u64 tag, const u64 mr[ORB_MSG_REGS], u32 len)
+void ipc_notice_send(struct endpoint *ep, struct kmsg *k, u64 tag, const u64 mr[ORB_MSG_REGS],
+		     u32 len)
 {
-	u64 info = orb_msginfo_new(tag, len, 0);
+	k->info = orb_msginfo_new(tag, len, 0);
+	k->sender = 0;
+	memcpy(k->mr, mr, sizeof(k->mr));
 	struct thread *r = ep->qhead || ep->senders.head ? NULL : ep->receivers.head;
 	if (r) {
-		struct msg m = { .info = info, .sender = 0 };
-		memcpy(m.mr, mr, sizeof(m.mr));
 		sched_detach(r);
-		sched_wake(r, (i64)deliver(r, &m));
+		sched_wake(r, (i64)take_kmsg(r, k));
 		return;
 	}
-	/* Kernel notices may use a reserve above the queue limit: a process cannot make a
-	 * supervisor miss an exit notice by filling its endpoint. */
-	if (ep->senders.len + ep->depth >= EP_MAX_DEPTH + EP_KERNEL_RESERVE)
-		return;
-	struct kmsg *k = slab_alloc(&kmsg_slab);
-	if (!k)
-		return;
-	k->info = info;
-	memcpy(k->mr, mr, sizeof(k->mr));
+	/* Past the queue limit if need be: the notice was paid for when the child was
+	 * spawned, so filling an endpoint cannot make its supervisor miss an exit. */
 	kmsg_enqueue(ep, k);
 }
 

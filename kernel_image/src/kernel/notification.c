@@ -37,11 +37,13 @@ static void notification_unreferenced(struct kobj *obj)
 
 struct notification *notification_create(struct process *owner)
 {
-	struct notification *n = slab_alloc(&notification_slab);
-	if (!n)
+	if (account_charge(owner, ORB_RES_NOTIFICATIONS, 1) < 0)
 		return NULL;
-	if (!objtable_put((void **)all_notifications, n)) {
-		slab_free(&notification_slab, n);
+	struct notification *n = slab_alloc(&notification_slab);
+	if (!n || !objtable_put((void **)all_notifications, n)) {
+		if (n)
+			slab_free(&notification_slab, n);
+		account_release(owner, ORB_RES_NOTIFICATIONS, 1);
 		return NULL;
 	}
 	n->id = next_nid++;
@@ -69,6 +71,7 @@ void notification_destroy(struct notification *n)
 	irq_unbind(n);
 	objtable_drop((void **)all_notifications, n);
 	axiom_notification_destroyed(n->id);
+	account_release(n->owner, ORB_RES_NOTIFICATIONS, 1);
 	slab_free(&notification_slab, n);
 }
 
@@ -101,7 +104,11 @@ long sys_notification_create(void)
 	struct notification *n = notification_create(current_process());
 	if (!n)
 		return -ORB_ENOMEM;
-	return cap_create_obj(current_process(), ORB_OBJ_NOTIFICATION, n->id, ORB_RIGHTS_ALL, &n->kobj, -1);
+	long h = cap_create_obj(current_process(), ORB_OBJ_NOTIFICATION, n->id, ORB_RIGHTS_ALL,
+				&n->kobj, -1);
+	if (h < 0)
+		notification_destroy(n);   /* never named: it would live until its owner dies */
+	return h;
 }
 
 static struct notification *lookup_ntfn(orb_cptr_t h, u8 rights, long *err)

@@ -135,13 +135,18 @@ void pci_msix_mask(struct pci_device *d, unsigned i, bool masked)
 static void release_quarantine(struct pci_device *d)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(d->quarantine); i++) {
-		if (d->quarantine[i])
+		if (d->quarantine[i]) {
 			frame_free(d->quarantine[i], d->quarantine_order[i]);
+			account_release(d->quarantine_payer[i], ORB_RES_MEMORY,
+					PAGE_SIZE << d->quarantine_order[i]);
+		}
 		d->quarantine[i] = 0;
+		d->quarantine_payer[i] = NULL;
 	}
 }
 
-void pci_dma_quarantine(struct pci_device *d, paddr_t pa, unsigned order)
+void pci_dma_quarantine(struct pci_device *d, paddr_t pa, unsigned order,
+			struct process *payer)
 {
 	u16 cmd = (u16)arch_pci_read(d->bdf, ORB_PCI_COMMAND, 2);
 	arch_pci_write(d->bdf, ORB_PCI_COMMAND, 2, cmd & ~ORB_PCI_COMMAND_BUS_MASTER);
@@ -149,10 +154,26 @@ void pci_dma_quarantine(struct pci_device *d, paddr_t pa, unsigned order)
 		if (!d->quarantine[i]) {
 			d->quarantine[i] = pa;
 			d->quarantine_order[i] = (u8)order;
+			d->quarantine_payer[i] = payer;
 			return;
 		}
 	}
 	frame_free(pa, order);   /* quarantine full: bus mastering is off, which must do */
+	account_release(payer, ORB_RES_MEMORY, PAGE_SIZE << order);
+}
+
+void pci_pass_charges(struct process *from, struct process *to)
+{
+	for (u32 n = 0; n < ndevices; n++) {
+		struct pci_device *d = &devices[n];
+		for (unsigned i = 0; i < ARRAY_SIZE(d->quarantine); i++) {
+			if (d->quarantine[i] && d->quarantine_payer[i] == from) {
+				account_move(from, to, ORB_RES_MEMORY,
+					     PAGE_SIZE << d->quarantine_order[i]);
+				d->quarantine_payer[i] = to;
+			}
+		}
+	}
 }
 
 /* ---- syscalls: pci_info, pci_config_read, pci_config_write, pci_bar_map ---- */
@@ -241,6 +262,8 @@ long sys_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr, struct syscal
 	if (bar >= PCI_BARS || !(d->bar[bar].flags & ORB_PCI_BAR_MAPPABLE))
 		return -ORB_EINVAL;
 	const struct pci_bar *b = &d->bar[bar];
+	if ((err = account_mapping(p, b->size)) < 0)
+		return err;   /* room for the page tables: the device memory is nobody's */
 	struct region *r = region_claim(p, vaddr, b->size, R_DEVICE, VM_READ | VM_WRITE, &err);
 	if (!r)
 		return err;
@@ -251,10 +274,12 @@ long sys_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr, struct syscal
 		int rc = vm_map(&p->vs, r->base + off, b->base + off,
 				VM_READ | VM_WRITE | VM_SHARED | VM_UNCACHED);
 		if (rc < 0) {
+			account_tables(p);
 			region_release(p, r);
 			return rc;
 		}
 	}
+	account_tables(p);
 	r->logged = true;
 	axiom_device_mapped(p->pid, r->base, b->size, VM_READ | VM_WRITE, d->bdf, (u8)bar);
 	frame_set_out(f, 2, b->size);

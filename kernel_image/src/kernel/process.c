@@ -63,7 +63,8 @@ u32 process_count(void)
 }
 
 struct process *process_spawn_elf(const char *name, const char *image, const u8 *elf,
-				  u64 size, u8 priority, u32 parent, long *err)
+				  u64 size, u8 priority, u32 parent, struct process *spawner,
+				  const u64 *limits, long *err)
 {
 	if (!program_check(name, elf, size)) {   /* a refused image never becomes a process */
 		*err = -ORB_EINVAL;
@@ -78,7 +79,6 @@ struct process *process_spawn_elf(const char *name, const char *image, const u8 
 		*err = -ORB_ENOMEM;
 		return NULL;
 	}
-	p->pid = next_pid++;
 	p->parent = parent;
 	size_t n = strnlen(name, PROC_NAME_LEN - 1);
 	memcpy(p->name, name, n);
@@ -87,11 +87,18 @@ struct process *process_spawn_elf(const char *name, const char *image, const u8 
 	p->priority = priority;
 	p->start_ns = arch_now_ns();
 	p->state = P_ALIVE;
+	if ((*err = account_open(p, spawner, limits)) < 0) {
+		slab_free(&process_slab, p);
+		return NULL;
+	}
 	if (vspace_create(&p->vs) < 0) {
+		account_close(p);
 		slab_free(&process_slab, p);
 		*err = -ORB_ENOMEM;
 		return NULL;
 	}
+	p->pid = next_pid++;   /* only now: the replay counts pids from ProcessCreated */
+	account_tables(p);
 	table[idx] = p;
 	axiom_process_created(p);
 	if (ipc_process_init(p) < 0) {
@@ -103,7 +110,7 @@ struct process *process_spawn_elf(const char *name, const char *image, const u8 
 	struct thread *t = entry ? thread_create(p, entry, 0, p->pid, priority, err) : NULL;
 	if (!t) {
 		if (!entry)
-			*err = -ORB_EINVAL;
+			*err = -ORB_ENOMEM;   /* the image was checked: what failed is room */
 		process_exit(p, -1, EXIT_KILLED);
 		return NULL;
 	}
@@ -136,6 +143,8 @@ void process_exit(struct process *p, i32 code, enum exit_reason why)
 		if (p->regions[i].kind != R_FREE)
 			region_release(p, &p->regions[i]);
 	vspace_destroy(&p->vs);
+	account_release(p, ORB_RES_MEMORY, p->acct.tables * PAGE_SIZE);
+	p->acct.tables = 0;
 	static const char *const how[] = { "exited", "killed by a fault", "killed" };
 	printk("process %u (%s) %s, code %d\n", p->pid, p->name, how[why], code);
 	u32 pid = p->pid;
@@ -143,6 +152,7 @@ void process_exit(struct process *p, i32 code, enum exit_reason why)
 		if (table[i] == p)
 			table[i] = NULL;
 	ipc_notify_exit(p);
+	account_close(p);
 	slab_free(&process_slab, p);
 	if (pid == 1) {
 		printk("orbital: init exited with code %d; stopping\n", code);
@@ -175,6 +185,8 @@ long sys_process_list(uint64_t buf, size_t len)
 			.ncaps = p->cspace ? (u16)p->cspace->live : 0,
 		};
 		memcpy(e.name, p->name, sizeof(e.name));
+		memcpy(e.limits, p->acct.limit, sizeof(e.limits));
+		memcpy(e.usage, p->acct.used, sizeof(e.usage));
 		int rc = copy_to_user(buf + i * sizeof(e), &e, sizeof(e));
 		if (rc < 0)
 			return rc;

@@ -4,8 +4,9 @@
  *
  * A plain object's pages are separate frames, listed in an array of its own; a DMA object
  * is one buddy block (so at most ORB_SHM_DMA_MAX), zeroed like every frame. Creating one
- * charges its creator's memory limit; mapping one charges nobody (the frames are the
- * creator's). Mappings are regions of kind R_SHM whose pages are VM_SHARED, so tearing an
+ * charges its creator (account.h): one ORB_RES_SHM, and its frames (with a plain
+ * object's frame array) as memory; mapping one charges only the mapper's page tables.
+ * The charge follows the object if its creator dies first (shm_pass_charges). Mappings are regions of kind R_SHM whose pages are VM_SHARED, so tearing an
  * address space down never frees them: the object frees its frames itself, when its last
  * capability and its last mapping are gone.
  *
@@ -64,11 +65,13 @@ static void shm_destroy(struct shm *s)
 	s->kobj.unreferenced = NULL;
 	objtable_drop((void **)all_shm, s);
 	axiom_shm_destroyed(s->id);
-	mem_uncharge(s->creator, s->charged);
-	if (s->flags & ORB_SHM_DMA)
-		pci_dma_quarantine(s->dev, s->base, s->order);   /* bus mastering off first */
-	else
+	account_release(s->payer, ORB_RES_SHM, 1);
+	if (s->flags & ORB_SHM_DMA) {   /* bus mastering off first; charged until it is free */
+		pci_dma_quarantine(s->dev, s->base, s->order, s->payer);
+	} else {
 		free_frames(s);
+		account_release(s->payer, ORB_RES_MEMORY, s->charged);
+	}
 	slab_free(&shm_slab, s);
 }
 
@@ -103,10 +106,23 @@ static long shm_fill(struct shm *s)
 			for (u32 j = 0; j < i; j++)
 				frame_free(s->frames[j], 0);
 			frame_free(array, s->order);
+			s->frames = NULL;   /* nothing of it is left to free */
 			return -ORB_ENOMEM;
 		}
 	}
 	return 0;
+}
+
+void shm_pass_charges(struct process *from, struct process *to)
+{
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		struct shm *s = all_shm[i];
+		if (!s || s->payer != from)
+			continue;
+		account_move(from, to, ORB_RES_SHM, 1);
+		account_move(from, to, ORB_RES_MEMORY, s->charged);
+		s->payer = to;
+	}
 }
 
 struct shm *shm_next(u64 after)
@@ -138,26 +154,28 @@ long sys_shm_create(size_t size, uint32_t flags, orb_cptr_t dev)
 	} else if (dev != ORB_CAP_NONE) {
 		return -ORB_EINVAL;
 	}
-	u64 charge = dma ? (u64)PAGE_SIZE << order_of(size) : size;
-	if (mem_charge(p, charge) < 0)
+	/* a DMA object is its whole buddy block; a plain one its pages and their array */
+	u64 charge = dma ? (u64)PAGE_SIZE << order_of(size) :
+		     size + ((u64)PAGE_SIZE << order_of(size / PAGE_SIZE * sizeof(paddr_t)));
+	if (!account_fits(p, ORB_RES_SHM, 1) || account_charge(p, ORB_RES_MEMORY, charge) < 0)
 		return -ORB_ENOMEM;
+	account_charge(p, ORB_RES_SHM, 1);
 	struct shm *s = slab_alloc(&shm_slab);
-	if (!s)
-		return -ORB_ENOMEM;
-	*s = (struct shm){ .size = size, .npages = (u32)(size / PAGE_SIZE), .flags = (u8)flags,
-			   .creator = p->pid, .dev = d };
-	if (shm_fill(s) < 0) {
-		slab_free(&shm_slab, s);
-		return -ORB_ENOMEM;
-	}
-	if (!objtable_put((void **)all_shm, s)) {
-		free_frames(s);
-		slab_free(&shm_slab, s);
+	if (s)
+		*s = (struct shm){ .size = size, .npages = (u32)(size / PAGE_SIZE),
+				   .flags = (u8)flags, .creator = p->pid, .dev = d };
+	if (!s || shm_fill(s) < 0 || !objtable_put((void **)all_shm, s)) {
+		if (s && (s->base || s->frames))
+			free_frames(s);
+		if (s)
+			slab_free(&shm_slab, s);
+		account_release(p, ORB_RES_SHM, 1);
+		account_release(p, ORB_RES_MEMORY, charge);
 		return -ORB_ENOMEM;
 	}
 	s->id = next_shm_id++;
 	s->charged = charge;
-	p->shm_charged += charge;
+	s->payer = p;
 	s->kobj.unreferenced = shm_unreferenced;
 	axiom_shm_created(s->id, s->creator, s->size, s->flags, d ? d->bdf : PCI_NO_DEVICE);
 	long h = cap_create_obj(p, ORB_OBJ_SHM, s->id, ORB_RIGHTS_ALL, &s->kobj, -1);
@@ -181,6 +199,8 @@ long sys_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot, struct syscall_f
 		return -ORB_EINVAL;
 	struct shm *s = container_of(c->obj, struct shm, kobj);
 	unsigned vm = VM_READ | ((prot & ORB_PROT_WRITE) ? VM_WRITE : 0);
+	if ((err = account_mapping(p, s->size)) < 0)
+		return err;   /* the frames are the creator's; the page tables are ours */
 	struct region *r = region_claim(p, vaddr, s->size, R_SHM, (u8)vm, &err);
 	if (!r)
 		return err;
@@ -190,10 +210,12 @@ long sys_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot, struct syscall_f
 	for (u32 i = 0; i < s->npages; i++) {
 		int rc = vm_map(&p->vs, r->base + (u64)i * PAGE_SIZE, shm_frame(s, i), vm | VM_SHARED);
 		if (rc < 0) {
+			account_tables(p);
 			region_release(p, r);   /* unlogged: no commit; drops the mapping count */
 			return rc;
 		}
 	}
+	account_tables(p);
 	r->logged = true;
 	axiom_shm_mapped(p->pid, r->base, s->size, vm, s->id);
 	frame_set_out(f, 2, s->size);

@@ -8,6 +8,7 @@
 #include <kernel/archive.h>
 #include <kernel/cap.h>
 #include <kernel/ipc.h>
+#include <kernel/kmsg.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -30,18 +31,24 @@ static bool name_ok(const u8 *name, size_t max)
 	return true;
 }
 
-/* Copy a user ELF image into contiguous kernel frames; returns them or 0. */
-static paddr_t copy_image(u64 addr, u64 len, unsigned *order)
+/* Copy a user ELF image into contiguous kernel frames, charged to the caller's memory
+ * while the spawn runs; returns them or 0 (*err set). */
+static paddr_t copy_image(struct process *me, u64 addr, u64 len, unsigned *order, long *err)
 {
 	unsigned o = 0;
 	while (((u64)PAGE_SIZE << o) < len)
 		o++;
-	paddr_t pa = frame_alloc(o);
-	if (pa && copy_from_user(KERNEL_VIRT(pa), addr, len) < 0) {
-		frame_free(pa, o);
-		pa = 0;
-	}
 	*order = o;
+	if ((*err = account_charge(me, ORB_RES_MEMORY, PAGE_SIZE << o)) < 0)
+		return 0;
+	paddr_t pa = frame_alloc(o);
+	*err = pa ? copy_from_user(KERNEL_VIRT(pa), addr, len) : -ORB_ENOMEM;
+	if (*err < 0) {
+		if (pa)
+			frame_free(pa, o);
+		account_release(me, ORB_RES_MEMORY, PAGE_SIZE << o);
+		return 0;
+	}
 	return pa;
 }
 
@@ -85,6 +92,9 @@ long sys_process_spawn(uint64_t spec_ptr, size_t len)
 			return err;
 		exit_ep = ec->object_id;
 	}
+	for (u32 i = 0; i < ORB_RES_COUNT; i++)
+		if (spec.limits[i] > ORB_LIMIT_MAX)
+			return -ORB_EINVAL;
 
 	const u8 *elf;
 	u64 elf_len;
@@ -101,21 +111,28 @@ long sys_process_spawn(uint64_t spec_ptr, size_t len)
 		if (!spec.image_len || spec.image_len > SPAWN_MAX_IMAGE ||
 		    !user_range_ok(spec.image_addr, spec.image_len))
 			return -ORB_EINVAL;
-		if (!(copy = copy_image(spec.image_addr, spec.image_len, &order)))
-			return -ORB_ENOMEM;
+		if (!(copy = copy_image(me, spec.image_addr, spec.image_len, &order, &err)))
+			return err;
 		elf = KERNEL_VIRT(copy), elf_len = spec.image_len;
 	}
-	struct process *child = process_spawn_elf((const char *)spec.name,
-						  spec.image[0] ? (const char *)spec.image : "(inline)",
-						  elf, elf_len, spec.priority, me->pid, &err);
-	if (copy)
+	/* The exit notice is paid for now, so that the child's end is never lost. */
+	struct kmsg *notice = exit_ep ? kmsg_notice_reserve(me) : NULL;
+	struct process *child = exit_ep && !notice ? NULL :
+		process_spawn_elf((const char *)spec.name,
+				  spec.image[0] ? (const char *)spec.image : "(inline)",
+				  elf, elf_len, spec.priority, me->pid, me, spec.limits, &err);
+	if (copy) {
 		frame_free(copy, order);
-	if (!child)
-		return err;
-	child->limits.memory_bytes = spec.memory_limit;
-	child->limits.max_caps = spec.max_caps;
+		account_release(me, ORB_RES_MEMORY, PAGE_SIZE << order);
+	}
+	if (!child) {
+		if (notice)
+			kmsg_free(notice);
+		return notice || !exit_ep ? err : -ORB_ENOMEM;
+	}
 	child->exit_ep = exit_ep;
 	child->exit_badge = exit_badge;
+	child->exit_notice = notice;
 	for (u32 i = 0; i < spec.ncaps; i++) {
 		long h = cap_derive_into(child, src[i], caps[i].rights, caps[i].badge, 0,
 					 caps[i].dst == ORB_CAP_NONE ? -1 : (int)caps[i].dst);

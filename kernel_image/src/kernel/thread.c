@@ -20,7 +20,7 @@
 #include <mm/slab.h>
 #include <orbital/abi.h>
 
-static struct slab thread_slab = SLAB_INIT("thread", struct thread, 256);
+static struct slab thread_slab = SLAB_INIT("thread", struct thread, THREADS_MAX);
 
 static vaddr_t slot_stack_base(u8 slot)
 {
@@ -40,25 +40,28 @@ struct thread *thread_create(struct process *p, u64 entry, u64 stack, u64 arg, u
 	if (!vm_user_entry(&p->vs, entry) || (stack && (stack >= USER_TOP || stack < USER_BASE)))
 		return NULL;
 	*err = -ORB_ENOMEM;
-	if (p->slots_used == ~0ull)
+	if (p->slots_used == ~0ull || account_charge(p, ORB_RES_THREADS, 1) < 0)
 		return NULL;
 	u8 slot = (u8)__builtin_ctzll(~p->slots_used);
 	struct thread *t = slab_alloc(&thread_slab);
-	if (!t)
+	if (!t) {
+		account_release(p, ORB_RES_THREADS, 1);
 		return NULL;
+	}
 	/* IPC buffer: two contiguous frames, user RW, NX, reachable by the kernel. */
-	paddr_t buf = frame_alloc(1);
-	if (!buf)
-		goto fail;
 	vaddr_t ub = slot_ipcbuf(slot);
-	if (!region_add(p, ub, 2 * PAGE_SIZE, R_IPCBUF, VM_READ | VM_WRITE) ||
-	    vm_map(&p->vs, ub, buf, VM_READ | VM_WRITE) < 0 ||
-	    vm_map(&p->vs, ub + PAGE_SIZE, buf + PAGE_SIZE, VM_READ | VM_WRITE) < 0) {
-		struct region *r = region_find(p, ub);
-		if (r)
-			region_release(p, r);   /* frees what got mapped */
-		else
-			frame_free(buf, 1);
+	struct region *ibr = region_add(p, ub, 2 * PAGE_SIZE, R_IPCBUF, VM_READ | VM_WRITE);
+	if (!ibr || account_region(p, 2 * PAGE_SIZE) < 0)
+		goto fail;
+	ibr->charged = 2 * PAGE_SIZE;   /* region_release gives it back */
+	paddr_t buf = frame_alloc(1);
+	int rc = buf ? vm_map(&p->vs, ub, buf, VM_READ | VM_WRITE) : -ORB_ENOMEM;
+	if (rc == 0 && (rc = vm_map(&p->vs, ub + PAGE_SIZE, buf + PAGE_SIZE, VM_READ | VM_WRITE)) < 0)
+		vm_unmap(&p->vs, ub, NULL);
+	account_tables(p);
+	if (rc < 0) {
+		if (buf)
+			frame_free(buf, 1);   /* nothing of it is mapped */
 		goto fail;
 	}
 	region_logged(p, ub, 2 * PAGE_SIZE, VM_READ | VM_WRITE);
@@ -69,8 +72,7 @@ struct thread *thread_create(struct process *p, u64 entry, u64 stack, u64 arg, u
 			struct region *r = region_find(p, sb);
 			if (r)
 				region_release(p, r);
-			region_release(p, region_find(p, ub));
-			goto fail;
+			goto fail;   /* releases the IPC buffer */
 		}
 		stack = sb + USER_STACK_SIZE;
 		t->kstack_owned = true;
@@ -92,7 +94,10 @@ struct thread *thread_create(struct process *p, u64 entry, u64 stack, u64 arg, u
 	*err = 0;
 	return t;
 fail:
+	if (ibr)
+		region_release(p, ibr);
 	slab_free(&thread_slab, t);
+	account_release(p, ORB_RES_THREADS, 1);
 	return NULL;
 }
 
@@ -155,6 +160,7 @@ void thread_reap(struct thread *t)
 	}
 	sched_thread_gone(t);
 	slab_free(&thread_slab, t);
+	account_release(p, ORB_RES_THREADS, 1);
 }
 
 /* ---- syscalls: thread_create, exit, thread_exit, yield, sleep, thread_join ---- */

@@ -57,7 +57,7 @@ CONSTANTS = (
     Constant("AXIOM_STR_MAX", 32,
              "longest str field of an Axiom record in bytes (names, versions, descriptions)"),
     Constant("AXIOM_BYTES_MAX", 64, "longest bytes field of an Axiom record (a signature)"),
-    Constant("AXIOM_COMMIT_MAX", 193,
+    Constant("AXIOM_COMMIT_MAX", 256,
              "largest commit envelope in bytes (checked against the records)"),
     Constant("CHECKPOINT_UNSIGNED", 0,
              "checkpoint algorithm: no signature (signature is empty)"),
@@ -86,6 +86,7 @@ COMMITS = (
         F("parent", "u64", "parent PID; 0 = the kernel"),
         F("name", "str", "service name"),
         F("binary", "str", "what was loaded, e.g. the boot archive entry"),
+        F("limits", "resources", "its resource limits (ORB_RES_*), charged to its parent"),
     ), "A process and its empty CSpace exist."),
     Record("process_exited", 2, (
         F("pid", "u64"),
@@ -179,6 +180,7 @@ STATE_RECORDS = (
         F("pid", "u64"),
         F("parent", "u64"),
         F("name", "str"),
+        F("limits", "resources", "its resource limits (ORB_RES_*)"),
     ), "One per live process (key: pid)."),
     Record("cap", ord("C"), (
         F("pid", "u64", "holder"),

@@ -138,6 +138,35 @@ CONSTANTS = (
     Constant("BLK_FLAG_READ_ONLY", 0x1, "BLK_INFO_RESPONSE flags: writes are refused"),
     Constant("BLK_FLAG_FLUSH", 0x2, "BLK_INFO_RESPONSE flags: the device has a write cache "
                                     "that BLK_FLUSH empties"),
+    # Kinds of kernel resource a process is charged for (docs/decisions.md D80): the
+    # index into every limits/usage array.
+    Constant("RES_MEMORY", 0, "resource: bytes of memory — its pages and page tables, its "
+             "CSpace, and the frames of the messages it has queued"),
+    Constant("RES_MSG_BYTES", 1, "resource: payload bytes of its messages waiting in queues"),
+    Constant("RES_PROCESSES", 2, "resource: processes it created that still live, with what "
+             "each of them may create"),
+    Constant("RES_THREADS", 3, "resource: threads, zombies included until reaped"),
+    Constant("RES_ENDPOINTS", 4, "resource: endpoints it owns"),
+    Constant("RES_NOTIFICATIONS", 5, "resource: notification objects it owns"),
+    Constant("RES_CAPS", 6, "resource: occupied slots of its CSpace"),
+    Constant("RES_MESSAGES", 7, "resource: its messages waiting in queues, and the exit "
+             "notices reserved for the children it spawned"),
+    Constant("RES_SHM", 8, "resource: shared memory objects it created that still exist"),
+    Constant("RES_MSIX", 9, "resource: MSI-X vectors bound to its notifications"),
+    Constant("RES_COUNT", 10, "kinds of resource: the length of every limits/usage array"),
+    Constant("LIMIT_MAX", 1 << 48, "largest value of one limit in a spawn spec (EINVAL "
+             "above)"),
+    # What a 0 in a spawn spec's limits means.
+    Constant("DEFAULT_MEMORY", 16 << 20, "resources.memory when a spawn spec gives 0 (bytes)"),
+    Constant("DEFAULT_MSG_BYTES", 64 << 10, "resources.msg_bytes when a spawn spec gives 0"),
+    Constant("DEFAULT_PROCESSES", 0, "resources.processes when a spawn spec gives 0"),
+    Constant("DEFAULT_THREADS", 8, "resources.threads when a spawn spec gives 0"),
+    Constant("DEFAULT_ENDPOINTS", 8, "resources.endpoints when a spawn spec gives 0"),
+    Constant("DEFAULT_NOTIFICATIONS", 8, "resources.notifications when a spawn spec gives 0"),
+    Constant("DEFAULT_CAPS", 64, "resources.caps when a spawn spec gives 0"),
+    Constant("DEFAULT_MESSAGES", 32, "resources.messages when a spawn spec gives 0"),
+    Constant("DEFAULT_SHM", 8, "resources.shm when a spawn spec gives 0"),
+    Constant("DEFAULT_MSIX", 0, "resources.msix when a spawn spec gives 0: drivers ask"),
 )
 
 BITFIELDS = (
@@ -162,6 +191,10 @@ BITFIELDS = (
 )
 
 STRUCTS = (
+    Struct("resources", (
+        F("amount", "u64[10]", "indexed by ORB_RES_*"),
+    ), "An amount of each kind of kernel resource (ORB_RES_*): a process's limits or its "
+       "usage, as CommitLog records carry them.", 80),
     Struct("cap_info", (
         F("object_type", "u8", "ORB_OBJ_*"),
         F("rights", "u8", "ORB_RIGHT_* set"),
@@ -224,7 +257,9 @@ STRUCTS = (
         F("cpu_ns", "u64", "CPU time used"),
         F("mem_pages", "u64", "pages mapped"),
         F("name", "u8[32]", "NUL-padded name"),
-    ), "One process as process_list reports it (fixed size).", 64),
+        F("limits", "u64[10]", "what it may use, indexed by ORB_RES_*"),
+        F("usage", "u64[10]", "what it uses now, indexed by ORB_RES_*"),
+    ), "One process as process_list reports it (fixed size).", 224),
     Struct("pm_owner", (
         F("pid", "u32", "a process the Process Manager started"),
         F("roles", "u8", "the user's ORB_IDENTITY_ROLE_* set when it was spawned"),
@@ -267,35 +302,35 @@ STRUCTS = (
         F("exit_notify", "u32", "endpoint told MSG_CHILD_EXITED when the child ends, or "
                                 "ORB_CAP_NONE"),
         F("exit_badge", "u64", "sent in mr3 of that message"),
-        F("memory_limit", "u64", "bytes the child may map; 0 = unlimited"),
         F("caps_addr", "u64", "an array of ncaps spawn_cap records in the caller's memory"),
         F("priority", "u8", "its first thread's priority (not more urgent than the caller)"),
         F("ncaps", "u8", "initial capabilities, at most 16"),
-        F("_pad", "u8[2]"),
-        F("max_caps", "u32", "capabilities it may hold at once; 0 = unlimited"),
-    ), "process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout).", 120),
+        F("_pad", "u8[6]"),
+        F("limits", "u64[10]", "the child's limits, indexed by ORB_RES_*, charged to the "
+                              "caller while the child lives; 0 means ORB_DEFAULT_<KIND>"),
+    ), "process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout).", 192),
     Struct("service_desc", (
         F("name", "u8[32]", "service name, NUL-padded"),
         F("image", "u8[32]", "boot archive program to run"),
         F("service_type", "u8[32]", "the service type it may register (empty: none)"),
         F("version", "u8[16]", "its version string"),
         F("deps", "u64", "bit i: depends on service i"),
-        F("memory_limit", "u64", "bytes it may map, 0 = unlimited"),
         F("flags", "u32", "ORB_SVC_FLAG_*"),
         F("backoff_initial_ms", "u32", "WithBackoff: first delay"),
         F("backoff_max_ms", "u32", "WithBackoff: longest delay"),
         F("backoff_max_attempts", "u32", "WithBackoff: give up after this many"),
         F("max_restarts", "u32", "restarts allowed per 60 s before it is disabled (0: 5)"),
         F("cpu_ms", "u32", "CPU time limit, 0 = unlimited"),
-        F("max_caps", "u32", "capability limit, 0 = unlimited"),
         F("caps_first", "u16", "index of its first service_cap record"),
         F("ncaps", "u16", "how many service_cap records are its"),
         F("priority", "u8", "scheduling priority"),
         F("phase", "u8", "boot phase 1-3 (spec §3.3)"),
         F("restart", "u8", "ORB_RESTART_*"),
-        F("_pad", "u8[5]"),
+        F("_pad", "u8[1]"),
+        F("limits", "u64[10]", "its kernel limits (the spawn spec's, ORB_RES_*), from the "
+                              "image's [service.limits]"),
     ), "One service init supervises: archive entry `services` holds them in image order.",
-        168),
+        232),
     Struct("service_cap", (
         F("object_type", "u8", "ORB_OBJ_*: console, process (root), axiom, irq, ioport, "
                                "pci_device, secret, or endpoint (the endpoint of service "

@@ -138,23 +138,11 @@ static void spawn_grants_only_attenuated_copies(struct kt *t)
 static void a_spawned_process_holds_at_most_max_caps(struct kt *t)
 {
 	orb_cptr_t ep = kt_endpoint(NULL);
-	orb_spawn_cap_t caps[2] = {
-		{ .src = ep, .dst = 0, .rights = W },
-		{ .src = KT_CONSOLE_CAP, .dst = 1, .rights = R },
-	};
-	orb_spawn_spec_t spec;
-	memset(&spec, 0, sizeof(spec));
-	memcpy(spec.name, "ktest-peer", 10);
-	memcpy(spec.image, "ktest-peer", 10);
-	spec.proc = KT_PROCESS_CAP;
-	spec.exit_notify = ORB_CAP_NONE;
-	spec.caps_addr = (uint64_t)(uintptr_t)caps;
-	spec.ncaps = 2;
-	spec.priority = 64;
-	spec.max_caps = 1;
-	KT_ERR(t, orb_process_spawn(&spec, sizeof(spec)), ORB_ENOMEM);   /* 2 > 1 */
-	spec.max_caps = 2;
-	long pid = orb_process_spawn(&spec, sizeof(spec));
+	uint64_t limits[ORB_RES_COUNT] = { [ORB_RES_CAPS] = 1 };
+	/* it would start with 2 */
+	KT_ERR(t, kt_spawn_limited(ep, KT_CONSOLE_CAP, R, ORB_CAP_NONE, limits), ORB_ENOMEM);
+	limits[ORB_RES_CAPS] = 2;
+	long pid = kt_spawn_limited(ep, KT_CONSOLE_CAP, R, ORB_CAP_NONE, limits);
 	KT_TRUE(t, pid > 0);
 	long result = 0;
 	KT_EQ(t, kt_peer_order(ep, PEER_TRY_RECEIVE, 0, &result), 0);   /* slot 1 is console */

@@ -62,6 +62,9 @@ long kt_spawn(const char *image, const orb_spawn_cap_t *caps, unsigned ncaps, or
 	      uint64_t badge);
 /* ktest-peer with ep (W) in its slot 0 and `extra` (ORB_CAP_NONE: none) in slot 1. */
 long kt_spawn_peer(orb_cptr_t ep, orb_cptr_t extra, uint8_t extra_rights, orb_cptr_t notify);
+/* The same with resource limits (ORB_RES_COUNT of them, 0 = default; NULL: all default). */
+long kt_spawn_limited(orb_cptr_t ep, orb_cptr_t extra, uint8_t extra_rights, orb_cptr_t notify,
+		      const uint64_t *limits);
 /* Take the peer's next call, answer with an order, collect its result. */
 long kt_peer_order(orb_cptr_t ep, uint64_t order, uint64_t arg, long *result);
 /* Wait for MSG_CHILD_EXITED on notify. */
@@ -77,3 +80,5 @@ extern const size_t kt_dev_count, kt_shm_count;
 long kt_child_faulted(orb_cptr_t notify, long pid);
 /* Give the peer an order it does not report back on (it exits or faults doing it). */
 long kt_peer_last(orb_cptr_t ep, uint64_t order, uint64_t arg);
+extern const struct kcase kt_account_cases[];
+extern const size_t kt_account_count;

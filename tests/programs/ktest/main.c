@@ -72,6 +72,9 @@ int main(void)
 	run(kt_shm_cases, kt_shm_count, &passed);
 	run(kt_dev_cases, kt_dev_count, &passed);
 	wait_for_others();
+	/* the accounting cases compare ktest's usage before and after: nothing else may come
+	 * or go meanwhile (every process started at boot is charged to ktest) */
+	run(kt_account_cases, kt_account_count, &passed);
 	orb_printf("ktest: %d passed, %d failed\n", passed, failures);
 	return failures ? 1 : 0;
 }

@@ -17,3 +17,13 @@
 #define PEER_SHM_PHYS 10      /* shm_phys of the cap in slot 1 at offset mr1 */
 #define PEER_BAR_MAP 11       /* pci_bar_map BAR mr1 of the cap in slot 1 */
 #define PEER_IRQ_ACK 12       /* irq_ack(mr1) */
+#define PEER_ENDPOINT_HOG 13  /* create endpoints, deleting each capability, until refused:
+			       * result = count << 16 | -error */
+#define PEER_SEND_HOG 14      /* send mr1-byte messages to a fresh endpoint until refused:
+			       * result = count << 16 | -error */
+#define PEER_THREAD_HOG 15    /* start sleeping threads until refused: count << 16 | -error */
+#define PEER_SEND_N 16        /* send mr1 messages on the capability in slot 1 */
+#define PEER_SHM_HOG 17       /* create one-page shared objects until refused: count << 16 |
+			       * -error */
+#define PEER_SHM_GIVE 18      /* create an mr1-byte shared object, send its capability on
+			       * slot 1 (tag 0x79) */

@@ -38,11 +38,28 @@ long kt_spawn(const char *image, const orb_spawn_cap_t *caps, unsigned ncaps, or
 
 long kt_spawn_peer(orb_cptr_t ep, orb_cptr_t extra, uint8_t extra_rights, orb_cptr_t notify)
 {
+	return kt_spawn_limited(ep, extra, extra_rights, notify, NULL);
+}
+
+long kt_spawn_limited(orb_cptr_t ep, orb_cptr_t extra, uint8_t extra_rights, orb_cptr_t notify,
+		      const uint64_t *limits)
+{
 	orb_spawn_cap_t caps[2] = {
 		{ .src = ep, .dst = 0, .rights = ORB_RIGHT_WRITE },
 		{ .src = extra, .dst = 1, .rights = extra_rights },
 	};
-	return kt_spawn("ktest-peer", caps, extra == ORB_CAP_NONE ? 1 : 2, notify, 0);
+	orb_spawn_spec_t spec;
+	memset(&spec, 0, sizeof(spec));
+	memcpy(spec.name, "ktest-peer", 10);
+	memcpy(spec.image, "ktest-peer", 10);
+	spec.proc = KT_PROCESS_CAP;
+	spec.exit_notify = notify;
+	spec.caps_addr = (uint64_t)(uintptr_t)caps;
+	spec.ncaps = extra == ORB_CAP_NONE ? 1 : 2;
+	spec.priority = 64;
+	if (limits)
+		memcpy(spec.limits, limits, sizeof(spec.limits));
+	return orb_process_spawn(&spec, sizeof(spec));
 }
 
 /* True while ktest holds the peer's last call (its reply capability): the next order

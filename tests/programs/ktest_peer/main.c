@@ -8,6 +8,65 @@
 #include <orbital.h>
 #include "../ktest/peer.h"
 
+/* The hogs stop at the first refusal: how many succeeded, and the error. */
+static long hog_result(long count, long err)
+{
+	return (count << 16) | (-err & 0xffff);
+}
+
+static long endpoint_hog(void)
+{
+	long n = 0, r;
+	while ((r = orb_endpoint_create()) >= 0 && n < 4096) {
+		orb_cap_delete((orb_cptr_t)(r & 0xffffffff));   /* the endpoint lives on */
+		n++;
+	}
+	return hog_result(n, r);
+}
+
+static long send_hog(uint32_t len)
+{
+	long ep = orb_endpoint_create();
+	if (ep < 0)
+		return hog_result(0, ep);
+	long n = 0, r;
+	while ((r = orb_endpoint_send((orb_cptr_t)(ep & 0xffffffff), orb_msginfo_new(0x55, len, 0),
+				      1, 2, 3, 4)) == 0 && n < 8192)
+		n++;
+	return hog_result(n, r);
+}
+
+static long shm_hog(void)
+{
+	long n = 0, r;
+	while ((r = orb_shm_create(4096, 0, ORB_CAP_NONE)) >= 0 && n < 2048)
+		n++;   /* each keeps its capability: the objects live */
+	return hog_result(n, r);
+}
+
+static long shm_give(uint64_t size)
+{
+	long h = orb_shm_create(size, 0, ORB_CAP_NONE);
+	if (h < 0)
+		return h;
+	orb_cptr_t c = (orb_cptr_t)h;
+	return orb_send(1, 0x79, NULL, 0, &c, 1);
+}
+
+static void sleeper(uint64_t arg)
+{
+	for (;;)
+		orb_sleep_ms(1000);
+}
+
+static long thread_hog(void)
+{
+	long n = 0, r;
+	while ((r = orb_thread_create((void *)sleeper, NULL, 0, 64)) >= 0 && n < 128)
+		n++;
+	return hog_result(n, r);
+}
+
 int main(void)
 {
 	orb_cptr_t ktest = 0;
@@ -67,6 +126,26 @@ int main(void)
 			break;
 		case PEER_IRQ_ACK:
 			result = orb_irq_ack((uint32_t)out.mr1);
+			break;
+		case PEER_ENDPOINT_HOG:
+			result = endpoint_hog();
+			break;
+		case PEER_SEND_HOG:
+			result = send_hog((uint32_t)out.mr1);
+			break;
+		case PEER_THREAD_HOG:
+			result = thread_hog();
+			break;
+		case PEER_SHM_HOG:
+			result = shm_hog();
+			break;
+		case PEER_SHM_GIVE:
+			result = shm_give(out.mr1);
+			break;
+		case PEER_SEND_N:
+			result = 0;
+			for (uint64_t i = 0; i < out.mr1 && result == 0; i++)
+				result = orb_endpoint_send(1, orb_msginfo_new(0x78, 8, 0), i, 0, 0, 0);
 			break;
 		default:
 			result = -ORB_EINVAL;

@@ -25,187 +25,209 @@
 #include <stdint.h>
 
 /* --- Constants -------------------------------------------------------------------------------- */
-#define ORB_MAX_MSG_SIZE                  4096u             /* largest message payload in bytes */
-#define ORB_MAX_MSG_CAPS                  8u                /* most capabilities one message carries */
-#define ORB_MSG_REGS                      4u                /* message registers mr0-mr3 (RDX, R10, R8, R9) */
-#define ORB_MSG_REG_BYTES                 32u               /* payload bytes that travel in the message registers */
-#define ORB_CAP_NONE                      0xFFFFFFFFu       /* no capability: mem_map's proc for self, recv_slots for any free slot */
-#define ORB_PROT_READ                     1u                /* mem_map / mem_protect: readable */
-#define ORB_PROT_WRITE                    2u                /* mem_map / mem_protect: writable */
-#define ORB_PROT_EXEC                     4u                /* mem_map / mem_protect: executable */
-#define ORB_TIMEOUT_FOREVER               0u                /* timeout_ns value that waits without limit */
-#define ORB_ENTROPY_MAX                   256u              /* most bytes one entropy_get call returns */
-#define ORB_SECRET_KEY_SIZE               32u               /* bytes secret_read returns: Identity's record key */
-#define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu       /* boot archive magic: the file's first four bytes read "ORBA" */
-#define ORB_BOOT_ARCHIVE_VERSION          2u                /* boot archive format version (2: the digest covers the header too) */
-#define ORB_BOOT_ENTRY_ELF                1u                /* boot archive entry flag: an ELF program */
-#define ORB_BOOT_ENTRY_START_AT_BOOT      2u                /* boot archive entry flag: start at boot */
-#define ORB_BOOT_ENTRY_INIT               4u                /* boot archive entry flag: this entry is init (PID 1) */
-#define ORB_BOOT_ARCHIVE_VADDR            0x7D0000000000ull /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
-#define ORB_SLOT_SELF                     0u                /* service slot 0: its own endpoint (R|W, made by its supervisor) */
-#define ORB_SLOT_INIT                     1u                /* service slot 1: init's endpoint (W, badged with the service) */
-#define ORB_SLOT_FIRST_CAP                2u                /* service slots 2..: the capabilities its image lists */
-#define ORB_SVC_FLAG_START                1u                /* service_desc flag: init starts it at boot */
-#define ORB_RESTART_NEVER                 0u                /* restart policy (spec §5.10 #45) */
-#define ORB_RESTART_ON_FAILURE            1u                /* restart policy */
-#define ORB_RESTART_ALWAYS                2u                /* restart policy */
-#define ORB_RESTART_BACKOFF               3u                /* restart policy */
-#define ORB_SVC_STARTING                  0u                /* svc_status state */
-#define ORB_SVC_RUNNING                   1u                /* svc_status state */
-#define ORB_SVC_STOPPED                   2u                /* svc_status state */
-#define ORB_SVC_BACKOFF                   3u                /* svc_status state */
-#define ORB_SVC_DISABLED                  4u                /* svc_status state */
-#define ORB_CAPKIND_CONSOLE               1u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_STORAGE               2u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_NETWORK               3u                /* PM_SPAWN capability kind */
-#define ORB_CAPKIND_SPAWN                 4u                /* PM_SPAWN capability kind: the root Process capability */
-#define ORB_SPAWN_ERR_BINARY_NOT_FOUND    0u                /* SpawnError (spec §4.1) */
-#define ORB_SPAWN_ERR_PERMISSION_DENIED   1u                /* SpawnError */
-#define ORB_SPAWN_ERR_RESOURCE_LIMIT      2u                /* SpawnError */
-#define ORB_SPAWN_ERR_INVALID_BINARY      3u                /* SpawnError */
-#define ORB_ERROR_UNKNOWN_REQUEST         1u                /* MSG_ERROR code: no handler for the tag */
-#define ORB_ERROR_MALFORMED               2u                /* MSG_ERROR code: the payload did not decode */
-#define ORB_ERROR_RESTARTING              3u                /* MSG_ERROR code: the service is restarting; retry */
-#define ORB_ERROR_ERRNO                   256u              /* MSG_ERROR code 0x100 | E: the request failed with -E */
-#define ORB_BOOT_ENTRY_CONFIG             8u                /* boot archive entry flag: configuration text, not a program */
-#define ORB_EXIT_REASON_EXIT              0u                /* CHILD_EXITED reason: the process called exit */
-#define ORB_EXIT_REASON_FAULT             1u                /* CHILD_EXITED reason: the process faulted */
-#define ORB_EXIT_REASON_KILLED            2u                /* CHILD_EXITED reason: the process was killed */
-#define ORB_REVOKE_EXPLICIT               1u                /* CAP_REVOKED reason: revoked by a holder of the source */
-#define ORB_REVOKE_EXPIRED                2u                /* CAP_REVOKED reason: expires_at passed */
-#define ORB_REVOKE_PROCESS_EXIT           3u                /* CAP_REVOKED reason: the object's process exited */
-#define ORB_SYSLOG_DONE                   1u                /* syslog_record flag: result is final */
-#define ORB_SYSLOG_BLOCKED                2u                /* syslog_record flag: the call blocked; its result arrived later or never */
-#define ORB_SYSLOG_FASTPATH               4u                /* syslog_record flag: the call took the fast path */
-#define ORB_SHM_DMA                       1u                /* shm_create flag: physically contiguous DMA memory for the device `dev` names; its creator may read its physical address */
-#define ORB_SHM_MAX                       0x1000000u        /* largest shared memory object in bytes */
-#define ORB_SHM_DMA_MAX                   0x400000u         /* largest DMA memory object in bytes (one buddy block) */
-#define ORB_PCI_BAR_MEM                   1u                /* pci_info bar_flags: a memory BAR */
-#define ORB_PCI_BAR_IO                    2u                /* pci_info bar_flags: an I/O port BAR (not mappable) */
-#define ORB_PCI_BAR_64                    4u                /* pci_info bar_flags: a 64-bit memory BAR (it also takes the next BAR register) */
-#define ORB_PCI_BAR_PREFETCH              8u                /* pci_info bar_flags: prefetchable */
-#define ORB_PCI_BAR_MAPPABLE              16u               /* pci_info bar_flags: pci_bar_map maps it (a memory BAR the kernel checked: page-aligned, not RAM, not another device's) */
-#define ORB_PCI_CONFIG_SIZE               256u              /* bytes of configuration space a driver reads */
-#define ORB_PCI_COMMAND                   4u                /* configuration offset of the command register, the one a driver writes */
-#define ORB_PCI_COMMAND_WRITABLE          1031u             /* command bits a driver may change: I/O space, memory space, bus master, INTx disable */
-#define ORB_PCI_COMMAND_BUS_MASTER        4u                /* command register: bus mastering (DMA) on */
-#define ORB_IRQ_MSI_FIRST                 24u               /* the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines) */
-#define ORB_IRQ_MSI_COUNT                 32u               /* MSI-X vectors the kernel can bind at once */
-#define ORB_BLK_FLAG_READ_ONLY            1u                /* BLK_INFO_RESPONSE flags: writes are refused */
-#define ORB_BLK_FLAG_FLUSH                2u                /* BLK_INFO_RESPONSE flags: the device has a write cache that BLK_FLUSH empties */
-#define ORB_AXIOM_STREAM_MAGIC            0x31435841u       /* commit stream frame magic: the frame's first four bytes read "AXC1" */
-#define ORB_AXIOM_SEAL_MAGIC              0x31535841u       /* seal frame magic: the frame's first four bytes read "AXS1" */
-#define ORB_AXIOM_SEAL_CHECKPOINT         1u                /* seal reason: written after a checkpoint */
-#define ORB_AXIOM_SEAL_SHUTDOWN           2u                /* seal reason: the kernel stopped the machine */
-#define ORB_AXIOM_SEAL_PANIC              3u                /* seal reason: the kernel stopped after a fault or panic */
-#define ORB_AXIOM_STR_MAX                 32u               /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
-#define ORB_AXIOM_BYTES_MAX               64u               /* longest bytes field of an Axiom record (a signature) */
-#define ORB_AXIOM_COMMIT_MAX              193u              /* largest commit envelope in bytes (checked against the records) */
-#define ORB_CHECKPOINT_UNSIGNED           0u                /* checkpoint algorithm: no signature (signature is empty) */
-#define ORB_CHECKPOINT_ED25519            1u                /* checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, 64 bytes, by the key the kernel derives from the machine secret */
-#define ORB_STORAGE_ERR_NOT_FOUND         0u                /* StorageError NotFound (spec §4.4) */
-#define ORB_STORAGE_ERR_QUOTA_EXCEEDED    1u                /* StorageError QuotaExceeded */
-#define ORB_STORAGE_ERR_KEY_TOO_LONG      2u                /* StorageError KeyTooLong */
-#define ORB_STORAGE_ERR_VALUE_TOO_LARGE   3u                /* StorageError ValueTooLarge */
-#define ORB_STORAGE_ERR_PERMISSION_DENIED 4u                /* StorageError PermissionDenied */
-#define ORB_STORAGE_ERR_BACKEND           5u                /* StorageError BackendError (with a reason text) */
-#define ORB_STORAGE_MAX_KEY_LENGTH        256u              /* MAX_KEY_LENGTH: bytes of a key */
-#define ORB_STORAGE_MAX_VALUE_SIZE        0x100000u         /* MAX_VALUE_SIZE: bytes of a value */
-#define ORB_STORAGE_MAX_NAMESPACE_LENGTH  64u               /* bytes of a namespace: system, app:<name> or user:<name> (Orbital) */
-#define ORB_STORAGE_DEFAULT_QUOTA         0xA00000u         /* DEFAULT_QUOTA: key + value bytes per namespace */
-#define ORB_STORAGE_SYSTEM_QUOTA          0x100000u         /* SYSTEM_QUOTA: key + value bytes of `system` */
-#define ORB_STORAGE_SECTOR_SIZE           512u              /* disk format: bytes per sector */
-#define ORB_STORAGE_SB_MAGIC              0x5342524Fu       /* disk format: superblock magic, the bytes "ORBS" */
-#define ORB_STORAGE_RECORD_MAGIC          0x5242524Fu       /* disk format: record magic, the bytes "ORBR" */
-#define ORB_STORAGE_FORMAT_VERSION        1u                /* disk format version */
-#define ORB_STORAGE_SB_COPIES             2u                /* disk format: superblock copies, in sectors 0 and 1 */
-#define ORB_STORAGE_LOG_START             8u                /* disk format: first sector of the log ring */
-#define ORB_STORAGE_MIN_SECTORS           136u              /* disk format: smallest disk, in sectors (a ring of 128 sectors) */
-#define ORB_STORAGE_MAX_RECORD_SECTORS    2049u             /* disk format: sectors of the largest record (header, namespace, key, value) */
-#define ORB_STORAGE_REC_SET               1u                /* record kind: the key now holds the value */
-#define ORB_STORAGE_REC_DELETE            2u                /* record kind: the key is removed */
-#define ORB_STORAGE_REC_SEAL              3u                /* record kind: written after a flush, where the next record goes; it marks the end of the log and proves every record before it was flushed */
-#define ORB_STORAGE_PROBLEM_SUPERBLOCK    1u                /* check finding: a superblock copy fails its checksum or disagrees */
-#define ORB_STORAGE_PROBLEM_TORN          2u                /* check finding: the newest, never-acknowledged batch was cut short and is discarded (a power cut, not damage) */
-#define ORB_STORAGE_PROBLEM_DAMAGED_VALUE 3u                /* check finding: a record's header is intact but its value fails its checksum */
-#define ORB_STORAGE_PROBLEM_LOST          4u                /* check finding: records whose headers are unreadable; the log resumes after them */
-#define ORB_STORAGE_PROBLEM_LOST_END      5u                /* check finding: acknowledged records at the end of the log are unreadable */
-#define ORB_NET_METHOD_GET                0u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_POST               1u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_PUT                2u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_DELETE             3u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_PATCH              4u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_HEAD               5u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_METHOD_OPTIONS            6u                /* HttpMethod (spec §4.5) */
-#define ORB_NET_ERR_POLICY_DENIED         0u                /* NetworkError: no rule allows the URL, or a deny rule matched */
-#define ORB_NET_ERR_DNS                   1u                /* NetworkError: the host name did not resolve */
-#define ORB_NET_ERR_CONNECTION_FAILED     2u                /* NetworkError: TCP or TLS failed (refused, reset, certificate refused) */
-#define ORB_NET_ERR_TIMEOUT               3u                /* NetworkError: timeout_ms passed before the response was complete */
-#define ORB_NET_ERR_INVALID_URL           4u                /* NetworkError: the URL does not parse (http:// or https:// only) */
-#define ORB_NET_ERR_CORS                  5u                /* NetworkError: CorsError: the WASM target's meaning; never sent natively */
-#define ORB_NET_ERR_OTHER                 6u                /* NetworkError: anything else; `reason` says what (malformed response, limits, rate limit) */
-#define ORB_NET_CLASS_SYSTEM              0u                /* ProcessClass of a policy rule (spec §4.2) */
-#define ORB_NET_CLASS_RUNTIME             1u                /* ProcessClass of a policy rule (spec §4.2) */
-#define ORB_NET_CLASS_APPLICATION         2u                /* ProcessClass of a policy rule (spec §4.2) */
-#define ORB_NET_CLASS_NAMED               3u                /* ProcessClass of a policy rule (spec §4.2) */
-#define ORB_NET_CLASS_PID                 4u                /* ProcessClass of a policy rule (spec §4.2) */
-#define ORB_NET_REQ_BODY                  1u                /* NET_REQUEST flag: the request has a body (else None) */
-#define ORB_NET_REQ_BODY_SHARED           2u                /* NET_REQUEST flag: the body is body_length bytes at body_offset of the shared object in cap 0 (R), not the inline `body` */
-#define ORB_NET_REQ_RESPONSE_SHARED       4u                /* NET_REQUEST flag: a response body too large for the reply message goes to response_offset of the object in cap 0 (R|W), at most response_capacity bytes */
-#define ORB_NET_RESP_BODY_SHARED          1u                /* NET_RESPONSE flag: the body is body_length bytes at the request's response_offset of the lent object, not the inline `body` */
-#define ORB_NET_DEFAULT_TIMEOUT_MS        30000u            /* timeout_ms 0 means this (spec §5.7) */
-#define ORB_NET_MAX_TIMEOUT_MS            0x927C0u          /* the longest timeout_ms honoured (10 min) */
-#define ORB_NET_RATE_LIMIT                100u              /* requests one PID may make per window (spec §4.5) */
-#define ORB_NET_RATE_WINDOW_MS            60000u            /* the rate-limit window */
-#define ORB_NET_MAX_URL                   2048u             /* bytes of a URL */
-#define ORB_NET_MAX_HEADERS               64u               /* header lines of a request or a response */
-#define ORB_NET_MAX_HEAD                  16384u            /* bytes of a response's status line and headers: more is an error */
-#define ORB_NET_MAX_REPLY_HEADERS         2048u             /* bytes of encoded response headers returned in NET_RESPONSE; headers beyond them are dropped and NET_RESP_HEADERS_CUT says so */
-#define ORB_NET_RESP_HEADERS_CUT          2u                /* NET_RESPONSE flag: not every response header fitted in the reply */
-#define ORB_NET_MAX_BODY                  0x1000000u        /* bytes of a request or response body (one shared object) */
-#define ORB_NET_MAX_RULES                 64u               /* rules in the URL policy */
-#define ORB_NETDEV_MAX_FRAME              1514u             /* bytes of an Ethernet frame without its FCS */
-#define ORB_IDENTITY_ERR_BAD_CREDENTIALS  0u                /* IdentityError InvalidCredentials (spec AuthError): wrong password, signature, challenge or token; also an unknown user at AUTH (D244) */
-#define ORB_IDENTITY_ERR_USER_NOT_FOUND   1u                /* IdentityError UserNotFound (spec AuthError) */
-#define ORB_IDENTITY_ERR_ACCOUNT_LOCKED   2u                /* IdentityError AccountLocked (spec AuthError): retry_after_ms says for how long */
-#define ORB_IDENTITY_ERR_TOKEN_EXPIRED    3u                /* IdentityError TokenExpired (spec AuthError) */
-#define ORB_IDENTITY_ERR_RATE_LIMITED     4u                /* IdentityError RateLimited: this caller asked too often; retry_after_ms */
-#define ORB_IDENTITY_ERR_ACCOUNT_DISABLED 5u                /* IdentityError AccountDisabled */
-#define ORB_IDENTITY_ERR_UNAVAILABLE      6u                /* IdentityError Unavailable: no entropy source or no usable store; `reason` says which */
-#define ORB_IDENTITY_ERR_NOT_PERMITTED    7u                /* IdentityError PermissionDenied: the caller or session may not do this */
-#define ORB_IDENTITY_ERR_INVALID_REQUEST  8u                /* IdentityError InvalidRequest: a field out of its limits (name, password, roles, key or data length) */
-#define ORB_IDENTITY_ERR_ALREADY_EXISTS   9u                /* IdentityError AlreadyExists */
-#define ORB_IDENTITY_ERR_FULL             10u               /* IdentityError Full: no room for another user, service, key or session */
-#define ORB_IDENTITY_ROLE_ADMIN           1u                /* role bit (spec §4.3) */
-#define ORB_IDENTITY_ROLE_USER            2u                /* role bit (spec §4.3) */
-#define ORB_IDENTITY_ROLE_GUEST           4u                /* role bit (spec §4.3) */
-#define ORB_IDENTITY_ROLE_SYSTEM          8u                /* role bit (spec §4.3) */
-#define ORB_IDENTITY_ROLES_ALL            15u               /* every role bit */
-#define ORB_IDENTITY_TYPE_USER            0u                /* IdentityType (spec §4.3) */
-#define ORB_IDENTITY_TYPE_SERVICE         1u                /* IdentityType (spec §4.3) */
-#define ORB_IDENTITY_TYPE_SYSTEM          2u                /* IdentityType (spec §4.3) */
-#define ORB_IDENTITY_AUTH_PASSWORD        0u                /* AuthMethod (spec §4.3) */
-#define ORB_IDENTITY_AUTH_PUBLIC_KEY      1u                /* AuthMethod (spec §4.3) */
-#define ORB_IDENTITY_AUTH_TOKEN           2u                /* AuthMethod (spec §4.3) */
-#define ORB_IDENTITY_STATUS_ACTIVE        0u                /* AccountStatus (spec §4.3) */
-#define ORB_IDENTITY_STATUS_LOCKED        1u                /* AccountStatus (spec §4.3) */
-#define ORB_IDENTITY_STATUS_DISABLED      2u                /* AccountStatus (spec §4.3) */
-#define ORB_IDENTITY_NAME_MAX             32u               /* bytes of a user or service name: [a-z][a-z0-9_.-]*, users and services share one set of names */
-#define ORB_IDENTITY_PASSWORD_MAX         128u              /* bytes of a password (at least 1) */
-#define ORB_IDENTITY_TOKEN_LEN            64u               /* characters of a session, refresh or service token: 32 CSPRNG bytes in lower-case hex (spec §4.3) */
-#define ORB_IDENTITY_CHALLENGE_SIZE       32u               /* bytes of a public-key login challenge */
-#define ORB_IDENTITY_KEY_SIZE             32u               /* bytes of an Ed25519 public key */
-#define ORB_IDENTITY_SIGNATURE_SIZE       64u               /* bytes of an Ed25519 signature */
-#define ORB_IDENTITY_SIGN_MAX             2048u             /* bytes of data one SIGN request signs at most */
-#define ORB_IDENTITY_USER_KEYS            4u                /* public keys one user may register */
-#define ORB_IDENTITY_REASON_MAX           64u               /* bytes of an account status reason */
-#define ORB_IDENTITY_SESSION_DURATION_S   0x15180u          /* SESSION_DURATION (spec §5.7): seconds a session token lives (a test image may shorten it, D245) */
-#define ORB_IDENTITY_SEALED_MAGIC         0x4944524Fu       /* sealed record magic, the bytes "ORDI" */
-#define ORB_IDENTITY_SEALED_VERSION       1u                /* sealed record format version */
-#define ORB_IDENTITY_SEAL_TAG_SIZE        16u               /* bytes of the Poly1305 tag after the ciphertext */
-#define ORB_IDENTITY_RECORD_KEYCHECK      1u                /* identity_sealed kind: what the ciphertext holds */
-#define ORB_IDENTITY_RECORD_USER          2u                /* identity_sealed kind: what the ciphertext holds */
-#define ORB_IDENTITY_RECORD_SERVICE       3u                /* identity_sealed kind: what the ciphertext holds */
+#define ORB_MAX_MSG_SIZE                  4096u              /* largest message payload in bytes */
+#define ORB_MAX_MSG_CAPS                  8u                 /* most capabilities one message carries */
+#define ORB_MSG_REGS                      4u                 /* message registers mr0-mr3 (RDX, R10, R8, R9) */
+#define ORB_MSG_REG_BYTES                 32u                /* payload bytes that travel in the message registers */
+#define ORB_CAP_NONE                      0xFFFFFFFFu        /* no capability: mem_map's proc for self, recv_slots for any free slot */
+#define ORB_PROT_READ                     1u                 /* mem_map / mem_protect: readable */
+#define ORB_PROT_WRITE                    2u                 /* mem_map / mem_protect: writable */
+#define ORB_PROT_EXEC                     4u                 /* mem_map / mem_protect: executable */
+#define ORB_TIMEOUT_FOREVER               0u                 /* timeout_ns value that waits without limit */
+#define ORB_ENTROPY_MAX                   256u               /* most bytes one entropy_get call returns */
+#define ORB_SECRET_KEY_SIZE               32u                /* bytes secret_read returns: Identity's record key */
+#define ORB_BOOT_ARCHIVE_MAGIC            0x4142524Fu        /* boot archive magic: the file's first four bytes read "ORBA" */
+#define ORB_BOOT_ARCHIVE_VERSION          2u                 /* boot archive format version (2: the digest covers the header too) */
+#define ORB_BOOT_ENTRY_ELF                1u                 /* boot archive entry flag: an ELF program */
+#define ORB_BOOT_ENTRY_START_AT_BOOT      2u                 /* boot archive entry flag: start at boot */
+#define ORB_BOOT_ENTRY_INIT               4u                 /* boot archive entry flag: this entry is init (PID 1) */
+#define ORB_BOOT_ARCHIVE_VADDR            0x7D0000000000ull  /* where init sees the boot archive, read-only (memlayout.h USER_BOOT_ARCHIVE) */
+#define ORB_SLOT_SELF                     0u                 /* service slot 0: its own endpoint (R|W, made by its supervisor) */
+#define ORB_SLOT_INIT                     1u                 /* service slot 1: init's endpoint (W, badged with the service) */
+#define ORB_SLOT_FIRST_CAP                2u                 /* service slots 2..: the capabilities its image lists */
+#define ORB_SVC_FLAG_START                1u                 /* service_desc flag: init starts it at boot */
+#define ORB_RESTART_NEVER                 0u                 /* restart policy (spec §5.10 #45) */
+#define ORB_RESTART_ON_FAILURE            1u                 /* restart policy */
+#define ORB_RESTART_ALWAYS                2u                 /* restart policy */
+#define ORB_RESTART_BACKOFF               3u                 /* restart policy */
+#define ORB_SVC_STARTING                  0u                 /* svc_status state */
+#define ORB_SVC_RUNNING                   1u                 /* svc_status state */
+#define ORB_SVC_STOPPED                   2u                 /* svc_status state */
+#define ORB_SVC_BACKOFF                   3u                 /* svc_status state */
+#define ORB_SVC_DISABLED                  4u                 /* svc_status state */
+#define ORB_CAPKIND_CONSOLE               1u                 /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_STORAGE               2u                 /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_NETWORK               3u                 /* PM_SPAWN capability kind */
+#define ORB_CAPKIND_SPAWN                 4u                 /* PM_SPAWN capability kind: the root Process capability */
+#define ORB_SPAWN_ERR_BINARY_NOT_FOUND    0u                 /* SpawnError (spec §4.1) */
+#define ORB_SPAWN_ERR_PERMISSION_DENIED   1u                 /* SpawnError */
+#define ORB_SPAWN_ERR_RESOURCE_LIMIT      2u                 /* SpawnError */
+#define ORB_SPAWN_ERR_INVALID_BINARY      3u                 /* SpawnError */
+#define ORB_ERROR_UNKNOWN_REQUEST         1u                 /* MSG_ERROR code: no handler for the tag */
+#define ORB_ERROR_MALFORMED               2u                 /* MSG_ERROR code: the payload did not decode */
+#define ORB_ERROR_RESTARTING              3u                 /* MSG_ERROR code: the service is restarting; retry */
+#define ORB_ERROR_ERRNO                   256u               /* MSG_ERROR code 0x100 | E: the request failed with -E */
+#define ORB_BOOT_ENTRY_CONFIG             8u                 /* boot archive entry flag: configuration text, not a program */
+#define ORB_EXIT_REASON_EXIT              0u                 /* CHILD_EXITED reason: the process called exit */
+#define ORB_EXIT_REASON_FAULT             1u                 /* CHILD_EXITED reason: the process faulted */
+#define ORB_EXIT_REASON_KILLED            2u                 /* CHILD_EXITED reason: the process was killed */
+#define ORB_REVOKE_EXPLICIT               1u                 /* CAP_REVOKED reason: revoked by a holder of the source */
+#define ORB_REVOKE_EXPIRED                2u                 /* CAP_REVOKED reason: expires_at passed */
+#define ORB_REVOKE_PROCESS_EXIT           3u                 /* CAP_REVOKED reason: the object's process exited */
+#define ORB_SYSLOG_DONE                   1u                 /* syslog_record flag: result is final */
+#define ORB_SYSLOG_BLOCKED                2u                 /* syslog_record flag: the call blocked; its result arrived later or never */
+#define ORB_SYSLOG_FASTPATH               4u                 /* syslog_record flag: the call took the fast path */
+#define ORB_SHM_DMA                       1u                 /* shm_create flag: physically contiguous DMA memory for the device `dev` names; its creator may read its physical address */
+#define ORB_SHM_MAX                       0x1000000u         /* largest shared memory object in bytes */
+#define ORB_SHM_DMA_MAX                   0x400000u          /* largest DMA memory object in bytes (one buddy block) */
+#define ORB_PCI_BAR_MEM                   1u                 /* pci_info bar_flags: a memory BAR */
+#define ORB_PCI_BAR_IO                    2u                 /* pci_info bar_flags: an I/O port BAR (not mappable) */
+#define ORB_PCI_BAR_64                    4u                 /* pci_info bar_flags: a 64-bit memory BAR (it also takes the next BAR register) */
+#define ORB_PCI_BAR_PREFETCH              8u                 /* pci_info bar_flags: prefetchable */
+#define ORB_PCI_BAR_MAPPABLE              16u                /* pci_info bar_flags: pci_bar_map maps it (a memory BAR the kernel checked: page-aligned, not RAM, not another device's) */
+#define ORB_PCI_CONFIG_SIZE               256u               /* bytes of configuration space a driver reads */
+#define ORB_PCI_COMMAND                   4u                 /* configuration offset of the command register, the one a driver writes */
+#define ORB_PCI_COMMAND_WRITABLE          1031u              /* command bits a driver may change: I/O space, memory space, bus master, INTx disable */
+#define ORB_PCI_COMMAND_BUS_MASTER        4u                 /* command register: bus mastering (DMA) on */
+#define ORB_IRQ_MSI_FIRST                 24u                /* the first IRQ number pci_irq_bind hands out (0-23 are the I/O APIC's lines) */
+#define ORB_IRQ_MSI_COUNT                 32u                /* MSI-X vectors the kernel can bind at once */
+#define ORB_BLK_FLAG_READ_ONLY            1u                 /* BLK_INFO_RESPONSE flags: writes are refused */
+#define ORB_BLK_FLAG_FLUSH                2u                 /* BLK_INFO_RESPONSE flags: the device has a write cache that BLK_FLUSH empties */
+#define ORB_RES_MEMORY                    0u                 /* resource: bytes of memory — its pages and page tables, its CSpace, and the frames of the messages it has queued */
+#define ORB_RES_MSG_BYTES                 1u                 /* resource: payload bytes of its messages waiting in queues */
+#define ORB_RES_PROCESSES                 2u                 /* resource: processes it created that still live, with what each of them may create */
+#define ORB_RES_THREADS                   3u                 /* resource: threads, zombies included until reaped */
+#define ORB_RES_ENDPOINTS                 4u                 /* resource: endpoints it owns */
+#define ORB_RES_NOTIFICATIONS             5u                 /* resource: notification objects it owns */
+#define ORB_RES_CAPS                      6u                 /* resource: occupied slots of its CSpace */
+#define ORB_RES_MESSAGES                  7u                 /* resource: its messages waiting in queues, and the exit notices reserved for the children it spawned */
+#define ORB_RES_SHM                       8u                 /* resource: shared memory objects it created that still exist */
+#define ORB_RES_MSIX                      9u                 /* resource: MSI-X vectors bound to its notifications */
+#define ORB_RES_COUNT                     10u                /* kinds of resource: the length of every limits/usage array */
+#define ORB_LIMIT_MAX                     0x1000000000000ull /* largest value of one limit in a spawn spec (EINVAL above) */
+#define ORB_DEFAULT_MEMORY                0x1000000u         /* resources.memory when a spawn spec gives 0 (bytes) */
+#define ORB_DEFAULT_MSG_BYTES             0x10000u           /* resources.msg_bytes when a spawn spec gives 0 */
+#define ORB_DEFAULT_PROCESSES             0u                 /* resources.processes when a spawn spec gives 0 */
+#define ORB_DEFAULT_THREADS               8u                 /* resources.threads when a spawn spec gives 0 */
+#define ORB_DEFAULT_ENDPOINTS             8u                 /* resources.endpoints when a spawn spec gives 0 */
+#define ORB_DEFAULT_NOTIFICATIONS         8u                 /* resources.notifications when a spawn spec gives 0 */
+#define ORB_DEFAULT_CAPS                  64u                /* resources.caps when a spawn spec gives 0 */
+#define ORB_DEFAULT_MESSAGES              32u                /* resources.messages when a spawn spec gives 0 */
+#define ORB_DEFAULT_SHM                   8u                 /* resources.shm when a spawn spec gives 0 */
+#define ORB_DEFAULT_MSIX                  0u                 /* resources.msix when a spawn spec gives 0: drivers ask */
+#define ORB_AXIOM_STREAM_MAGIC            0x31435841u        /* commit stream frame magic: the frame's first four bytes read "AXC1" */
+#define ORB_AXIOM_SEAL_MAGIC              0x31535841u        /* seal frame magic: the frame's first four bytes read "AXS1" */
+#define ORB_AXIOM_SEAL_CHECKPOINT         1u                 /* seal reason: written after a checkpoint */
+#define ORB_AXIOM_SEAL_SHUTDOWN           2u                 /* seal reason: the kernel stopped the machine */
+#define ORB_AXIOM_SEAL_PANIC              3u                 /* seal reason: the kernel stopped after a fault or panic */
+#define ORB_AXIOM_STR_MAX                 32u                /* longest str field of an Axiom record in bytes (names, versions, descriptions) */
+#define ORB_AXIOM_BYTES_MAX               64u                /* longest bytes field of an Axiom record (a signature) */
+#define ORB_AXIOM_COMMIT_MAX              256u               /* largest commit envelope in bytes (checked against the records) */
+#define ORB_CHECKPOINT_UNSIGNED           0u                 /* checkpoint algorithm: no signature (signature is empty) */
+#define ORB_CHECKPOINT_ED25519            1u                 /* checkpoint algorithm: Ed25519 (RFC 8032) over a checkpoint_signed record, 64 bytes, by the key the kernel derives from the machine secret */
+#define ORB_STORAGE_ERR_NOT_FOUND         0u                 /* StorageError NotFound (spec §4.4) */
+#define ORB_STORAGE_ERR_QUOTA_EXCEEDED    1u                 /* StorageError QuotaExceeded */
+#define ORB_STORAGE_ERR_KEY_TOO_LONG      2u                 /* StorageError KeyTooLong */
+#define ORB_STORAGE_ERR_VALUE_TOO_LARGE   3u                 /* StorageError ValueTooLarge */
+#define ORB_STORAGE_ERR_PERMISSION_DENIED 4u                 /* StorageError PermissionDenied */
+#define ORB_STORAGE_ERR_BACKEND           5u                 /* StorageError BackendError (with a reason text) */
+#define ORB_STORAGE_MAX_KEY_LENGTH        256u               /* MAX_KEY_LENGTH: bytes of a key */
+#define ORB_STORAGE_MAX_VALUE_SIZE        0x100000u          /* MAX_VALUE_SIZE: bytes of a value */
+#define ORB_STORAGE_MAX_NAMESPACE_LENGTH  64u                /* bytes of a namespace: system, app:<name> or user:<name> (Orbital) */
+#define ORB_STORAGE_DEFAULT_QUOTA         0xA00000u          /* DEFAULT_QUOTA: key + value bytes per namespace */
+#define ORB_STORAGE_SYSTEM_QUOTA          0x100000u          /* SYSTEM_QUOTA: key + value bytes of `system` */
+#define ORB_STORAGE_SECTOR_SIZE           512u               /* disk format: bytes per sector */
+#define ORB_STORAGE_SB_MAGIC              0x5342524Fu        /* disk format: superblock magic, the bytes "ORBS" */
+#define ORB_STORAGE_RECORD_MAGIC          0x5242524Fu        /* disk format: record magic, the bytes "ORBR" */
+#define ORB_STORAGE_FORMAT_VERSION        1u                 /* disk format version */
+#define ORB_STORAGE_SB_COPIES             2u                 /* disk format: superblock copies, in sectors 0 and 1 */
+#define ORB_STORAGE_LOG_START             8u                 /* disk format: first sector of the log ring */
+#define ORB_STORAGE_MIN_SECTORS           136u               /* disk format: smallest disk, in sectors (a ring of 128 sectors) */
+#define ORB_STORAGE_MAX_RECORD_SECTORS    2049u              /* disk format: sectors of the largest record (header, namespace, key, value) */
+#define ORB_STORAGE_REC_SET               1u                 /* record kind: the key now holds the value */
+#define ORB_STORAGE_REC_DELETE            2u                 /* record kind: the key is removed */
+#define ORB_STORAGE_REC_SEAL              3u                 /* record kind: written after a flush, where the next record goes; it marks the end of the log and proves every record before it was flushed */
+#define ORB_STORAGE_PROBLEM_SUPERBLOCK    1u                 /* check finding: a superblock copy fails its checksum or disagrees */
+#define ORB_STORAGE_PROBLEM_TORN          2u                 /* check finding: the newest, never-acknowledged batch was cut short and is discarded (a power cut, not damage) */
+#define ORB_STORAGE_PROBLEM_DAMAGED_VALUE 3u                 /* check finding: a record's header is intact but its value fails its checksum */
+#define ORB_STORAGE_PROBLEM_LOST          4u                 /* check finding: records whose headers are unreadable; the log resumes after them */
+#define ORB_STORAGE_PROBLEM_LOST_END      5u                 /* check finding: acknowledged records at the end of the log are unreadable */
+#define ORB_NET_METHOD_GET                0u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_POST               1u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_PUT                2u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_DELETE             3u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_PATCH              4u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_HEAD               5u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_METHOD_OPTIONS            6u                 /* HttpMethod (spec §4.5) */
+#define ORB_NET_ERR_POLICY_DENIED         0u                 /* NetworkError: no rule allows the URL, or a deny rule matched */
+#define ORB_NET_ERR_DNS                   1u                 /* NetworkError: the host name did not resolve */
+#define ORB_NET_ERR_CONNECTION_FAILED     2u                 /* NetworkError: TCP or TLS failed (refused, reset, certificate refused) */
+#define ORB_NET_ERR_TIMEOUT               3u                 /* NetworkError: timeout_ms passed before the response was complete */
+#define ORB_NET_ERR_INVALID_URL           4u                 /* NetworkError: the URL does not parse (http:// or https:// only) */
+#define ORB_NET_ERR_CORS                  5u                 /* NetworkError: CorsError: the WASM target's meaning; never sent natively */
+#define ORB_NET_ERR_OTHER                 6u                 /* NetworkError: anything else; `reason` says what (malformed response, limits, rate limit) */
+#define ORB_NET_CLASS_SYSTEM              0u                 /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_RUNTIME             1u                 /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_APPLICATION         2u                 /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_NAMED               3u                 /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_CLASS_PID                 4u                 /* ProcessClass of a policy rule (spec §4.2) */
+#define ORB_NET_REQ_BODY                  1u                 /* NET_REQUEST flag: the request has a body (else None) */
+#define ORB_NET_REQ_BODY_SHARED           2u                 /* NET_REQUEST flag: the body is body_length bytes at body_offset of the shared object in cap 0 (R), not the inline `body` */
+#define ORB_NET_REQ_RESPONSE_SHARED       4u                 /* NET_REQUEST flag: a response body too large for the reply message goes to response_offset of the object in cap 0 (R|W), at most response_capacity bytes */
+#define ORB_NET_RESP_BODY_SHARED          1u                 /* NET_RESPONSE flag: the body is body_length bytes at the request's response_offset of the lent object, not the inline `body` */
+#define ORB_NET_DEFAULT_TIMEOUT_MS        30000u             /* timeout_ms 0 means this (spec §5.7) */
+#define ORB_NET_MAX_TIMEOUT_MS            0x927C0u           /* the longest timeout_ms honoured (10 min) */
+#define ORB_NET_RATE_LIMIT                100u               /* requests one PID may make per window (spec §4.5) */
+#define ORB_NET_RATE_WINDOW_MS            60000u             /* the rate-limit window */
+#define ORB_NET_MAX_URL                   2048u              /* bytes of a URL */
+#define ORB_NET_MAX_HEADERS               64u                /* header lines of a request or a response */
+#define ORB_NET_MAX_HEAD                  16384u             /* bytes of a response's status line and headers: more is an error */
+#define ORB_NET_MAX_REPLY_HEADERS         2048u              /* bytes of encoded response headers returned in NET_RESPONSE; headers beyond them are dropped and NET_RESP_HEADERS_CUT says so */
+#define ORB_NET_RESP_HEADERS_CUT          2u                 /* NET_RESPONSE flag: not every response header fitted in the reply */
+#define ORB_NET_MAX_BODY                  0x1000000u         /* bytes of a request or response body (one shared object) */
+#define ORB_NET_MAX_RULES                 64u                /* rules in the URL policy */
+#define ORB_NETDEV_MAX_FRAME              1514u              /* bytes of an Ethernet frame without its FCS */
+#define ORB_IDENTITY_ERR_BAD_CREDENTIALS  0u                 /* IdentityError InvalidCredentials (spec AuthError): wrong password, signature, challenge or token; also an unknown user at AUTH (D244) */
+#define ORB_IDENTITY_ERR_USER_NOT_FOUND   1u                 /* IdentityError UserNotFound (spec AuthError) */
+#define ORB_IDENTITY_ERR_ACCOUNT_LOCKED   2u                 /* IdentityError AccountLocked (spec AuthError): retry_after_ms says for how long */
+#define ORB_IDENTITY_ERR_TOKEN_EXPIRED    3u                 /* IdentityError TokenExpired (spec AuthError) */
+#define ORB_IDENTITY_ERR_RATE_LIMITED     4u                 /* IdentityError RateLimited: this caller asked too often; retry_after_ms */
+#define ORB_IDENTITY_ERR_ACCOUNT_DISABLED 5u                 /* IdentityError AccountDisabled */
+#define ORB_IDENTITY_ERR_UNAVAILABLE      6u                 /* IdentityError Unavailable: no entropy source or no usable store; `reason` says which */
+#define ORB_IDENTITY_ERR_NOT_PERMITTED    7u                 /* IdentityError PermissionDenied: the caller or session may not do this */
+#define ORB_IDENTITY_ERR_INVALID_REQUEST  8u                 /* IdentityError InvalidRequest: a field out of its limits (name, password, roles, key or data length) */
+#define ORB_IDENTITY_ERR_ALREADY_EXISTS   9u                 /* IdentityError AlreadyExists */
+#define ORB_IDENTITY_ERR_FULL             10u                /* IdentityError Full: no room for another user, service, key or session */
+#define ORB_IDENTITY_ROLE_ADMIN           1u                 /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_USER            2u                 /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_GUEST           4u                 /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLE_SYSTEM          8u                 /* role bit (spec §4.3) */
+#define ORB_IDENTITY_ROLES_ALL            15u                /* every role bit */
+#define ORB_IDENTITY_TYPE_USER            0u                 /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_TYPE_SERVICE         1u                 /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_TYPE_SYSTEM          2u                 /* IdentityType (spec §4.3) */
+#define ORB_IDENTITY_AUTH_PASSWORD        0u                 /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_AUTH_PUBLIC_KEY      1u                 /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_AUTH_TOKEN           2u                 /* AuthMethod (spec §4.3) */
+#define ORB_IDENTITY_STATUS_ACTIVE        0u                 /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_STATUS_LOCKED        1u                 /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_STATUS_DISABLED      2u                 /* AccountStatus (spec §4.3) */
+#define ORB_IDENTITY_NAME_MAX             32u                /* bytes of a user or service name: [a-z][a-z0-9_.-]*, users and services share one set of names */
+#define ORB_IDENTITY_PASSWORD_MAX         128u               /* bytes of a password (at least 1) */
+#define ORB_IDENTITY_TOKEN_LEN            64u                /* characters of a session, refresh or service token: 32 CSPRNG bytes in lower-case hex (spec §4.3) */
+#define ORB_IDENTITY_CHALLENGE_SIZE       32u                /* bytes of a public-key login challenge */
+#define ORB_IDENTITY_KEY_SIZE             32u                /* bytes of an Ed25519 public key */
+#define ORB_IDENTITY_SIGNATURE_SIZE       64u                /* bytes of an Ed25519 signature */
+#define ORB_IDENTITY_SIGN_MAX             2048u              /* bytes of data one SIGN request signs at most */
+#define ORB_IDENTITY_USER_KEYS            4u                 /* public keys one user may register */
+#define ORB_IDENTITY_REASON_MAX           64u                /* bytes of an account status reason */
+#define ORB_IDENTITY_SESSION_DURATION_S   0x15180u           /* SESSION_DURATION (spec §5.7): seconds a session token lives (a test image may shorten it, D245) */
+#define ORB_IDENTITY_SEALED_MAGIC         0x4944524Fu        /* sealed record magic, the bytes "ORDI" */
+#define ORB_IDENTITY_SEALED_VERSION       1u                 /* sealed record format version */
+#define ORB_IDENTITY_SEAL_TAG_SIZE        16u                /* bytes of the Poly1305 tag after the ciphertext */
+#define ORB_IDENTITY_RECORD_KEYCHECK      1u                 /* identity_sealed kind: what the ciphertext holds */
+#define ORB_IDENTITY_RECORD_USER          2u                 /* identity_sealed kind: what the ciphertext holds */
+#define ORB_IDENTITY_RECORD_SERVICE       3u                 /* identity_sealed kind: what the ciphertext holds */
 #if defined(__wasm64__) /* its own address map */
 #undef ORB_BOOT_ARCHIVE_VADDR
 #define ORB_BOOT_ARCHIVE_VADDR 0x7000000u
@@ -424,6 +446,17 @@ static inline orb_pci_match_t orb_pci_match_new(uint32_t vendor, uint32_t device
 
 /* --- Structures ------------------------------------------------------------------------------- */
 
+/*
+ * resources: An amount of each kind of kernel resource (ORB_RES_*): a process's limits or its
+ * usage, as CommitLog records carry them.
+ */
+typedef struct orb_resources {
+    uint64_t amount[10]; /*    0: indexed by ORB_RES_* */
+} orb_resources_t;
+_Static_assert(sizeof(orb_resources_t) == 80, "ABI layout");
+_Static_assert(_Alignof(orb_resources_t) == 8, "ABI layout");
+_Static_assert(offsetof(orb_resources_t, amount) == 0, "ABI layout");
+
 /* cap_info: One capability as cap_inspect and cap_list report it (spec §1.13.5 [R], plus badge). */
 typedef struct orb_cap_info {
     uint8_t object_type; /*    0: ORB_OBJ_* */
@@ -536,17 +569,19 @@ _Static_assert(offsetof(orb_sys_info_t, tsc_hz) == 64, "ABI layout");
 
 /* proc_entry: One process as process_list reports it (fixed size). */
 typedef struct orb_proc_entry {
-    uint32_t pid;       /*    0: process id */
-    uint32_t parent;    /*    4: parent's process id */
-    uint8_t state;      /*    8: process state */
-    uint8_t priority;   /*    9: scheduling priority */
-    uint16_t ncaps;     /*   10: capabilities it holds */
-    uint32_t nthreads;  /*   12: live threads */
-    uint64_t cpu_ns;    /*   16: CPU time used */
-    uint64_t mem_pages; /*   24: pages mapped */
-    uint8_t name[32];   /*   32: NUL-padded name */
+    uint32_t pid;        /*    0: process id */
+    uint32_t parent;     /*    4: parent's process id */
+    uint8_t state;       /*    8: process state */
+    uint8_t priority;    /*    9: scheduling priority */
+    uint16_t ncaps;      /*   10: capabilities it holds */
+    uint32_t nthreads;   /*   12: live threads */
+    uint64_t cpu_ns;     /*   16: CPU time used */
+    uint64_t mem_pages;  /*   24: pages mapped */
+    uint8_t name[32];    /*   32: NUL-padded name */
+    uint64_t limits[10]; /*   64: what it may use, indexed by ORB_RES_* */
+    uint64_t usage[10];  /*  144: what it uses now, indexed by ORB_RES_* */
 } orb_proc_entry_t;
-_Static_assert(sizeof(orb_proc_entry_t) == 64, "ABI layout");
+_Static_assert(sizeof(orb_proc_entry_t) == 224, "ABI layout");
 _Static_assert(_Alignof(orb_proc_entry_t) == 8, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, pid) == 0, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, parent) == 4, "ABI layout");
@@ -557,6 +592,8 @@ _Static_assert(offsetof(orb_proc_entry_t, nthreads) == 12, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, cpu_ns) == 16, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, mem_pages) == 24, "ABI layout");
 _Static_assert(offsetof(orb_proc_entry_t, name) == 32, "ABI layout");
+_Static_assert(offsetof(orb_proc_entry_t, limits) == 64, "ABI layout");
+_Static_assert(offsetof(orb_proc_entry_t, usage) == 144, "ABI layout");
 
 /* pm_owner: Whom a process acts for: the identity whose session spawned it (PM_PROCESS_LIST). */
 typedef struct orb_pm_owner {
@@ -632,21 +669,20 @@ _Static_assert(offsetof(orb_spawn_cap_t, badge) == 16, "ABI layout");
 
 /* spawn_spec: process_spawn's argument (spec §5.9 SYS_SPAWN, as a fixed layout). */
 typedef struct orb_spawn_spec {
-    uint8_t name[32];      /*    0: the process name, NUL-padded */
-    uint8_t image[32];     /*   32: boot archive entry to run, NUL-padded; empty: use image_addr */
-    uint64_t image_addr;   /*   64: an ELF image in the caller's memory (when image is empty) */
-    uint64_t image_len;    /*   72: its length in bytes (at most 4 MiB) */
-    uint32_t proc;         /*   80: the caller's Process capability with object 0 (spawn authority) */
-    uint32_t exit_notify;  /*   84: endpoint told MSG_CHILD_EXITED when the child ends, or ORB_CAP_NONE */
-    uint64_t exit_badge;   /*   88: sent in mr3 of that message */
-    uint64_t memory_limit; /*   96: bytes the child may map; 0 = unlimited */
-    uint64_t caps_addr;    /*  104: an array of ncaps spawn_cap records in the caller's memory */
-    uint8_t priority;      /*  112: its first thread's priority (not more urgent than the caller) */
-    uint8_t ncaps;         /*  113: initial capabilities, at most 16 */
-    uint8_t _pad[2];       /*  114 */
-    uint32_t max_caps;     /*  116: capabilities it may hold at once; 0 = unlimited */
+    uint8_t name[32];     /*    0: the process name, NUL-padded */
+    uint8_t image[32];    /*   32: boot archive entry to run, NUL-padded; empty: use image_addr */
+    uint64_t image_addr;  /*   64: an ELF image in the caller's memory (when image is empty) */
+    uint64_t image_len;   /*   72: its length in bytes (at most 4 MiB) */
+    uint32_t proc;        /*   80: the caller's Process capability with object 0 (spawn authority) */
+    uint32_t exit_notify; /*   84: endpoint told MSG_CHILD_EXITED when the child ends, or ORB_CAP_NONE */
+    uint64_t exit_badge;  /*   88: sent in mr3 of that message */
+    uint64_t caps_addr;   /*   96: an array of ncaps spawn_cap records in the caller's memory */
+    uint8_t priority;     /*  104: its first thread's priority (not more urgent than the caller) */
+    uint8_t ncaps;        /*  105: initial capabilities, at most 16 */
+    uint8_t _pad[6];      /*  106 */
+    uint64_t limits[10];  /*  112: the child's limits, indexed by ORB_RES_*, charged to the caller while the child lives; 0 means ORB_DEFAULT_<KIND> */
 } orb_spawn_spec_t;
-_Static_assert(sizeof(orb_spawn_spec_t) == 120, "ABI layout");
+_Static_assert(sizeof(orb_spawn_spec_t) == 192, "ABI layout");
 _Static_assert(_Alignof(orb_spawn_spec_t) == 8, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, name) == 0, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, image) == 32, "ABI layout");
@@ -655,12 +691,11 @@ _Static_assert(offsetof(orb_spawn_spec_t, image_len) == 72, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, proc) == 80, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, exit_notify) == 84, "ABI layout");
 _Static_assert(offsetof(orb_spawn_spec_t, exit_badge) == 88, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, memory_limit) == 96, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, caps_addr) == 104, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, priority) == 112, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, ncaps) == 113, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, _pad) == 114, "ABI layout");
-_Static_assert(offsetof(orb_spawn_spec_t, max_caps) == 116, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, caps_addr) == 96, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, priority) == 104, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, ncaps) == 105, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, _pad) == 106, "ABI layout");
+_Static_assert(offsetof(orb_spawn_spec_t, limits) == 112, "ABI layout");
 
 /* service_desc: One service init supervises: archive entry `services` holds them in image order. */
 typedef struct orb_service_desc {
@@ -669,42 +704,40 @@ typedef struct orb_service_desc {
     uint8_t service_type[32];      /*   64: the service type it may register (empty: none) */
     uint8_t version[16];           /*   96: its version string */
     uint64_t deps;                 /*  112: bit i: depends on service i */
-    uint64_t memory_limit;         /*  120: bytes it may map, 0 = unlimited */
-    uint32_t flags;                /*  128: ORB_SVC_FLAG_* */
-    uint32_t backoff_initial_ms;   /*  132: WithBackoff: first delay */
-    uint32_t backoff_max_ms;       /*  136: WithBackoff: longest delay */
-    uint32_t backoff_max_attempts; /*  140: WithBackoff: give up after this many */
-    uint32_t max_restarts;         /*  144: restarts allowed per 60 s before it is disabled (0: 5) */
-    uint32_t cpu_ms;               /*  148: CPU time limit, 0 = unlimited */
-    uint32_t max_caps;             /*  152: capability limit, 0 = unlimited */
-    uint16_t caps_first;           /*  156: index of its first service_cap record */
-    uint16_t ncaps;                /*  158: how many service_cap records are its */
-    uint8_t priority;              /*  160: scheduling priority */
-    uint8_t phase;                 /*  161: boot phase 1-3 (spec §3.3) */
-    uint8_t restart;               /*  162: ORB_RESTART_* */
-    uint8_t _pad[5];               /*  163 */
+    uint32_t flags;                /*  120: ORB_SVC_FLAG_* */
+    uint32_t backoff_initial_ms;   /*  124: WithBackoff: first delay */
+    uint32_t backoff_max_ms;       /*  128: WithBackoff: longest delay */
+    uint32_t backoff_max_attempts; /*  132: WithBackoff: give up after this many */
+    uint32_t max_restarts;         /*  136: restarts allowed per 60 s before it is disabled (0: 5) */
+    uint32_t cpu_ms;               /*  140: CPU time limit, 0 = unlimited */
+    uint16_t caps_first;           /*  144: index of its first service_cap record */
+    uint16_t ncaps;                /*  146: how many service_cap records are its */
+    uint8_t priority;              /*  148: scheduling priority */
+    uint8_t phase;                 /*  149: boot phase 1-3 (spec §3.3) */
+    uint8_t restart;               /*  150: ORB_RESTART_* */
+    uint8_t _pad[1];               /*  151 */
+    uint64_t limits[10];           /*  152: its kernel limits (the spawn spec's, ORB_RES_*), from the image's [service.limits] */
 } orb_service_desc_t;
-_Static_assert(sizeof(orb_service_desc_t) == 168, "ABI layout");
+_Static_assert(sizeof(orb_service_desc_t) == 232, "ABI layout");
 _Static_assert(_Alignof(orb_service_desc_t) == 8, "ABI layout");
 _Static_assert(offsetof(orb_service_desc_t, name) == 0, "ABI layout");
 _Static_assert(offsetof(orb_service_desc_t, image) == 32, "ABI layout");
 _Static_assert(offsetof(orb_service_desc_t, service_type) == 64, "ABI layout");
 _Static_assert(offsetof(orb_service_desc_t, version) == 96, "ABI layout");
 _Static_assert(offsetof(orb_service_desc_t, deps) == 112, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, memory_limit) == 120, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, flags) == 128, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, backoff_initial_ms) == 132, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, backoff_max_ms) == 136, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, backoff_max_attempts) == 140, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, max_restarts) == 144, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, cpu_ms) == 148, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, max_caps) == 152, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, caps_first) == 156, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, ncaps) == 158, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, priority) == 160, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, phase) == 161, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, restart) == 162, "ABI layout");
-_Static_assert(offsetof(orb_service_desc_t, _pad) == 163, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, flags) == 120, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_initial_ms) == 124, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_max_ms) == 128, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, backoff_max_attempts) == 132, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, max_restarts) == 136, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, cpu_ms) == 140, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, caps_first) == 144, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, ncaps) == 146, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, priority) == 148, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, phase) == 149, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, restart) == 150, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, _pad) == 151, "ABI layout");
+_Static_assert(offsetof(orb_service_desc_t, limits) == 152, "ABI layout");
 
 /* service_cap: One capability init gives a service (archive entry `servicecaps`). */
 typedef struct orb_service_cap {

@@ -127,6 +127,20 @@ static inline int orb_ax_raw(const uint8_t *p, size_t len, size_t *n, size_t cou
     return 0;
 }
 
+/* resources from its 80-byte C layout. */
+static inline int orb_ax_resources(const uint8_t *p, size_t len, size_t *n, orb_resources_t *v)
+{
+    long at = orb_ax_take(len, n, 80);
+    const uint8_t *s;
+
+    if (at < 0)
+        return -1;
+    s = p + at;
+    for (unsigned i = 0; i < 10; i++)
+        v->amount[i] = orb_ax_load(s + 0 + 8 * i, 8);
+    return 0;
+}
+
 /* cap_record from its 32-byte C layout. */
 static inline int orb_ax_cap_record(const uint8_t *p, size_t len, size_t *n, orb_cap_record_t *v)
 {
@@ -254,6 +268,7 @@ typedef struct {
     uint64_t parent;
     orb_axstr_t name;
     orb_axstr_t binary;
+    orb_resources_t limits;
 } orb_commit_process_created_t;
 
 static inline long orb_dec_commit_process_created(const uint8_t *p, size_t len,
@@ -271,6 +286,8 @@ static inline long orb_dec_commit_process_created(const uint8_t *p, size_t len,
     if (orb_ax_str(p, len, &n, &r->name) < 0)
         return -ORB_EINVAL;
     if (orb_ax_str(p, len, &n, &r->binary) < 0)
+        return -ORB_EINVAL;
+    if (orb_ax_resources(p, len, &n, &r->limits) < 0)
         return -ORB_EINVAL;
     return n == len ? 0 : -ORB_EINVAL;
 }
