@@ -87,7 +87,7 @@ static long spawn(const char *image, const orb_spawn_cap_t *caps, uint8_t ncaps,
 	spec.proc = 1;
 	spec.priority = PRIORITY;
 	spec.exit_notify = notify;
-	spec.memory_limit = memory;
+	spec.limits[ORB_RES_MEMORY] = memory;   /* the rest: the kernel defaults */
 	spec.caps_addr = (uint64_t)(uintptr_t)caps;
 	spec.ncaps = ncaps;
 	return orb_process_spawn(&spec, sizeof(spec));
