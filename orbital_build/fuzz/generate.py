@@ -146,6 +146,13 @@ class Generator:
         return (Write("ipcbuf", target.SEND_CAPS, raw), Write("ipcbuf", target.RECV_SLOTS, slots),
                 Write("ipcbuf", target.SEND_RIGHTS, rights))
 
+    def limits(self) -> list[int]:
+        """A child's limits: mostly small enough to fit in the fuzz process's own (D80),
+        sometimes the defaults (0), sometimes past ORB_LIMIT_MAX."""
+        memory = self._one(1 << 20, 4096, 0, 1 << 49)
+        return [memory] + [self._one(1, 1, 2, 0, 300, 1 << 49)
+                           for _ in range(abi.RES_COUNT - 1)]
+
     def spawn_spec(self) -> tuple[Write, ...]:
         rng = self.rng
         name = rng.choice((b"x", b"peer2", b"", b"bad name", b"a" * 32, b"\x01"))
@@ -157,9 +164,8 @@ class Generator:
             image_addr=self._one(0, 1) and 0, image_len=self._one(0, 64, 1 << 23),
             proc=self._one(1, 1, 1, 0, 5, 1 | 1 << 12),
             exit_notify=self._one(abi.CAP_NONE, abi.CAP_NONE, 6, 5, 0),
-            exit_badge=rng.getrandbits(16), memory_limit=self._one(0, 0, 4096, 1 << 20),
-            caps_addr=0, priority=self._one(64, 64, 100, 0, 255),
-            ncaps=ncaps, max_caps=self._one(0, 0, 1, 2, 300))
+            exit_badge=rng.getrandbits(16), caps_addr=0, priority=self._one(64, 64, 100, 0, 255),
+            ncaps=ncaps, limits=self.limits())
         caps = b"".join(abi.SpawnCap(src=self._one(5, 6, 7, 12, 0, 1, 300), dst=self._one(
             0, 1, abi.CAP_NONE, 255, 256), rights=self._one(1, 3, 7, 0xFF),
             badge=self._one(0, 7)).pack() for _ in range(min(ncaps, 4)))

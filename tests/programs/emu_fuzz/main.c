@@ -4,7 +4,8 @@
  * (orbital_build/fuzz, `orbital-build fuzz`, tests/emu/test_syscall_errors.py).
  *
  * As init (pid 1) it only starts itself again as the fuzz process (pid 2), with its
- * capabilities and a memory limit of FUZZ_MEMORY: a program that maps a gigabyte then
+ * capabilities, a memory limit of FUZZ_MEMORY and room for one child (the peer, which
+ * the kernel charges to it, D80): a program that maps a gigabyte then
  * fails at once instead of dirtying thousands of pages, each a copy-on-write of the
  * harness's snapshot. The fuzz process builds a small world for the fuzzer to aim at,
  * then parks its main thread at emu_fuzz_insn (fuzz_point.S), where the harness writes a
@@ -23,8 +24,15 @@
 #include <orbital.h>
 
 #define PRIORITY 64
-#define FUZZ_MEMORY (2u << 20)
+#define FUZZ_MEMORY (4u << 20)       /* its own pages, and the peer's limit (D80) */
 #define INIT_CAPS 5
+
+/* The peer's limits come out of the fuzz process's own (D80), so they are small. */
+static const uint64_t peer_limits[ORB_RES_COUNT] = {
+	[ORB_RES_MEMORY] = 1u << 20, [ORB_RES_MSG_BYTES] = 4096, [ORB_RES_THREADS] = 1,
+	[ORB_RES_ENDPOINTS] = 1, [ORB_RES_NOTIFICATIONS] = 1, [ORB_RES_CAPS] = 8,
+	[ORB_RES_MESSAGES] = 2, [ORB_RES_SHM] = 1,
+};
 #define R ORB_RIGHT_READ
 #define W ORB_RIGHT_WRITE
 #define G ORB_RIGHT_GRANT
@@ -78,7 +86,7 @@ static void wait_signals(void *arg)
 }
 
 static long spawn(const char *image, const orb_spawn_cap_t *caps, uint8_t ncaps,
-		  orb_cptr_t notify, uint64_t memory)
+		  orb_cptr_t notify, const uint64_t limits[ORB_RES_COUNT])
 {
 	orb_spawn_spec_t spec;
 	memset(&spec, 0, sizeof(spec));
@@ -87,7 +95,7 @@ static long spawn(const char *image, const orb_spawn_cap_t *caps, uint8_t ncaps,
 	spec.proc = 1;
 	spec.priority = PRIORITY;
 	spec.exit_notify = notify;
-	spec.limits[ORB_RES_MEMORY] = memory;   /* the rest: the kernel defaults */
+	memcpy(spec.limits, limits, sizeof(spec.limits));   /* 0: the kernel default */
 	spec.caps_addr = (uint64_t)(uintptr_t)caps;
 	spec.ncaps = ncaps;
 	return orb_process_spawn(&spec, sizeof(spec));
@@ -104,7 +112,9 @@ static void launch(void)
 		caps[i] = (orb_spawn_cap_t){ .src = i, .dst = i, .rights = ci.rights };
 	}
 	orb_cptr_t exits = make("exit endpoint", orb_endpoint_create());
-	make("fuzz process", spawn("emu-fuzz", caps, INIT_CAPS, exits, FUZZ_MEMORY));
+	static const uint64_t limits[ORB_RES_COUNT] = { [ORB_RES_MEMORY] = FUZZ_MEMORY,
+							[ORB_RES_PROCESSES] = 1 };
+	make("fuzz process", spawn("emu-fuzz", caps, INIT_CAPS, exits, limits));
 	for (;;)
 		orb_endpoint_receive_wait(exits, 0, NULL);
 }
@@ -127,7 +137,7 @@ int main(void)
 	make("serve A", orb_thread_start(serve, (void *)(uintptr_t)a, PRIORITY));
 	make("wait N", orb_thread_start(wait_signals, (void *)(uintptr_t)n, PRIORITY));
 	orb_spawn_cap_t peer_ep = { .src = p, .dst = 0, .rights = R | W | G };
-	make("peer", spawn("emu-fuzz-peer", &peer_ep, 1, b, 0));
+	make("peer", spawn("emu-fuzz-peer", &peer_ep, 1, b, peer_limits));
 	for (int i = 0; i < 8; i++)   /* let every helper reach its wait */
 		orb_yield();
 	orb_printf("emu-fuzz: ready\n");
