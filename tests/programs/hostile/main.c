@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Hostile programs for the kernel tests: each does one thing a process must not be able
- * to do and must die alone for it. The image names each instance after its misdeed.
+ * Hostile programs for the kernel tests. An instance named after a misdeed (images/test.toml)
+ * does one thing a process must not be able to do and must die alone for it; one named
+ * "hostile-ATTACK" runs a denial-of-service attack from attacks.c (images/hostile.toml)
+ * that must be refused at its own limits; "hostile-child" is what the notices attack
+ * spawns: it sleeps a little and exits with HOSTILE_CHILD_CODE.
  */
-#include <orbital.h>
+#include "attack.h"
 
 #ifndef ORB_SERVICE_NAME
 #define ORB_SERVICE_NAME "hostile-kwrite"
@@ -21,6 +24,13 @@ static int depth(int n)
 int main(void)
 {
 	const char *what = ORB_SERVICE_NAME;
+	if (!strcmp(what, HOSTILE_CHILD)) {
+		orb_sleep_ms(300);
+		return HOSTILE_CHILD_CODE;
+	}
+	const struct attack *attack = attack_named(what);
+	if (attack)
+		attack_main(attack);
 	orb_printf("%s: trying it (pid %u)\n", what, orb_pid());
 	if (!strcmp(what, "hostile-kwrite")) {
 		*(volatile uint64_t *)0xffffffff80100000ull = 1;          /* write kernel memory */
