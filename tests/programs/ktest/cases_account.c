@@ -165,6 +165,55 @@ static void a_thread_hog_is_stopped_at_its_own_limit(struct kt *t)
 	hog(t, ORB_RES_THREADS, 4, PEER_THREAD_HOG, 3, ORB_ENOMEM);   /* its first is one of 4 */
 }
 
+/* Notifications are charged to their creator, so its own limit stops it, not the
+ * kernel's table. */
+static void a_notification_hog_is_stopped_at_its_own_limit(struct kt *t)
+{
+	hog(t, ORB_RES_NOTIFICATIONS, 3, PEER_NOTIFICATION_HOG, 3, ORB_ENOMEM);
+	long mine = orb_notification_create();   /* everyone else: unaffected */
+	KT_TRUE(t, mine >= 0);
+	KT_EQ(t, orb_cap_delete((orb_cptr_t)mine), 0);
+}
+
+/* A CSpace holds 256 slots; the caps limit stops a process before its own is full, and
+ * each slot it fills is one of its own limit (the peer starts with its endpoint). */
+static void a_capability_hog_is_stopped_at_its_own_limit(struct kt *t)
+{
+	hog(t, ORB_RES_CAPS, 6, PEER_CAP_HOG, 5, ORB_ENOMEM);
+}
+
+/* Mapped pages and the page tables behind them are charged: a process mapping 64 KiB
+ * regions stops within its memory limit, all of it used but for less than one region
+ * and its tables. */
+static void a_memory_hog_is_stopped_at_its_own_limit(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL);
+	uint64_t limits[ORB_RES_COUNT] = { [ORB_RES_MEMORY] = 1024 * KIB };
+	long pid = spawn_limited(ep, ORB_CAP_NONE, ORB_CAP_NONE, limits);
+	KT_TRUE(t, pid > 0);
+	orb_proc_entry_t before, after;
+	KT_EQ(t, entry_of((uint32_t)pid, &before), 0);
+	long r = 0, done = 0;
+	KT_EQ(t, kt_peer_order(ep, PEER_MEMORY_HOG, 0, &r), 0);
+	KT_EQ(t, entry_of((uint32_t)pid, &after), 0);
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &done), 0);
+	orb_endpoint_destroy(ep);
+	long count = r >> 16;
+	KT_EQ(t, r & 0xffff, ORB_ENOMEM);
+	KT_TRUE(t, count >= 4);   /* it had room for some */
+	KT_EQ(t, after.limits[ORB_RES_MEMORY], 1024 * KIB);
+	KT_TRUE(t, after.usage[ORB_RES_MEMORY] <= 1024 * KIB);
+	KT_TRUE(t, after.usage[ORB_RES_MEMORY] >= before.usage[ORB_RES_MEMORY] +
+						   (uint64_t)count * 64 * KIB);
+	KT_TRUE(t, 1024 * KIB - after.usage[ORB_RES_MEMORY] < 64 * KIB + 5 * 4096);
+	/* ktest maps as before */
+	orb_mem_map_out_t out;
+	long va = (long)orb_mem_map(0, 64 * KIB, ORB_PROT_READ | ORB_PROT_WRITE, ORB_CAP_NONE,
+				    &out);
+	KT_TRUE(t, va > 0);
+	KT_EQ(t, orb_mem_unmap((uint64_t)va, 64 * KIB), 0);
+}
+
 static void a_shared_memory_hog_is_stopped_at_its_own_limit(struct kt *t)
 {
 	hog(t, ORB_RES_SHM, 3, PEER_SHM_HOG, 3, ORB_ENOMEM);
@@ -281,6 +330,11 @@ const struct kcase kt_account_cases[] = {
 	{ "an_exit_notice_gets_through_a_full_queue", an_exit_notice_gets_through_a_full_queue },
 	{ "a_shared_memory_hog_is_stopped_at_its_own_limit",
 	  a_shared_memory_hog_is_stopped_at_its_own_limit },
+	{ "a_notification_hog_is_stopped_at_its_own_limit",
+	  a_notification_hog_is_stopped_at_its_own_limit },
+	{ "a_capability_hog_is_stopped_at_its_own_limit",
+	  a_capability_hog_is_stopped_at_its_own_limit },
+	{ "a_memory_hog_is_stopped_at_its_own_limit", a_memory_hog_is_stopped_at_its_own_limit },
 	{ "a_shared_object_of_a_dead_creator_is_charged_to_its_spawner",
 	  a_shared_object_of_a_dead_creator_is_charged_to_its_spawner },
 };

@@ -27,3 +27,7 @@
 			       * -error */
 #define PEER_SHM_GIVE 18      /* create an mr1-byte shared object, send its capability on
 			       * slot 1 (tag 0x79) */
+#define PEER_NOTIFICATION_HOG 19 /* create notifications (keeping their capabilities) until
+				  * refused: count << 16 | -error */
+#define PEER_CAP_HOG 20       /* derive copies of slot 0 until refused: count << 16 | -error */
+#define PEER_MEMORY_HOG 21    /* map 64 KiB regions until refused: count << 16 | -error */

@@ -36,6 +36,32 @@ static long send_hog(uint32_t len)
 	return hog_result(n, r);
 }
 
+static long notification_hog(void)
+{
+	long n = 0, r;
+	while ((r = orb_notification_create()) >= 0 && n < 1024)
+		n++;   /* each keeps its capability: a notification lives while one names it */
+	return hog_result(n, r);
+}
+
+static long cap_hog(void)
+{
+	long n = 0, r;
+	while ((r = orb_cap_derive(0, ORB_RIGHT_WRITE, 0, 0)) >= 0 && n < 1024)
+		n++;
+	return hog_result(n, r);
+}
+
+static long memory_hog(void)
+{
+	long n = 0, r;
+	orb_mem_map_out_t out;
+	while ((r = orb_mem_map(0, 64 * 1024, ORB_PROT_READ | ORB_PROT_WRITE, ORB_CAP_NONE,
+				&out)) >= 0 && n < 4096)
+		n++;
+	return hog_result(n, r);
+}
+
 static long shm_hog(void)
 {
 	long n = 0, r;
@@ -138,6 +164,15 @@ int main(void)
 			break;
 		case PEER_SHM_HOG:
 			result = shm_hog();
+			break;
+		case PEER_NOTIFICATION_HOG:
+			result = notification_hog();
+			break;
+		case PEER_CAP_HOG:
+			result = cap_hog();
+			break;
+		case PEER_MEMORY_HOG:
+			result = memory_hog();
 			break;
 		case PEER_SHM_GIVE:
 			result = shm_give(out.mr1);
