@@ -9,6 +9,10 @@ commit that does not fit the state (a slot already full, an unknown process…) 
 log is corrupt and is reported with its sequence number. A Checkpoint commit's state hash
 must equal the hash of the replayed state at that point, computed over the same canonical
 records the kernel feeds (orbital_build/abi/defs/axiom.py STATE).
+
+Limits nest (decisions D80, D84): every live process's limits, plus itself as one process,
+are reserved from its payer's — its spawner, or the spawner's payer once the spawner is
+gone — so at every ProcessCreated the children a payer carries must fit in its limits.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from .chain import Commit
 CT = abi.CommitType
 OT = abi.ObjectType
 BOOT_WINDOW = abi.BOOT_ARCHIVE_VADDR
+RESOURCES = ("memory", "msg_bytes", "processes", "threads", "endpoints", "notifications",
+             "caps", "messages", "shm", "msix")   # ORB_RES_* order
 
 
 class ReplayError(OrbitalError):
@@ -50,6 +56,7 @@ class Region:
 @dataclass
 class State:
     processes: dict[int, tuple[int, str, Any]] = field(default_factory=dict)   # parent, name, limits
+    payers: dict[int, int] = field(default_factory=dict)   # pid → whose limits hold its own
     cspaces: dict[int, dict[int, Cap]] = field(default_factory=dict)
     endpoints: dict[int, int] = field(default_factory=dict)
     notifications: dict[int, int] = field(default_factory=dict)
@@ -145,6 +152,18 @@ class State:
                     raise ReplayError(f"pid {pid}: region {base:#x} maps a BAR of device "
                                       f"{r.object >> 8:#x}, which boot never found")
 
+    def _check_reservations(self, payer: int) -> None:
+        """The limits of the live processes `payer` carries fit in its own."""
+        limits = self.processes[payer][2].amount
+        held = [0] * len(limits)
+        for child in (c for c, by in self.payers.items() if by == payer):
+            for k, n in enumerate(self.processes[child][2].amount):
+                held[k] += n + (k == abi.RES_PROCESSES)
+        for k, n in enumerate(held):
+            if n > limits[k]:
+                raise ReplayError(f"pid {payer}'s children reserve {n} {RESOURCES[k]}, past "
+                                  f"its limit of {limits[k]}")
+
     # --- applying commits ---------------------------------------------------------------
     def apply(self, c: Commit) -> None:
         p, t = c.payload, c.env.type
@@ -156,6 +175,9 @@ class State:
             if p.pid in self.processes:
                 raise ReplayError(f"pid {p.pid} created twice")
             self.processes[p.pid] = (p.parent, p.name, p.limits)
+            if p.parent in self.processes:
+                self.payers[p.pid] = p.parent
+                self._check_reservations(p.parent)
             self.cspaces[p.pid], self.regions[p.pid] = {}, {}
             self.next_pid = max(self.next_pid, p.pid + 1)
         elif t == CT.PROCESS_EXITED:
@@ -168,6 +190,13 @@ class State:
                 raise ReplayError(f"pid {p.pid} exited owning endpoints {owned}")
             for table in (self.processes, self.cspaces, self.regions):
                 del table[p.pid]
+            up = self.payers.pop(p.pid, None)
+            for child, payer in list(self.payers.items()):
+                if payer == p.pid:   # its reservations move to its own payer
+                    if up is None:
+                        del self.payers[child]
+                    else:
+                        self.payers[child] = up
         elif t == CT.CAP_INSERTED:
             cs = self.cspaces[self._process(p.pid)]
             if p.slot in cs:

@@ -31,9 +31,11 @@ def cap(cap_id: int, otype: int, obj: int, rights: int, pid: int = 1,
     return abi.CommitCapInserted(pid=pid, slot=slot, cap=rec, badge=0, parent_id=0)
 
 
+LIMITS = [64 << 20, 1 << 16, 2, 16, 16, 16, 128, 64, 8, 0]   # pid 1's, in ORB_RES_* order
 BOOT = (abi.CommitGenesis(kernel_version="0.1.0", tsc_hz=1, memory_bytes=1 << 28),
         abi.CommitPciDeviceFound(bdf=BDF, vendor=0x1AF4, device=0x1042, class_code=0x010000),
-        abi.CommitProcessCreated(pid=1, parent=0, name="init", binary="init"))
+        abi.CommitProcessCreated(pid=1, parent=0, name="init", binary="init",
+                                 limits=abi.Resources(amount=LIMITS)))
 
 
 def test_a_driver_maps_its_bar_and_a_shared_object() -> None:
@@ -121,3 +123,56 @@ def test_an_object_outlives_its_creator_while_mapped() -> None:
         abi.CommitMemoryUnmapped(pid=1, vaddr=0x100000000000, size=0x1000),
         abi.CommitShmDestroyed(id=1),
     ))
+
+
+def created(pid: int, parent: int, limits: list[int]) -> abi.CommitProcessCreated:
+    return abi.CommitProcessCreated(pid=pid, parent=parent, name=f"p{pid}", binary="x",
+                                    limits=abi.Resources(amount=limits))
+
+
+def small(**kw: int) -> list[int]:
+    base = dict(zip(("memory", "msg_bytes", "processes", "threads", "endpoints"),
+                    (1 << 20, 4096, 0, 1, 1), strict=True))
+    base |= kw
+    return [base["memory"], base["msg_bytes"], base["processes"], base["threads"],
+            base["endpoints"], 1, 8, 2, 1, 0]
+
+
+def test_children_limits_nest_in_their_spawners() -> None:
+    """pid 2 reserves both of pid 1's processes (itself and a child of its own); once
+    both have ended, pid 1 has room for the same again."""
+    state = replay(log(
+        abi.CommitGenesis(kernel_version="0.1.0", tsc_hz=1, memory_bytes=1 << 28),
+        created(1, 0, LIMITS),
+        created(2, 1, small(processes=1)),   # reserves 2 of pid 1's processes ...
+        created(3, 2, small()),              # ... one of them for this child of its own
+        abi.CommitProcessExited(pid=2, code=0),
+        abi.CommitProcessExited(pid=3, code=0),
+        created(4, 1, small(processes=1)),
+    ))
+    assert sorted(state.processes) == [1, 4]
+    assert state.records()[0].limits.amount == LIMITS
+
+
+@pytest.mark.parametrize(("what", "children"), [
+    ("processes", [small(processes=1), small()]),          # 2 + 1 > 2
+    ("threads", [small(threads=10), small(threads=7)]),    # 10 + 7 > 16
+    ("memory", [small(memory=65 << 20)]),
+])
+def test_a_child_past_its_spawners_limits_is_refused(what: str, children) -> None:
+    commits = [abi.CommitGenesis(kernel_version="0.1.0", tsc_hz=1, memory_bytes=1 << 28),
+               created(1, 0, LIMITS)]
+    commits += [created(2 + i, 1, c) for i, c in enumerate(children)]
+    with pytest.raises(ReplayError, match=rf"pid 1's children reserve \d+ {what}, past"):
+        replay(log(*commits))
+
+
+def test_a_dead_spawners_children_move_to_its_own_spawner() -> None:
+    """pid 2 (1 process) spawns pid 3 and ends: pid 3 now counts against pid 1, so pid 1
+    has room for one more process-free child only."""
+    head = [abi.CommitGenesis(kernel_version="0.1.0", tsc_hz=1, memory_bytes=1 << 28),
+            created(1, 0, LIMITS), created(2, 1, small(processes=1)), created(3, 2, small()),
+            abi.CommitProcessExited(pid=2, code=0)]
+    replay(log(*head, created(4, 1, small())))             # 1 (pid 3) + 1 <= 2
+    with pytest.raises(ReplayError, match="reserve 3 processes"):
+        replay(log(*head, created(4, 1, small()), created(5, 1, small())))
