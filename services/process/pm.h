@@ -16,7 +16,7 @@
 #define PM_MAX_CHILDREN 32             /* processes the PM watches at once */
 #define PM_MAX_CAP_REQUESTS 14         /* the kernel's 16 initial caps minus slots 0, 1 */
 #define PM_CHILD_PRIORITY 100          /* less urgent than every service and the shell */
-#define PM_CHILD_MEMORY (8ull << 20)   /* a child's memory limit when max_memory is 0 (D92) */
+#define PM_CHILD_MEMORY ORB_DEFAULT_MEMORY   /* a child's memory limit when max_memory is 0 (D92) */
 #define PM_POLL_NS (100 * 1000000ull)  /* resource limits are checked this often */
 #define PM_TERM_GRACE_NS (1000 * 1000000ull) /* a term becomes a kill after this */
 #define PM_MAX_VIOLATIONS 3            /* warnings before a kill (spec §5.7) */

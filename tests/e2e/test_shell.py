@@ -217,7 +217,7 @@ def test_ps_shows_usage_against_limits(session: Session, shell_pid: int,
     pm = started["process"]
     assert during[pm].limit["processes"] == 24 and during[pm].limit["memory_kib"] == 128 << 10
     child = spawned(session, 3)
-    assert during[child].limit["memory_kib"] == 8192   # PM_CHILD_MEMORY
+    assert during[child].limit["memory_kib"] == abi.DEFAULT_MEMORY // 1024   # PM_CHILD_MEMORY
     assert during[child].used["memory_kib"] > 0 and during[child].used["threads"] == 1
     assert during[pm].used["processes"] == before[pm].used["processes"] + 1
     assert after[pm].used["processes"] == before[pm].used["processes"]
