@@ -34,8 +34,8 @@ def test_the_default_image_gives_init_the_disk_and_nic_matches() -> None:
     caps = [abi.BootCap.unpack_from(records, i * abi.BootCap.SIZE)
             for i in range(len(records) // abi.BootCap.SIZE)]
     pci = [c for c in caps if c.object_type == abi.ObjectType.PCI_DEVICE]
-    assert len(pci) == 2 and all(c.rights == 7 for c in pci)
-    assert [abi.PciMatch.decode(c.object_id).device for c in pci] == [0x1042, 0x1041]
-    for name, device in (("virtio-blk", "1042"), ("virtio-net", "1041")):
+    assert len(pci) == 3 and all(c.rights == 7 for c in pci)
+    assert [abi.PciMatch.decode(c.object_id).device for c in pci] == [0x1042, 0x1041, 0x1044]
+    for name, device in (("virtio-blk", "1042"), ("virtio-net", "1041"), ("virtio-rng", "1044")):
         driver = next(s for s in img.services if s.name == name)
         assert [str(c) for c in driver.caps] == [f"pci:1af4:{device}:rw"]
