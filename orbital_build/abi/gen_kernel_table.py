@@ -20,7 +20,9 @@ from. Kernel only; user programs use <orbital/syscalls.h>.
 
 A handler returns a value >= 0 or -ORB_E*. A handler whose syscall has output registers
 takes the trap frame as its last parameter and stores them there. syscall_invoke_<name>()
-converts the six argument registers to the declared types and calls the handler, so a
+converts the six argument registers to the declared types and calls the handler (a handle
+argument with any of bits 32-63 set is refused with -ORB_EBADF first: a handle is 32
+bits, and a wider value names no capability rather than the one its low half names), so a
 table is one X-macro expansion:
 
     #define X(num, name, nargs) [num] = syscall_invoke_##name,
@@ -68,6 +70,10 @@ def _invoke(abi: Abi, sc: Syscall) -> str:
     if sc.outs:
         call.append("f")
     body = []
+    for i, a in enumerate(sc.args):
+        if a.ctype == "cptr":
+            body.append(f"    if (a[{i}] >> 32)\n"
+                        f"        return -ORB_EBADF;   /* {a.name}: wider than a handle */\n")
     if not sc.args:
         body.append("    (void)a;\n")
     if not sc.outs:

@@ -222,6 +222,10 @@ def _syscall_errors(abi: Abi, sc: Syscall) -> None:
         if (e.code, e.when) in seen:
             raise fail(f"{what}: error {e.code}: condition {e.when!r} listed twice")
         seen.add((e.code, e.when))
+    handles = [a.name for a in sc.args if a.ctype == "cptr"]
+    if handles and "EBADF" not in {e.code for e in sc.errors}:
+        raise fail(f"{what}: takes the handle {handles[0]} but does not declare EBADF (a "
+                   f"handle with bits 32-63 set is refused with it before the handler runs)")
 
 
 def _c_codec(what: str, t: WireType) -> None:

@@ -118,6 +118,8 @@ class State:
             return obj in self.notifications
         if t == OT.PROCESS:
             return obj == 0 or obj in self.processes
+        if t == OT.CSPACE:
+            return obj in self.processes
         if t == OT.MEMORY:
             return (obj & 0xFFFFFFFFFFFF) in self.regions.get(obj >> 48, {})
         if t == OT.PCI_DEVICE:

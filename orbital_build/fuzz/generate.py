@@ -95,7 +95,6 @@ class Generator:
             "rights": lambda: self._one(0, 1, 2, 3, 4, 5, 6, 7, 7, 8, 0x80, 0xFF),
             "priority": lambda: self._one(0, 63, 64, 64, 65, 100, 255, 256, U32),
             "pid": lambda: self._one(0, 1, 2, 3, 4, 999, U32),
-            "to_pid": lambda: self._one(0, 1, 2, 2, 3, 999, U32),
             "tid": lambda: self._one(0, 1, 2, 3, 4, 5, 6, 7, 8, U64),
             "ns": lambda: self._one(0, 1, 1000, 10**6, U64),
             "timeout_ns": lambda: self._one(0, 1, 1, 1000, 10**6, U64),

@@ -327,6 +327,10 @@ class ObjectType(IntEnum):
     # the key the kernel derived for Identity from the machine secret (fw_cfg); R reads it with
     # secret_read (Orbital)
     SECRET = 11
+    # the capability space of one process; object_id = its PID. W inserts capabilities into it
+    # (cap_grant, cap_move); only the process's parent can make one (cspace_open), and hand it on
+    # with G; it goes when the process ends (Orbital, D105)
+    CSPACE = 12
 
 
 class Rights(IntFlag):
@@ -377,6 +381,7 @@ class Syscall(IntEnum):
     CAP_MOVE = 0x38
     NOTIFICATION_CREATE = 0x39
     ENDPOINT_LIMIT = 0x3A
+    CSPACE_OPEN = 0x3B
     ENDPOINT_SEND = 0x40  # SYS_SEND
     ENDPOINT_RECEIVE = 0x41  # SYS_RECEIVE
     ENDPOINT_CALL = 0x42  # SYS_CALL
@@ -4542,8 +4547,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret "
          "itself, and the checkpoint key derived from it, never leave the kernel (D247)."),
         (
-            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than the machine secret")),
+            (Errno.EBADF, ("cap names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than the machine secret")),
             (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "cap lacks the R right"),
             (Errno.EPERM, "cap has expired"),
@@ -4615,8 +4620,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (
             (Errno.EINVAL, ("len is not the size of a spawn_spec, or spec is not readable user "
                             "memory")),
-            (Errno.EBADF, ("spec.proc names no capability (slot 256 or above, or an empty slot), "
-                           "or one to something other than a process")),
+            (Errno.EBADF, ("spec.proc names no capability (any of bits 32-63 set, slot 256 or "
+                           "above, or an empty slot), or one to something other than a process")),
             (Errno.ESTALE, "spec.proc is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "spec.proc lacks the W right"),
             (Errno.EPERM, "spec.proc has expired"),
@@ -4626,16 +4631,17 @@ SYSCALLS: dict[int, SyscallInfo] = {
                             "printable ASCII, or ncaps is over 16")),
             (Errno.EPERM, "spec.priority is more urgent than the caller's"),
             (Errno.EINVAL, "caps_addr is not readable user memory for ncaps records"),
-            (Errno.EBADF, ("a spawn_cap's src names no capability (slot 256 or above, or an empty "
-                           "slot)")),
+            (Errno.EBADF, ("a spawn_cap's src names no capability (any of bits 32-63 set, slot "
+                           "256 or above, or an empty slot)")),
             (Errno.ESTALE, ("a spawn_cap's src is stale: its slot was emptied since the handle "
                             "was made")),
             (Errno.EPERM, "a spawn_cap's src lacks the GRANT right"),
             (Errno.EPERM, "a spawn_cap's src has expired"),
             (Errno.EPERM, "a spawn_cap asks for rights its src does not have"),
             (Errno.EINVAL, "a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256"),
-            (Errno.EBADF, ("spec.exit_notify names no capability (slot 256 or above, or an empty "
-                           "slot), or one to something other than an endpoint")),
+            (Errno.EBADF, ("spec.exit_notify names no capability (any of bits 32-63 set, slot 256 "
+                           "or above, or an empty slot), or one to something other than an "
+                           "endpoint")),
             (Errno.ESTALE, ("spec.exit_notify is stale: its slot was emptied since the handle was "
                             "made")),
             (Errno.EPERM, "spec.exit_notify lacks the W right"),
@@ -4657,8 +4663,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "PROCESS:W",
         "Kills process pid; proc is a Process cap for pid or the root one (spec §5.9).",
         (
-            (Errno.EBADF, ("proc names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a process")),
+            (Errno.EBADF, ("proc names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a process")),
             (Errno.ESTALE, "proc is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "proc lacks the W right"),
             (Errno.EPERM, "proc has expired"),
@@ -4686,8 +4692,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (
             (Errno.EINVAL, ("size is 0, over 1 GiB or not page-aligned, vaddr is not "
                             "page-aligned, or prot is 0, has unknown bits or is W and X")),
-            (Errno.EBADF, ("proc names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a process")),
+            (Errno.EBADF, ("proc names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a process")),
             (Errno.ESTALE, "proc is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "proc lacks the W right"),
             (Errno.EPERM, "proc has expired"),
@@ -4738,8 +4744,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (
             (Errno.EINVAL, ("size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or "
                             "ORB_SHM_DMA_MAX (DMA), or flags has unknown bits")),
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the W right"),
             (Errno.EPERM, "dev has expired"),
@@ -4758,8 +4764,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "execute); returns the address, the object's size in RDX. The mapping keeps the object "
          "alive until mem_unmap."),
         (
-            (Errno.EBADF, ("shm names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a shared memory object")),
+            (Errno.EBADF, ("shm names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a shared memory object")),
             (Errno.ESTALE, "shm is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "shm has expired"),
             (Errno.EPERM, "prot asks to read without R or to write without W"),
@@ -4779,8 +4785,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("The physical address of byte offset of a DMA object, for a device to use; only the "
          "process that created it may ask."),
         (
-            (Errno.EBADF, ("shm names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a shared memory object")),
+            (Errno.EBADF, ("shm names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a shared memory object")),
             (Errno.ESTALE, "shm is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "shm has expired"),
             (Errno.EINVAL, "the object is not DMA memory, or offset is not below its size"),
@@ -4788,19 +4794,25 @@ SYSCALLS: dict[int, SyscallInfo] = {
         )),
     0x30: SyscallInfo(
         0x30, "cap_grant",
-        (("rdi", "slot", "cptr"), ("rsi", "to_pid", "u32"), ("rdx", "rights", "u8")),
+        (("rdi", "slot", "cptr"), ("rsi", "to", "cptr"), ("rdx", "rights", "u8")),
         "cptr",
         (),
-        "any:G",
-        ("Copies the cap into process to_pid with rights attenuated to rights; returns the handle "
-         "in the target."),
+        "any:G, CSPACE:W",
+        ("Copies the cap into the capability space `to` names (a CSPACE capability, which only "
+         "the target's parent can make) with rights attenuated to rights; returns the handle in "
+         "the target."),
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "slot lacks the GRANT right"),
             (Errno.EPERM, "slot has expired"),
             (Errno.EINVAL, "rights has bits that are no right"),
-            (Errno.ENOENT, "no process to_pid is alive"),
+            (Errno.EBADF, ("to names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a capability space")),
+            (Errno.ESTALE, "to is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "to lacks the W right"),
+            (Errno.EPERM, "to has expired"),
             (Errno.ENOMEM, ("the target's CSpace is full or at its max_caps, or the derivation is "
                             "32 deep")),
         )),
@@ -4813,7 +4825,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Removes capabilities derived from this one (not the cap itself), at most 64 per call: "
          "returns 0 when none is left, else how many this call removed (call again)."),
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "slot lacks the GRANT right"),
             (Errno.EPERM, "slot has expired"),
@@ -4826,7 +4839,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "",
         "Empties the slot.",
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
         )),
     0x33: SyscallInfo(
@@ -4837,7 +4851,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "",
         "Writes the slot's cap_info record to buf.",
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EINVAL, "buf is not writable user memory for a cap_info record"),
         )),
@@ -4851,7 +4866,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Makes a copy in the caller's space with fewer rights, a badge and an expiry (0 = "
          "never); returns its handle."),
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "slot has expired"),
             (Errno.EINVAL, "rights has bits that are no right"),
@@ -4880,8 +4896,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Destroys an endpoint the caller owns; queued messages are dropped and blocked threads "
          "get -EDEAD."),
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep has expired"),
             (Errno.EPERM, "the caller's process does not own the endpoint"),
@@ -4894,7 +4910,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "",
         "Copies the cap, same rights, into a free slot of the caller; returns its handle.",
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "slot has expired"),
             (Errno.ENOMEM, ("the caller's CSpace is full or at its max_caps, or the derivation is "
@@ -4902,18 +4919,25 @@ SYSCALLS: dict[int, SyscallInfo] = {
         )),
     0x38: SyscallInfo(
         0x38, "cap_move",
-        (("rdi", "slot", "cptr"), ("rsi", "to_pid", "u32")),
+        (("rdi", "slot", "cptr"), ("rsi", "to", "cptr")),
         "cptr",
         (),
-        "any:G",
-        "Moves the cap to process to_pid, emptying the slot; returns the handle in the target.",
+        "any:G, CSPACE:W",
+        ("Moves the cap into the capability space `to` names (a CSPACE capability), emptying the "
+         "slot; returns the handle in the target."),
         (
-            (Errno.EBADF, "slot names no capability (slot 256 or above, or an empty slot)"),
+            (Errno.EBADF, ("slot names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot)")),
             (Errno.ESTALE, "slot is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "slot lacks the GRANT right"),
             (Errno.EPERM, "slot has expired"),
-            (Errno.ENOENT, "no process to_pid is alive"),
-            (Errno.EINVAL, "to_pid is the caller's own process"),
+            (Errno.EBADF, ("to names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a capability space")),
+            (Errno.ESTALE, "to is stale: its slot was emptied since the handle was made"),
+            (Errno.EPERM, "to lacks the W right"),
+            (Errno.EPERM, "to has expired"),
+            (Errno.EINVAL, ("to names the caller's own capability space, or slot is the CSPACE "
+                            "capability to the target itself")),
             (Errno.ENOMEM, ("the target's CSpace is full or at its max_caps (the capability stays "
                             "where it was)")),
         )),
@@ -4937,12 +4961,26 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Caps how many messages may queue on an endpoint the caller owns (1-256; 0 = the default "
          "256): a supervisor's limit on a child's IPC queue (spec §4.1)."),
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep has expired"),
             (Errno.EPERM, "the caller's process does not own the endpoint"),
             (Errno.EINVAL, "max_depth is over 256"),
+        )),
+    0x3B: SyscallInfo(
+        0x3B, "cspace_open",
+        (("rdi", "pid", "u32"),),
+        "cptr",
+        (),
+        "(parent of pid)",
+        ("Makes a CSPACE capability (W|G) to the capability space of process pid, a child of the "
+         "caller; returns its handle. The only way to one: consent for insertion outside IPC is "
+         "the parent's (D105)."),
+        (
+            (Errno.ENOENT, "no process pid is alive"),
+            (Errno.EPERM, "the caller is not pid's parent"),
+            (Errno.ENOMEM, "the caller's CSpace is full or at its max_caps"),
         )),
     0x40: SyscallInfo(
         0x40, "endpoint_send",
@@ -4953,8 +4991,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "ENDPOINT:W",
         "Queues a message; never blocks (-EAGAIN when the queue is full).",
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep lacks the W right"),
             (Errno.EPERM, "ep has expired"),
@@ -4976,8 +5014,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "ENDPOINT:R",
         "Takes the next message without blocking (-EAGAIN if none); returns its msginfo.",
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep lacks the R right"),
             (Errno.EPERM, "ep has expired"),
@@ -4993,8 +5031,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "ENDPOINT:W",
         "Sends with a one-shot reply cap and blocks for the reply; returns the reply's msginfo.",
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep lacks the W right"),
             (Errno.EPERM, "ep has expired"),
@@ -5033,8 +5071,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "ENDPOINT:R",
         "Blocks until a message arrives (-ETIMEDOUT after timeout_ns; 0 = forever).",
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep lacks the R right"),
             (Errno.EPERM, "ep has expired"),
@@ -5051,8 +5089,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "ENDPOINT:R",
         "Replies to the last caller, then blocks receiving on ep (the server loop).",
         (
-            (Errno.EBADF, ("ep names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than an endpoint")),
+            (Errno.EBADF, ("ep names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than an endpoint")),
             (Errno.ESTALE, "ep is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ep lacks the R right"),
             (Errno.EPERM, "ep has expired"),
@@ -5073,8 +5111,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "NOTIFICATION:W",
         "ORs bits into the notification word and wakes a waiter; bit 63 is reserved.",
         (
-            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a notification")),
+            (Errno.EBADF, ("ntfn names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a notification")),
             (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ntfn lacks the W right"),
             (Errno.EPERM, "ntfn has expired"),
@@ -5089,8 +5127,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT after timeout_ns; "
          "0 = forever)."),
         (
-            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a notification")),
+            (Errno.EBADF, ("ntfn names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a notification")),
             (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ntfn lacks the R right"),
             (Errno.EPERM, "ntfn has expired"),
@@ -5105,8 +5143,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "NOTIFICATION:R",
         "Returns and clears the word without blocking (0 if no bits are set).",
         (
-            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a notification")),
+            (Errno.EBADF, ("ntfn names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a notification")),
             (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ntfn lacks the R right"),
             (Errno.EPERM, "ntfn has expired"),
@@ -5119,14 +5157,14 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IRQ:W, NOTIFICATION:W",
         "Signals ntfn each time IRQ line irq fires; irq_cap names the line (spec §5.1 #10).",
         (
-            (Errno.EBADF, ("irq_cap names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an IRQ line")),
+            (Errno.EBADF, ("irq_cap names no capability (any of bits 32-63 set, slot 256 or "
+                           "above, or an empty slot), or one to something other than an IRQ line")),
             (Errno.ESTALE, "irq_cap is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "irq_cap lacks the W right"),
             (Errno.EPERM, "irq_cap has expired"),
             (Errno.EPERM, "irq_cap names a line other than irq"),
-            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a notification")),
+            (Errno.EBADF, ("ntfn names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a notification")),
             (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ntfn lacks the W right"),
             (Errno.EPERM, "ntfn has expired"),
@@ -5180,13 +5218,13 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "used with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit "
          "irq % 63 in ntfn until irq_ack."),
         (
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the W right"),
             (Errno.EPERM, "dev has expired"),
-            (Errno.EBADF, ("ntfn names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than a notification")),
+            (Errno.EBADF, ("ntfn names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than a notification")),
             (Errno.ESTALE, "ntfn is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "ntfn lacks the W right"),
             (Errno.EPERM, "ntfn has expired"),
@@ -5202,8 +5240,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:R",
         "Reads a byte from port base + offset.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the R right"),
             (Errno.EPERM, "port has expired"),
@@ -5217,8 +5255,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:R",
         "Reads a word from port base + offset.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the R right"),
             (Errno.EPERM, "port has expired"),
@@ -5232,8 +5270,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:R",
         "Reads a dword from port base + offset.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the R right"),
             (Errno.EPERM, "port has expired"),
@@ -5247,8 +5285,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:W",
         "Writes the low byte of value to the port.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the W right"),
             (Errno.EPERM, "port has expired"),
@@ -5262,8 +5300,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:W",
         "Writes the low word of value to the port.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the W right"),
             (Errno.EPERM, "port has expired"),
@@ -5277,8 +5315,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "IOPORT:W",
         "Writes value to the port.",
         (
-            (Errno.EBADF, ("port names no capability (slot 256 or above, or an empty slot), or "
-                           "one to something other than an I/O port range")),
+            (Errno.EBADF, ("port names no capability (any of bits 32-63 set, slot 256 or above, "
+                           "or an empty slot), or one to something other than an I/O port range")),
             (Errno.ESTALE, "port is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "port lacks the W right"),
             (Errno.EPERM, "port has expired"),
@@ -5292,8 +5330,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "PCI_DEVICE:R",
         "Writes the device's pci_info record to buf; returns its size.",
         (
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the R right"),
             (Errno.EPERM, "dev has expired"),
@@ -5308,8 +5346,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         "PCI_DEVICE:R",
         "Reads 1, 2 or 4 bytes (width) of the device's configuration space at offset.",
         (
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the R right"),
             (Errno.EPERM, "dev has expired"),
@@ -5327,8 +5365,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "master and INTx-disable bits change. Every other byte (BARs, MSI-X, capabilities) "
          "belongs to the kernel."),
         (
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the W right"),
             (Errno.EPERM, "dev has expired"),
@@ -5346,8 +5384,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
          "returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its "
          "pending bits stay unmapped (the kernel owns them)."),
         (
-            (Errno.EBADF, ("dev names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than a PCI device")),
+            (Errno.EBADF, ("dev names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than a PCI device")),
             (Errno.ESTALE, "dev is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "dev lacks the W right"),
             (Errno.EPERM, "dev has expired"),
@@ -5368,8 +5406,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Copies whole SysLog records from sequence number from_seq into buf; returns the bytes "
          "written."),
         (
-            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than the Axiom logs")),
+            (Errno.EBADF, ("cap names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than the Axiom logs")),
             (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "cap lacks the R right"),
             (Errno.EPERM, "cap has expired"),
@@ -5385,8 +5423,8 @@ SYSCALLS: dict[int, SyscallInfo] = {
         ("Copies whole CommitLog entries from sequence number from_seq into buf in the canonical "
          "encoding; returns the bytes written."),
         (
-            (Errno.EBADF, ("cap names no capability (slot 256 or above, or an empty slot), or one "
-                           "to something other than the Axiom logs")),
+            (Errno.EBADF, ("cap names no capability (any of bits 32-63 set, slot 256 or above, or "
+                           "an empty slot), or one to something other than the Axiom logs")),
             (Errno.ESTALE, "cap is stale: its slot was emptied since the handle was made"),
             (Errno.EPERM, "cap lacks the R right"),
             (Errno.EPERM, "cap has expired"),

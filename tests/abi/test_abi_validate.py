@@ -175,6 +175,10 @@ CASES: list[tuple[str, Mutation, str]] = [
     ("error condition listed twice",
      lambda a: _syscall(a, errors=(ErrorCase("EINVAL", "bad"), ErrorCase("EINVAL", "bad"))),
      "syscall ping: error EINVAL: condition 'bad' listed twice"),
+    ("handle without EBADF",
+     lambda a: _syscall(a, args=(Arg("h", "cptr"),), errors=(ErrorCase("EPERM", "h lacks R"),)),
+     ("syscall ping: takes the handle h but does not declare EBADF (a handle with bits 32-63 "
+      "set is refused with it before the handler runs)")),
     ("noreturn with errors",
      lambda a: _syscall(a, result="noreturn", errors=(ErrorCase("EINVAL", "bad"),)),
      "syscall ping: a noreturn syscall cannot return an error"),

@@ -1,6 +1,7 @@
 """init supervising real services (images/svc-test.toml): boot phases and the ready line,
 crash restarts under load, a live update under load, stop/start/restart, backoff and the
-restart-storm limit, registry refusals, and hostile requests. One boot serves every test:
+restart-storm limit, registry refusals, hostile requests and capabilities forced on init
+(issue 9's attack 2). One boot serves every test:
 the echo client runs its scenarios in order and prints a summary line each, which is
 checked here against init's own log and the kernel's CommitLog."""
 
@@ -22,7 +23,8 @@ CLIENT = "system-echo-client"
 def run(boot):
     # the client's exit is the last thing that happens: once init has logged it, no more
     # commits are in flight, so stopping QEMU there leaves a complete CommitLog
-    r = boot("svc-test", timeout=60, expect=[rf"init: {CLIENT} \(pid \d+\) exited"])
+    r = boot("svc-test", timeout=60, expect=[rf"init: {CLIENT} \(pid \d+\) exited",
+                                             r"^hostile-grant: done: "])
     assert r.returncode == 0, r.summary + "\n" + r.output[-3000:]
     return r
 
@@ -156,4 +158,22 @@ def test_registry_refusals(run) -> None:
 def test_init_refuses_hostile_requests(run) -> None:
     out = run.output
     _summary(out, "init probes")
+    _system_ok(out)
+
+
+def test_capabilities_enter_init_only_with_its_consent(run) -> None:
+    """Issue 9's attack 2 (D105): grants and moves aimed at pid 1 insert nothing (before,
+    247 of them filled init's CSpace and lookups failed), a service cannot open init's
+    CSpace, and capabilities sent to init in messages are dropped once read, so the
+    registry answers lookups after all of it."""
+    out = run.output
+    assert re.search(r"^hostile-grant: 0 of 300 grants and 0 of 300 moves into pid 1 went "
+                     r"in \(last error -7\)$", out, re.MULTILINE), out[-3000:]
+    assert re.search(r"^hostile-grant: cspace_open\(1\) -> -1$", out, re.MULTILINE)
+    sent = re.search(r"^hostile-grant: (\d+) capabilities sent to init in messages$", out,
+                     re.MULTILINE)
+    assert sent and int(sent.group(1)) > 256, out[-3000:]   # more than a CSpace holds
+    assert re.search(r"^hostile-grant: lookup 'echo' before 0, after 0$", out, re.MULTILINE)
+    assert re.search(r"^hostile-grant: done: lookups still work$", out, re.MULTILINE)
+    assert not re.search(r"^init: hostile-grant \(pid \d+\) exited", out, re.MULTILINE)
     _system_ok(out)

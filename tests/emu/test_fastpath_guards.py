@@ -62,7 +62,6 @@ def guard_that_missed(m: Machine, path: list[int], which: str) -> str:
 CALL_DELIVERED = [  # case, the guard it breaks, the badge the server gets
     (Case.LONG, "message", sc.BADGE_E1),        # 40 bytes: through the IPC buffer
     (Case.CAPS, "message", sc.BADGE_E1),        # one capability moves
-    (Case.HIGHBITS, "handle", sc.BADGE_E1),     # bits above the 32-bit handle
     (Case.EXPIRING, "handle", sc.BADGE_E1),     # an expiry: the clock is the slow path's
     (Case.NORECV, "receiver", sc.BADGE_E2),     # E2's thread is not waiting yet
     (Case.URGENT, "urgency", sc.BADGE_E2),      # E2's thread is less urgent than the client
@@ -92,6 +91,7 @@ CALL_REFUSED = [  # case, the guard it breaks, the slow path's error
     (Case.RESERVED, "message", abi.Errno.EINVAL),    # a reserved msginfo bit
     (Case.STALE, "handle", abi.Errno.ESTALE),        # the slot's generation moved on
     (Case.BADSLOT, "handle", abi.Errno.EBADF),       # slot 300 of a 256-slot CSpace
+    (Case.HIGHBITS, "handle", abi.Errno.EBADF),      # bits above the 32-bit handle (D108)
     (Case.NOTENDPOINT, "handle", abi.Errno.EBADF),   # a notification's handle
     (Case.NORIGHT, "handle", abi.Errno.EPERM),       # an R-only capability
 ]

@@ -121,7 +121,8 @@ def test_whole_run_ends_idle_with_a_verifiable_commit_log(ipc: Ipc, tmp_path: Pa
     assert errors == [f"emu-ipc-client: case {case:#x} -> {err}" for case, err in (
         (Case.STALE, -abi.Errno.ESTALE), (Case.NORIGHT, -abi.Errno.EPERM),
         (Case.RESERVED, -abi.Errno.EINVAL), (Case.BADSLOT, -abi.Errno.EBADF),
-        (Case.NOTENDPOINT, -abi.Errno.EBADF), (Case.HOLD, -abi.Errno.EDEAD))]
+        (Case.HIGHBITS, -abi.Errno.EBADF), (Case.NOTENDPOINT, -abi.Errno.EBADF),
+        (Case.HOLD, -abi.Errno.EDEAD))]
     log = tmp_path / "emu-ipc.axiom"
     log.write_bytes(m.axiom_stream)
     # still running (idle), so not sealed at the end: verified as a stopped machine's log

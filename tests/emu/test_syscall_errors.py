@@ -69,7 +69,7 @@ VALID: dict[int, tuple[tuple[Arg, ...], tuple[Write, ...]]] = {
     S.SHM_CREATE: ((4096, 0, abi.CAP_NONE), ()),
     S.SHM_MAP: ((Ref("ret", 0, 0), 0, 3), ()),
     S.SHM_PHYS: ((Ref("ret", 0, 0), 0), ()),
-    S.CAP_GRANT: ((t.EP_A, t.PEER_PID, 7), ()),
+    S.CAP_GRANT: ((t.EP_A, Ref("ret", 0, 0), 7), ()),
     S.CAP_REVOKE: ((t.EP_A,), ()),
     S.CAP_DELETE: ((t.EP_A_BADGED_W,), ()),
     S.CAP_INSPECT: ((t.EP_A, BUF), ()),
@@ -77,7 +77,8 @@ VALID: dict[int, tuple[tuple[Arg, ...], tuple[Write, ...]]] = {
     S.ENDPOINT_CREATE: ((), ()),
     S.ENDPOINT_DESTROY: ((t.EP_B,), ()),
     S.CAP_COPY: ((t.EP_A,), ()),
-    S.CAP_MOVE: ((t.EP_A, t.PEER_PID), ()),
+    S.CAP_MOVE: ((t.EP_A, Ref("ret", 0, 0)), ()),
+    S.CSPACE_OPEN: ((t.PEER_PID,), ()),
     S.NOTIFICATION_CREATE: ((), ()),
     S.ENDPOINT_LIMIT: ((t.EP_B, 4), ()),
     S.ENDPOINT_SEND: ((t.EP_B, info(), 1, 2, 3, 4), ()),
@@ -109,6 +110,8 @@ VALID: dict[int, tuple[tuple[Arg, ...], tuple[Write, ...]]] = {
 }
 
 SETUP: dict[int, tuple[Call, ...]] = {
+    S.CAP_GRANT: (Call(S.CSPACE_OPEN, (t.PEER_PID,)),),   # the peer is the target's child
+    S.CAP_MOVE: (Call(S.CSPACE_OPEN, (t.PEER_PID,)),),
     S.SHM_MAP: (Call(S.SHM_CREATE, (4096, 0, abi.CAP_NONE)),),
     S.SHM_PHYS: (Call(S.SHM_CREATE, (4096, 0, abi.CAP_NONE)),),
 }
@@ -184,7 +187,8 @@ def test_syscall_returns_only_declared_errors(harness: Harness, nr: int) -> None
     if sc.result != "noreturn":   # handles that name nothing are refused, whatever else
         for _, name, ctype in sc.args:
             if ctype == "cptr" and not name.startswith("_"):
-                never = {f"{name} = {w}" for w in ("slot out of range", "empty slot", "stale")}
+                never = {f"{name} = {w}" for w in ("slot out of range", "empty slot", "stale",
+                                                     "high bits")}
                 assert never <= refused, sorted(never - refused)
 
 
@@ -192,11 +196,53 @@ def test_handle_checks_come_first_and_name_the_problem(harness: Harness) -> None
     """For a call whose first argument is its handle, the error tells which problem the
     handle has (D20): these are the conditions the declarations describe."""
     expect = {0xFFF: "EBADF", 200: "EBADF", t.EP_A | 1 << 12: "ESTALE",
-              t.CONSOLE: "EBADF", t.EP_B_READ_ONLY: "EPERM", t.EP_A_EXPIRED: "EPERM"}
+              t.CONSOLE: "EBADF", t.EP_B_READ_ONLY: "EPERM", t.EP_A_EXPIRED: "EPERM",
+              t.EP_A | 1 << 32: "EBADF", t.EP_B | 1 << 63: "EBADF"}
     for handle, code in expect.items():
         out = harness.run(Program((Call(S.ENDPOINT_SEND, (handle, info())),)))
         assert out.ok, out.violations
         assert signed(out.results[0].rax or 0) == -abi.Errno[code], (hex(handle), code)
+
+
+def test_high_bits_of_a_handle_are_never_ignored(harness: Harness) -> None:
+    """A handle is 32 bits (D108): with any of bits 32-63 set it names no capability,
+    whatever its low half names, for every syscall that takes one, the fast path's two
+    included; the capability it would have named is untouched."""
+    for nr, sc in sorted(abi.SYSCALLS.items()):
+        args, writes = VALID[nr]
+        for i, (_, name, ctype) in enumerate(sc.args):
+            if ctype != "cptr" or not isinstance(args[i], int) or args[i] == abi.CAP_NONE:
+                continue
+            for bit in (32, 40, 63):
+                changed = (*args[:i], args[i] | 1 << bit, *args[i + 1:])
+                out = harness.run(Program((*SETUP.get(nr, ()), Call(nr, changed, writes))))
+                r = out.results[-1]
+                assert r.how == "returned", (sc.name, name, bit, r.how)
+                assert signed(r.rax or 0) == -abi.Errno.EBADF, (sc.name, name, bit)
+    out = harness.run(Program((Call(S.CAP_DELETE, (t.EP_A | 1 << 32,)),
+                               Call(S.CAP_INSPECT, (t.EP_A, BUF)))))
+    assert [signed(r.rax or 0) for r in out.results[:2]] == [-abi.Errno.EBADF, 0]
+
+
+MAPPED = 0x0000_3000_0000_0000   # a fixed address in the mapping area, free in the target
+
+
+def test_a_failed_copy_out_writes_nothing(harness: Harness) -> None:
+    """All-or-nothing user copies (D107): system_info into a record that runs from a
+    writable page into a read-only one fails with EINVAL and leaves the writable bytes as
+    they were (zero: fresh memory); the same call wholly inside the writable page works."""
+    size = abi.SysInfo.SIZE
+    for at, want in ((MAPPED + 4096 - 8, -abi.Errno.EINVAL), (MAPPED + 4096 - size, size)):
+        out = harness.run(Program((Call(S.MEM_MAP, (MAPPED, 8192, 3, abi.CAP_NONE)),
+                                   Call(S.MEM_PROTECT, (MAPPED + 4096, 4096, 1)),
+                                   Call(S.SYSTEM_INFO, (at, size)))))
+        assert out.ok, out.violations
+        assert [signed(r.rax or 0) for r in out.results[:3]] == [MAPPED, 0, want]
+        page = harness.m.read(MAPPED, 4096, harness.cr3)
+        if want < 0:
+            assert page == bytes(4096)
+        else:
+            assert page[-size:] != bytes(size)
 
 
 def test_an_undeclared_error_is_reported() -> None:

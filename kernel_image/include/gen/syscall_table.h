@@ -7,8 +7,9 @@
  *
  * A handler returns a value >= 0 or -ORB_E*. A handler whose syscall has output registers takes the
  * trap frame as its last parameter and stores them there. syscall_invoke_<name>() converts the six
- * argument registers to the declared types and calls the handler, so a table is one X-macro
- * expansion:
+ * argument registers to the declared types and calls the handler (a handle argument with any of
+ * bits 32-63 set is refused with -ORB_EBADF first: a handle is 32 bits, and a wider value names no
+ * capability rather than the one its low half names), so a table is one X-macro expansion:
  *
  *     #define X(num, name, nargs) [num] = syscall_invoke_##name,
  *     static syscall_invoke_t *const table[ORB_SYS_COUNT] = { ORB_SYSCALLS(X) };
@@ -88,8 +89,8 @@ long sys_entropy_get(uint64_t buf, size_t len);
  * machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret
  * itself, and the checkpoint key derived from it, never leave the kernel (D247). Rights: SECRET:R.
  * Errors:
- *   -ORB_EBADF      cap names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than the machine secret
+ *   -ORB_EBADF      cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than the machine secret
  *   -ORB_ESTALE     cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      cap lacks the R right
  *   -ORB_EPERM      cap has expired
@@ -139,8 +140,8 @@ long sys_thread_join(uint64_t tid, struct syscall_frame *f);
  * (spec §5.9); returns its PID. Rights: PROCESS:W (object 0).
  * Errors:
  *   -ORB_EINVAL  len is not the size of a spawn_spec, or spec is not readable user memory
- *   -ORB_EBADF   spec.proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   spec.proc names no capability (any of bits 32-63 set, slot 256 or above, or an
+ *                empty slot), or one to something other than a process
  *   -ORB_ESTALE  spec.proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   spec.proc lacks the W right
  *   -ORB_EPERM   spec.proc has expired
@@ -149,14 +150,15 @@ long sys_thread_join(uint64_t tid, struct syscall_frame *f);
  *                ASCII, or ncaps is over 16
  *   -ORB_EPERM   spec.priority is more urgent than the caller's
  *   -ORB_EINVAL  caps_addr is not readable user memory for ncaps records
- *   -ORB_EBADF   a spawn_cap's src names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   a spawn_cap's src names no capability (any of bits 32-63 set, slot 256 or above,
+ *                or an empty slot)
  *   -ORB_ESTALE  a spawn_cap's src is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   a spawn_cap's src lacks the GRANT right
  *   -ORB_EPERM   a spawn_cap's src has expired
  *   -ORB_EPERM   a spawn_cap asks for rights its src does not have
  *   -ORB_EINVAL  a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256
- *   -ORB_EBADF   spec.exit_notify names no capability (slot 256 or above, or an empty slot), or one
- *                to something other than an endpoint
+ *   -ORB_EBADF   spec.exit_notify names no capability (any of bits 32-63 set, slot 256 or above, or
+ *                an empty slot), or one to something other than an endpoint
  *   -ORB_ESTALE  spec.exit_notify is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   spec.exit_notify lacks the W right
  *   -ORB_EPERM   spec.exit_notify has expired
@@ -174,8 +176,8 @@ long sys_process_spawn(uint64_t spec, size_t len);
  * 0x16 process_kill (SYS_KILL): Kills process pid; proc is a Process cap for pid or the root one
  * (spec §5.9). Rights: PROCESS:W.
  * Errors:
- *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   proc names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a process
  *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
@@ -197,8 +199,8 @@ long sys_thread_exit(int32_t code);
  * Errors:
  *   -ORB_EINVAL  size is 0, over 1 GiB or not page-aligned, vaddr is not page-aligned, or prot is
  *                0, has unknown bits or is W and X
- *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   proc names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a process
  *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
@@ -241,8 +243,8 @@ long sys_mem_protect(uint64_t vaddr, size_t size, uint32_t prot);
  * Errors:
  *   -ORB_EINVAL  size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or ORB_SHM_DMA_MAX (DMA),
  *                or flags has unknown bits
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -257,8 +259,8 @@ long sys_shm_create(size_t size, uint32_t flags, orb_cptr_t dev);
  * never execute); returns the address, the object's size in RDX. The mapping keeps the object alive
  * until mem_unmap. Rights: SHM:R (read), SHM:W (write).
  * Errors:
- *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a shared memory object
+ *   -ORB_EBADF   shm names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a shared memory object
  *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   shm has expired
  *   -ORB_EPERM   prot asks to read without R or to write without W
@@ -273,8 +275,8 @@ long sys_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot, struct syscall_f
  * 0x25 shm_phys: The physical address of byte offset of a DMA object, for a device to use; only the
  * process that created it may ask. Rights: SHM (its creator, DMA only).
  * Errors:
- *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a shared memory object
+ *   -ORB_EBADF   shm names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a shared memory object
  *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   shm has expired
  *   -ORB_EINVAL  the object is not DMA memory, or offset is not below its size
@@ -283,25 +285,32 @@ long sys_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot, struct syscall_f
 long sys_shm_phys(orb_cptr_t shm, uint64_t offset);
 
 /*
- * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into process to_pid with rights attenuated to
- * rights; returns the handle in the target. Rights: any:G.
+ * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into the capability space `to` names (a CSPACE
+ * capability, which only the target's parent can make) with rights attenuated to rights; returns
+ * the handle in the target. Rights: any:G, CSPACE:W.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
  *   -ORB_EINVAL  rights has bits that are no right
- *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_EBADF   to names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a capability space
+ *   -ORB_ESTALE  to is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   to lacks the W right
+ *   -ORB_EPERM   to has expired
  *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
-long sys_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights);
+long sys_cap_grant(orb_cptr_t slot, orb_cptr_t to, uint8_t rights);
 
 /*
  * 0x31 cap_revoke (SYS_CAP_REVOKE): Removes capabilities derived from this one (not the cap
  * itself), at most 64 per call: returns 0 when none is left, else how many this call removed (call
  * again). Rights: any:G.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
@@ -311,7 +320,8 @@ long sys_cap_revoke(orb_cptr_t slot);
 /*
  * 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  */
 long sys_cap_delete(orb_cptr_t slot);
@@ -319,7 +329,8 @@ long sys_cap_delete(orb_cptr_t slot);
 /*
  * 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EINVAL  buf is not writable user memory for a cap_info record
  */
@@ -329,7 +340,8 @@ long sys_cap_inspect(orb_cptr_t slot, uint64_t buf);
  * 0x34 cap_derive (SYS_CAP_DERIVE): Makes a copy in the caller's space with fewer rights, a badge
  * and an expiry (0 = never); returns its handle.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot has expired
  *   -ORB_EINVAL  rights has bits that are no right
@@ -351,8 +363,8 @@ long sys_endpoint_create(void);
  * 0x36 endpoint_destroy (SYS_EP_DESTROY): Destroys an endpoint the caller owns; queued messages are
  * dropped and blocked threads get -EDEAD. Rights: ENDPOINT (owner).
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep has expired
  *   -ORB_EPERM   the caller's process does not own the endpoint
@@ -362,7 +374,8 @@ long sys_endpoint_destroy(orb_cptr_t ep);
 /*
  * 0x37 cap_copy: Copies the cap, same rights, into a free slot of the caller; returns its handle.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot has expired
  *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
@@ -370,18 +383,24 @@ long sys_endpoint_destroy(orb_cptr_t ep);
 long sys_cap_copy(orb_cptr_t slot);
 
 /*
- * 0x38 cap_move: Moves the cap to process to_pid, emptying the slot; returns the handle in the
- * target. Rights: any:G.
+ * 0x38 cap_move: Moves the cap into the capability space `to` names (a CSPACE capability), emptying
+ * the slot; returns the handle in the target. Rights: any:G, CSPACE:W.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
- *   -ORB_ENOENT  no process to_pid is alive
- *   -ORB_EINVAL  to_pid is the caller's own process
+ *   -ORB_EBADF   to names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a capability space
+ *   -ORB_ESTALE  to is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   to lacks the W right
+ *   -ORB_EPERM   to has expired
+ *   -ORB_EINVAL  to names the caller's own capability space, or slot is the CSPACE capability to
+ *                the target itself
  *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps (the capability stays where it was)
  */
-long sys_cap_move(orb_cptr_t slot, uint32_t to_pid);
+long sys_cap_move(orb_cptr_t slot, orb_cptr_t to);
 
 /*
  * 0x39 notification_create: Creates a notification object; returns its handle.
@@ -396,8 +415,8 @@ long sys_notification_create(void);
  * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
  * (owner).
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep has expired
  *   -ORB_EPERM   the caller's process does not own the endpoint
@@ -406,11 +425,22 @@ long sys_notification_create(void);
 long sys_endpoint_limit(orb_cptr_t ep, uint32_t max_depth);
 
 /*
+ * 0x3B cspace_open: Makes a CSPACE capability (W|G) to the capability space of process pid, a child
+ * of the caller; returns its handle. The only way to one: consent for insertion outside IPC is the
+ * parent's (D105). Rights: (parent of pid).
+ * Errors:
+ *   -ORB_ENOENT  no process pid is alive
+ *   -ORB_EPERM   the caller is not pid's parent
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps
+ */
+long sys_cspace_open(uint32_t pid);
+
+/*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the W right
  *   -ORB_EPERM   ep has expired
@@ -430,8 +460,8 @@ long sys_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, uint64_t
  * 0x41 endpoint_receive (SYS_RECEIVE): Takes the next message without blocking (-EAGAIN if none);
  * returns its msginfo. Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the R right
  *   -ORB_EPERM   ep has expired
@@ -443,8 +473,8 @@ long sys_endpoint_receive(orb_cptr_t ep, struct syscall_frame *f);
  * 0x42 endpoint_call (SYS_CALL): Sends with a one-shot reply cap and blocks for the reply; returns
  * the reply's msginfo. Rights: ENDPOINT:W.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the W right
  *   -ORB_EPERM   ep has expired
@@ -479,8 +509,8 @@ long sys_endpoint_reply(uint64_t _unused, orb_msginfo_t info, uint64_t mr0, uint
  * 0x45 endpoint_receive_wait (SYS_RECV_WAIT): Blocks until a message arrives (-ETIMEDOUT after
  * timeout_ns; 0 = forever). Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF      ep names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than an endpoint
+ *   -ORB_EBADF      ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than an endpoint
  *   -ORB_ESTALE     ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      ep lacks the R right
  *   -ORB_EPERM      ep has expired
@@ -493,8 +523,8 @@ long sys_endpoint_receive_wait(orb_cptr_t ep, uint64_t timeout_ns, struct syscal
  * 0x46 endpoint_reply_recv: Replies to the last caller, then blocks receiving on ep (the server
  * loop). Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the R right
  *   -ORB_EPERM   ep has expired
@@ -512,8 +542,8 @@ long sys_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, uint64_t mr0, ui
  * 0x47 notification_signal: ORs bits into the notification word and wakes a waiter; bit 63 is
  * reserved. Rights: NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -525,8 +555,8 @@ long sys_notification_signal(orb_cptr_t ntfn, uint64_t bits);
  * 0x48 notification_wait: Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT
  * after timeout_ns; 0 = forever). Rights: NOTIFICATION:R.
  * Errors:
- *   -ORB_EBADF      ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than a notification
+ *   -ORB_EBADF      ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than a notification
  *   -ORB_ESTALE     ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      ntfn lacks the R right
  *   -ORB_EPERM      ntfn has expired
@@ -539,8 +569,8 @@ long sys_notification_wait(orb_cptr_t ntfn, uint64_t timeout_ns);
  * 0x49 notification_poll: Returns and clears the word without blocking (0 if no bits are set).
  * Rights: NOTIFICATION:R.
  * Errors:
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the R right
  *   -ORB_EPERM   ntfn has expired
@@ -551,14 +581,14 @@ long sys_notification_poll(orb_cptr_t ntfn);
  * 0x50 irq_register (SYS_IRQ_REGISTER): Signals ntfn each time IRQ line irq fires; irq_cap names
  * the line (spec §5.1 #10). Rights: IRQ:W, NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   irq_cap names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an IRQ line
+ *   -ORB_EBADF   irq_cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an IRQ line
  *   -ORB_ESTALE  irq_cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   irq_cap lacks the W right
  *   -ORB_EPERM   irq_cap has expired
  *   -ORB_EPERM   irq_cap names a line other than irq
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -598,13 +628,13 @@ long sys_irq_unmask(uint32_t irq);
  * with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit irq % 63 in
  * ntfn until irq_ack. Rights: PCI_DEVICE:W, NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -617,8 +647,8 @@ long sys_pci_irq_bind(orb_cptr_t dev, uint32_t entry, orb_cptr_t ntfn);
 /*
  * 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -629,8 +659,8 @@ long sys_io_in8(orb_cptr_t port, uint32_t offset);
 /*
  * 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -641,8 +671,8 @@ long sys_io_in16(orb_cptr_t port, uint32_t offset);
 /*
  * 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -653,8 +683,8 @@ long sys_io_in32(orb_cptr_t port, uint32_t offset);
 /*
  * 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -665,8 +695,8 @@ long sys_io_out8(orb_cptr_t port, uint32_t offset, uint32_t value);
 /*
  * 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -677,8 +707,8 @@ long sys_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value);
 /*
  * 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -690,8 +720,8 @@ long sys_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value);
  * 0x70 pci_info: Writes the device's pci_info record to buf; returns its size. Rights:
  * PCI_DEVICE:R.
  * Errors:
- *   -ORB_EBADF      dev names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than a PCI device
+ *   -ORB_EBADF      dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than a PCI device
  *   -ORB_ESTALE     dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      dev lacks the R right
  *   -ORB_EPERM      dev has expired
@@ -704,8 +734,8 @@ long sys_pci_info(orb_cptr_t dev, uint64_t buf, size_t len);
  * 0x71 pci_config_read: Reads 1, 2 or 4 bytes (width) of the device's configuration space at
  * offset. Rights: PCI_DEVICE:R.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the R right
  *   -ORB_EPERM   dev has expired
@@ -719,8 +749,8 @@ long sys_pci_config_read(orb_cptr_t dev, uint32_t offset, uint32_t width);
  * memory space, bus master and INTx-disable bits change. Every other byte (BARs, MSI-X,
  * capabilities) belongs to the kernel. Rights: PCI_DEVICE:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -735,8 +765,8 @@ long sys_pci_config_write(orb_cptr_t dev, uint32_t offset, uint32_t width, uint3
  * anywhere); returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its
  * pending bits stay unmapped (the kernel owns them). Rights: PCI_DEVICE:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -753,8 +783,8 @@ long sys_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr, struct syscal
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
  * Errors:
- *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than the Axiom logs
+ *   -ORB_EBADF   cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than the Axiom logs
  *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   cap lacks the R right
  *   -ORB_EPERM   cap has expired
@@ -766,8 +796,8 @@ long sys_axiom_syslog_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t fr
  * 0xF1 axiom_commits_read: Copies whole CommitLog entries from sequence number from_seq into buf in
  * the canonical encoding; returns the bytes written. Rights: AXIOM:R.
  * Errors:
- *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than the Axiom logs
+ *   -ORB_EBADF   cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than the Axiom logs
  *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   cap lacks the R right
  *   -ORB_EPERM   cap has expired
@@ -811,6 +841,7 @@ long sys_axiom_commits_read(orb_cptr_t cap, uint64_t buf, size_t len, uint64_t f
     X(0x38, cap_move, 2) \
     X(0x39, notification_create, 0) \
     X(0x3A, endpoint_limit, 2) \
+    X(0x3B, cspace_open, 1) \
     X(0x40, endpoint_send, 6) \
     X(0x41, endpoint_receive, 1) \
     X(0x42, endpoint_call, 6) \
@@ -891,6 +922,8 @@ static inline long syscall_invoke_entropy_get(const uint64_t a[6], struct syscal
 
 static inline long syscall_invoke_secret_read(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* cap: wider than a handle */
     (void)f;
     return sys_secret_read((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2]);
 }
@@ -933,6 +966,8 @@ static inline long syscall_invoke_process_spawn(const uint64_t a[6], struct sysc
 
 static inline long syscall_invoke_process_kill(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* proc: wider than a handle */
     (void)f;
     return sys_process_kill((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
@@ -945,6 +980,8 @@ static inline long syscall_invoke_thread_exit(const uint64_t a[6], struct syscal
 
 static inline long syscall_invoke_mem_map(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[3] >> 32)
+        return -ORB_EBADF;   /* proc: wider than a handle */
     return sys_mem_map((uint64_t)a[0], (size_t)a[1], (uint32_t)a[2], (orb_cptr_t)a[3], f);
 }
 
@@ -962,47 +999,65 @@ static inline long syscall_invoke_mem_protect(const uint64_t a[6], struct syscal
 
 static inline long syscall_invoke_shm_create(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[2] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
     (void)f;
     return sys_shm_create((size_t)a[0], (uint32_t)a[1], (orb_cptr_t)a[2]);
 }
 
 static inline long syscall_invoke_shm_map(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* shm: wider than a handle */
     return sys_shm_map((orb_cptr_t)a[0], (uint64_t)a[1], (uint32_t)a[2], f);
 }
 
 static inline long syscall_invoke_shm_phys(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* shm: wider than a handle */
     (void)f;
     return sys_shm_phys((orb_cptr_t)a[0], (uint64_t)a[1]);
 }
 
 static inline long syscall_invoke_cap_grant(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
+    if (a[1] >> 32)
+        return -ORB_EBADF;   /* to: wider than a handle */
     (void)f;
-    return sys_cap_grant((orb_cptr_t)a[0], (uint32_t)a[1], (uint8_t)a[2]);
+    return sys_cap_grant((orb_cptr_t)a[0], (orb_cptr_t)a[1], (uint8_t)a[2]);
 }
 
 static inline long syscall_invoke_cap_revoke(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
     (void)f;
     return sys_cap_revoke((orb_cptr_t)a[0]);
 }
 
 static inline long syscall_invoke_cap_delete(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
     (void)f;
     return sys_cap_delete((orb_cptr_t)a[0]);
 }
 
 static inline long syscall_invoke_cap_inspect(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
     (void)f;
     return sys_cap_inspect((orb_cptr_t)a[0], (uint64_t)a[1]);
 }
 
 static inline long syscall_invoke_cap_derive(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
     (void)f;
     return sys_cap_derive((orb_cptr_t)a[0], (uint8_t)a[1], (uint64_t)a[2], (uint64_t)a[3]);
 }
@@ -1016,20 +1071,28 @@ static inline long syscall_invoke_endpoint_create(const uint64_t a[6], struct sy
 
 static inline long syscall_invoke_endpoint_destroy(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     (void)f;
     return sys_endpoint_destroy((orb_cptr_t)a[0]);
 }
 
 static inline long syscall_invoke_cap_copy(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
     (void)f;
     return sys_cap_copy((orb_cptr_t)a[0]);
 }
 
 static inline long syscall_invoke_cap_move(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* slot: wider than a handle */
+    if (a[1] >> 32)
+        return -ORB_EBADF;   /* to: wider than a handle */
     (void)f;
-    return sys_cap_move((orb_cptr_t)a[0], (uint32_t)a[1]);
+    return sys_cap_move((orb_cptr_t)a[0], (orb_cptr_t)a[1]);
 }
 
 static inline long syscall_invoke_notification_create(const uint64_t a[6], struct syscall_frame *f)
@@ -1041,12 +1104,22 @@ static inline long syscall_invoke_notification_create(const uint64_t a[6], struc
 
 static inline long syscall_invoke_endpoint_limit(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     (void)f;
     return sys_endpoint_limit((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
 
+static inline long syscall_invoke_cspace_open(const uint64_t a[6], struct syscall_frame *f)
+{
+    (void)f;
+    return sys_cspace_open((uint32_t)a[0]);
+}
+
 static inline long syscall_invoke_endpoint_send(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     (void)f;
     return sys_endpoint_send((orb_cptr_t)a[0], (orb_msginfo_t)a[1], (uint64_t)a[2], (uint64_t)a[3],
                              (uint64_t)a[4], (uint64_t)a[5]);
@@ -1054,11 +1127,15 @@ static inline long syscall_invoke_endpoint_send(const uint64_t a[6], struct sysc
 
 static inline long syscall_invoke_endpoint_receive(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     return sys_endpoint_receive((orb_cptr_t)a[0], f);
 }
 
 static inline long syscall_invoke_endpoint_call(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     return sys_endpoint_call((orb_cptr_t)a[0], (orb_msginfo_t)a[1], (uint64_t)a[2], (uint64_t)a[3],
                              (uint64_t)a[4], (uint64_t)a[5], f);
 }
@@ -1073,35 +1150,49 @@ static inline long syscall_invoke_endpoint_reply(const uint64_t a[6], struct sys
 static inline long syscall_invoke_endpoint_receive_wait(const uint64_t a[6],
                                                         struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     return sys_endpoint_receive_wait((orb_cptr_t)a[0], (uint64_t)a[1], f);
 }
 
 static inline long syscall_invoke_endpoint_reply_recv(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ep: wider than a handle */
     return sys_endpoint_reply_recv((orb_cptr_t)a[0], (orb_msginfo_t)a[1], (uint64_t)a[2],
                                    (uint64_t)a[3], (uint64_t)a[4], (uint64_t)a[5], f);
 }
 
 static inline long syscall_invoke_notification_signal(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ntfn: wider than a handle */
     (void)f;
     return sys_notification_signal((orb_cptr_t)a[0], (uint64_t)a[1]);
 }
 
 static inline long syscall_invoke_notification_wait(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ntfn: wider than a handle */
     (void)f;
     return sys_notification_wait((orb_cptr_t)a[0], (uint64_t)a[1]);
 }
 
 static inline long syscall_invoke_notification_poll(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* ntfn: wider than a handle */
     (void)f;
     return sys_notification_poll((orb_cptr_t)a[0]);
 }
 
 static inline long syscall_invoke_irq_register(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[1] >> 32)
+        return -ORB_EBADF;   /* ntfn: wider than a handle */
+    if (a[2] >> 32)
+        return -ORB_EBADF;   /* irq_cap: wider than a handle */
     (void)f;
     return sys_irq_register((uint32_t)a[0], (orb_cptr_t)a[1], (orb_cptr_t)a[2]);
 }
@@ -1126,77 +1217,105 @@ static inline long syscall_invoke_irq_unmask(const uint64_t a[6], struct syscall
 
 static inline long syscall_invoke_pci_irq_bind(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
+    if (a[2] >> 32)
+        return -ORB_EBADF;   /* ntfn: wider than a handle */
     (void)f;
     return sys_pci_irq_bind((orb_cptr_t)a[0], (uint32_t)a[1], (orb_cptr_t)a[2]);
 }
 
 static inline long syscall_invoke_io_in8(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_in8((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
 
 static inline long syscall_invoke_io_in16(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_in16((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
 
 static inline long syscall_invoke_io_in32(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_in32((orb_cptr_t)a[0], (uint32_t)a[1]);
 }
 
 static inline long syscall_invoke_io_out8(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_out8((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static inline long syscall_invoke_io_out16(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_out16((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static inline long syscall_invoke_io_out32(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* port: wider than a handle */
     (void)f;
     return sys_io_out32((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static inline long syscall_invoke_pci_info(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
     (void)f;
     return sys_pci_info((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2]);
 }
 
 static inline long syscall_invoke_pci_config_read(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
     (void)f;
     return sys_pci_config_read((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 static inline long syscall_invoke_pci_config_write(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
     (void)f;
     return sys_pci_config_write((orb_cptr_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]);
 }
 
 static inline long syscall_invoke_pci_bar_map(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* dev: wider than a handle */
     return sys_pci_bar_map((orb_cptr_t)a[0], (uint32_t)a[1], (uint64_t)a[2], f);
 }
 
 static inline long syscall_invoke_axiom_syslog_read(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* cap: wider than a handle */
     (void)f;
     return sys_axiom_syslog_read((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2], (uint64_t)a[3]);
 }
 
 static inline long syscall_invoke_axiom_commits_read(const uint64_t a[6], struct syscall_frame *f)
 {
+    if (a[0] >> 32)
+        return -ORB_EBADF;   /* cap: wider than a handle */
     (void)f;
     return sys_axiom_commits_read((orb_cptr_t)a[0], (uint64_t)a[1], (size_t)a[2], (uint64_t)a[3]);
 }

@@ -40,7 +40,7 @@ struct kmsg;
 struct notification;
 
 struct process {
-	struct kobj kobj;            /* Process capabilities naming this process */
+	struct kobj kobj;            /* CSPACE capabilities naming this process's CSpace */
 	u32 pid;
 	u32 parent;
 	char name[PROC_NAME_LEN];

@@ -429,6 +429,11 @@ long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq)
 {
 	size_t n = 0;
 	u64 next = axiom_syslog_next, oldest = next > SYSLOG_CAP ? next - SYSLOG_CAP : 1;
+	u64 first = MAX(from_seq, oldest), avail = first < next ? next - first : 0;
+	int ok = user_writable(ubuf, MIN(avail, len / sizeof(orb_syslog_record_t)) *
+				     sizeof(orb_syslog_record_t));
+	if (ok < 0)
+		return ok;   /* nothing written */
 	for (u64 s = MAX(from_seq, oldest); s < next && (n + 1) * sizeof(orb_syslog_record_t) <= len; s++) {
 		orb_syslog_record_t r = axiom_syslog[s % SYSLOG_CAP];
 		r.time_ns = arch_stamp_to_ns(r.time_ns);   /* stored as a raw cycle stamp */
@@ -440,9 +445,10 @@ long axiom_read_syslog(u64 ubuf, size_t len, u64 from_seq)
 	return (long)(n * sizeof(orb_syslog_record_t));
 }
 
-long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
+/* Copy the commits from from_seq on that fit in len bytes to ubuf (when `copy`); returns
+ * the bytes they take. */
+static long read_commits(u64 ubuf, size_t len, u64 from_seq, bool copy)
 {
-	axiom_flush();   /* readers see every commit made so far, hashed */
 	size_t n = 0;
 	for (u64 s = from_seq; s < commit_seq; s++) {
 		struct commit_slot *e = &commit_index[s % COMMIT_INDEX];
@@ -450,6 +456,10 @@ long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
 			continue;   /* fell out of the ring: the host stream still has it */
 		if (n + e->len > len)
 			break;
+		if (!copy) {
+			n += e->len;
+			continue;
+		}
 		u8 tmp[ORB_AXIOM_COMMIT_MAX];
 		u64 at = e->pos % COMMIT_RING_BYTES, first = MIN(e->len, COMMIT_RING_BYTES - at);
 		memcpy(tmp, commit_ring + at, first);
@@ -460,6 +470,13 @@ long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
 		n += e->len;
 	}
 	return (long)n;
+}
+
+long axiom_read_commits(u64 ubuf, size_t len, u64 from_seq)
+{
+	axiom_flush();   /* readers see every commit made so far, hashed */
+	int ok = user_writable(ubuf, (size_t)read_commits(ubuf, len, from_seq, false));
+	return ok < 0 ? ok : read_commits(ubuf, len, from_seq, true);   /* all or nothing */
 }
 
 /* ---- syscalls: axiom_syslog_read, axiom_commits_read (AXIOM:R) ---- */

@@ -11,8 +11,8 @@
  * Work per call is bounded: lookups are O(1); derive and remove are O(children);
  * revoke removes at most a budget of descendants and reports whether more remain.
  *
- * Syscalls here (at the end of the file): cap_grant, cap_derive, cap_copy, cap_move,
- * cap_delete, cap_revoke, cap_inspect, cap_list.
+ * Syscalls here (at the end of the file): cap_grant, cspace_open, cap_derive, cap_copy,
+ * cap_move, cap_delete, cap_revoke, cap_inspect, cap_list.
  */
 #include <arch/arch.h>
 #include <gen/syscall_table.h>
@@ -334,14 +334,26 @@ void cspace_destroy(struct process *p)
 	p->cspace = NULL;
 }
 
-/* ---- syscalls: cap_grant, derive, copy, move, delete, revoke, inspect, list ---- */
+/* ---- syscalls: cap_grant, cspace_open, derive, copy, move, delete, revoke, inspect, list */
 
 static bool rights_ok(u32 rights)
 {
 	return !(rights & ~ORB_RIGHTS_ALL);
 }
 
-long sys_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights)
+/*
+ * Consent (D105): a capability enters another process only by a message the receiver
+ * takes, or through a CSPACE capability to that process, which only its parent can
+ * make (cspace_open) and hand on. Holding GRANT on a capability is not enough: that
+ * right says the capability may leave its holder, not where it may go.
+ */
+static struct process *cspace_target(orb_cptr_t to, long *err)
+{
+	struct cap *c = cap_lookup(current_process(), to, ORB_OBJ_CSPACE, ORB_RIGHT_WRITE, err);
+	return c ? container_of(c->obj, struct process, kobj) : NULL;
+}
+
+long sys_cap_grant(orb_cptr_t slot, orb_cptr_t to, uint8_t rights)
 {
 	long err;
 	struct cap *c = cap_lookup(current_process(), slot, 0, ORB_RIGHT_GRANT, &err);
@@ -349,10 +361,21 @@ long sys_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights)
 		return err;
 	if (!rights_ok(rights))
 		return -ORB_EINVAL;
-	struct process *to = process_by_pid(to_pid);
-	if (!to)
+	struct process *target = cspace_target(to, &err);
+	if (!target)
+		return err;
+	return cap_derive_into(target, c, rights & c->rights, 0, 0, -1);
+}
+
+long sys_cspace_open(uint32_t pid)
+{
+	struct process *me = current_process(), *child = process_by_pid(pid);
+	if (!child || child->state != P_ALIVE)
 		return -ORB_ENOENT;
-	return cap_derive_into(to, c, rights & c->rights, 0, 0, -1);
+	if (child->parent != me->pid || child == me)
+		return -ORB_EPERM;   /* only the parent may put capabilities into it */
+	return cap_create_obj(me, ORB_OBJ_CSPACE, pid, ORB_RIGHT_WRITE | ORB_RIGHT_GRANT,
+			      &child->kobj, -1);
 }
 
 long sys_cap_derive(orb_cptr_t slot, uint8_t rights, uint64_t badge, uint64_t expires_at)
@@ -377,17 +400,19 @@ long sys_cap_copy(orb_cptr_t slot)
 	return c ? cap_derive_into(current_process(), c, c->rights, 0, 0, -1) : err;
 }
 
-long sys_cap_move(orb_cptr_t slot, uint32_t to_pid)
+long sys_cap_move(orb_cptr_t slot, orb_cptr_t to_cspace)
 {
 	long err;
 	struct cap *c = cap_lookup(current_process(), slot, 0, ORB_RIGHT_GRANT, &err);
 	if (!c)
 		return err;
-	struct process *to = process_by_pid(to_pid);
+	struct process *to = cspace_target(to_cspace, &err);
 	if (!to)
-		return -ORB_ENOENT;
+		return err;
 	if (to == current_process())
 		return -ORB_EINVAL;
+	if (c->type == ORB_OBJ_CSPACE && c->obj == &to->kobj)
+		return -ORB_EINVAL;   /* its own CSpace capability: it would vanish with the move */
 	struct cap tmp;
 	cap_detach(c, &tmp);
 	long h = cap_attach(to, &tmp, -1);
@@ -444,6 +469,9 @@ long sys_cap_list(uint64_t buf, size_t len)
 {
 	struct cspace *cs = current_process()->cspace;
 	size_t fit = len / sizeof(orb_cap_info_t), n = 0;
+	int ok = user_writable(buf, MIN(fit, (size_t)cs->live) * sizeof(orb_cap_info_t));
+	if (ok < 0)
+		return ok;   /* nothing written */
 	for (u32 i = 0; i < CSPACE_SLOTS; i++) {
 		if (!cs->slot[i].id)
 			continue;

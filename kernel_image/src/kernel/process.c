@@ -137,6 +137,7 @@ void process_exit(struct process *p, i32 code, enum exit_reason why)
 	ipc_process_gone(p);
 	for (int i = 0; i < MAX_REGIONS; i++)
 		cap_remove_all_to(&p->regions[i].kobj);
+	cap_remove_all_to(&p->kobj);     /* CSPACE capabilities naming it */
 	axiom_process_exited(p->pid, code);
 	p->state = P_DYING;              /* no MemoryUnmapped commits from here on */
 	for (int i = 0; i < MAX_REGIONS; i++)
@@ -172,6 +173,9 @@ long sys_process_list(uint64_t buf, size_t len)
 {
 	u32 n = process_count();
 	size_t fit = len / sizeof(orb_proc_entry_t);
+	int ok = user_writable(buf, MIN(fit, (size_t)n) * sizeof(orb_proc_entry_t));
+	if (ok < 0)
+		return ok;   /* nothing written */
 	for (u32 i = 0; i < n && i < fit; i++) {
 		struct process *p = process_at(i);
 		orb_proc_entry_t e = {

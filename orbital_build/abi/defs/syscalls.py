@@ -21,8 +21,8 @@ def _slot(arg: str, obj: str = "") -> tuple[E, ...]:
     """Finding the capability a handle names (cap_lookup_slot, and the first checks of
     cap_lookup with `obj`, the object type in words, when the type matters)."""
     other = f", or one to something other than {obj}" if obj else ""
-    return (E("EBADF", f"{arg} names no capability (slot 256 or above, or an empty "
-                       f"slot){other}"),
+    return (E("EBADF", f"{arg} names no capability (any of bits 32-63 set, slot 256 or "
+                       f"above, or an empty slot){other}"),
             E("ESTALE", f"{arg} is stale: its slot was emptied since the handle was made"))
 
 
@@ -240,13 +240,14 @@ SYSCALLS = (
                                 "size"),
                     E("EPERM", "the caller did not create the object"))),
     # --- 0x30-0x3F capabilities ---------------------------------------------------------
-    Syscall("cap_grant", 0x30, (A("slot", "cptr"), A("to_pid", "u32"), A("rights", "u8")),
-            "cptr", _NONE, "any:G",
-            "Copies the cap into process to_pid with rights attenuated to rights; returns "
-            "the handle in the target.", "SYS_CAP_GRANT",
+    Syscall("cap_grant", 0x30, (A("slot", "cptr"), A("to", "cptr"), A("rights", "u8")),
+            "cptr", _NONE, "any:G, CSPACE:W",
+            "Copies the cap into the capability space `to` names (a CSPACE capability, which "
+            "only the target's parent can make) with rights attenuated to rights; returns the "
+            "handle in the target.", "SYS_CAP_GRANT",
             errors=(*_cap("slot", right="GRANT"),
                     E("EINVAL", "rights has bits that are no right"),
-                    E("ENOENT", "no process to_pid is alive"),
+                    *_cap("to", "a capability space", "W"),
                     E("ENOMEM", "the target's CSpace is full or at its max_caps, or the "
                                 "derivation is 32 deep"))),
     Syscall("cap_revoke", 0x31, (A("slot", "cptr"),), "u32", _NONE, "any:G",
@@ -284,12 +285,14 @@ SYSCALLS = (
             errors=(*_cap("slot"),
                     E("ENOMEM", "the caller's CSpace is full or at its max_caps, or the "
                                 "derivation is 32 deep"))),
-    Syscall("cap_move", 0x38, (A("slot", "cptr"), A("to_pid", "u32")), "cptr", _NONE, "any:G",
-            "Moves the cap to process to_pid, emptying the slot; returns the handle in the "
-            "target.",
+    Syscall("cap_move", 0x38, (A("slot", "cptr"), A("to", "cptr")), "cptr", _NONE,
+            "any:G, CSPACE:W",
+            "Moves the cap into the capability space `to` names (a CSPACE capability), "
+            "emptying the slot; returns the handle in the target.",
             errors=(*_cap("slot", right="GRANT"),
-                    E("ENOENT", "no process to_pid is alive"),
-                    E("EINVAL", "to_pid is the caller's own process"),
+                    *_cap("to", "a capability space", "W"),
+                    E("EINVAL", "to names the caller's own capability space, or slot is the "
+                                "CSPACE capability to the target itself"),
                     E("ENOMEM", "the target's CSpace is full or at its max_caps (the "
                                 "capability stays where it was)"))),
     Syscall("notification_create", 0x39, _NONE, "cptr", _NONE, "",
@@ -303,6 +306,13 @@ SYSCALLS = (
             errors=(*_cap("ep", "an endpoint"),
                     E("EPERM", "the caller's process does not own the endpoint"),
                     E("EINVAL", "max_depth is over 256"))),
+    Syscall("cspace_open", 0x3B, (A("pid", "u32"),), "cptr", _NONE, "(parent of pid)",
+            "Makes a CSPACE capability (W|G) to the capability space of process pid, a child "
+            "of the caller; returns its handle. The only way to one: consent for insertion "
+            "outside IPC is the parent's (D105).",
+            errors=(E("ENOENT", "no process pid is alive"),
+                    E("EPERM", "the caller is not pid's parent"),
+                    E("ENOMEM", "the caller's CSpace is full or at its max_caps"))),
     # --- 0x40-0x4F IPC ------------------------------------------------------------------
     Syscall("endpoint_send", 0x40, (A("ep", "cptr"), A("info", "msginfo"), *_MRS), "void",
             _NONE, "ENDPOINT:W",

@@ -46,6 +46,10 @@ OBJECT_TYPES = (
                           "object_id = its id. R maps it readable, W writable (Orbital)"),
     ObjectType("SECRET", 11, "the key the kernel derived for Identity from the machine secret "
                              "(fw_cfg); R reads it with secret_read (Orbital)"),
+    ObjectType("CSPACE", 12, "the capability space of one process; object_id = its PID. W "
+                             "inserts capabilities into it (cap_grant, cap_move); only the "
+                             "process's parent can make one (cspace_open), and hand it on "
+                             "with G; it goes when the process ends (Orbital, D105)"),
 )
 
 RIGHTS = (

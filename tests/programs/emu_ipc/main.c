@@ -44,7 +44,7 @@ enum {
 	T_BIG,               /* 8 capabilities and 4096 bytes: slow */
 	T_RESERVED,          /* a reserved msginfo bit: slow, -EINVAL */
 	T_BADSLOT,           /* a handle past the CSpace: slow, -EBADF */
-	T_HIGHBITS,          /* a handle with bits above its 32: slow (which ignores them) */
+	T_HIGHBITS,          /* a handle with bits above its 32: slow (which refuses it) */
 	T_NOTENDPOINT,       /* a notification's handle: slow, -EBADF */
 	T_EXPIRING,          /* a capability with an expiry, in the future: slow */
 	T_HOLD,              /* (helper) the server takes it and does not answer... */
@@ -134,8 +134,10 @@ static int server(void)
 	long c1 = orb_cap_derive(h1, ORB_RIGHTS_ALL, BADGE_E1, 0);
 	long c2 = orb_cap_derive(h_e2, ORB_RIGHTS_ALL, BADGE_E2, 0);
 	long c3 = orb_cap_derive(h1, ORB_RIGHTS_ALL, BADGE_READ_ONLY, 0);
-	long g1 = orb_cap_grant(c1, client, wg), g2 = orb_cap_grant(c2, client, wg);
-	long g3 = orb_cap_grant(c3, client, ORB_RIGHT_READ);
+	long cs = orb_cspace_open(client);   /* the client's CSpace: we are its parent */
+	long g1 = orb_cap_grant(c1, (orb_cptr_t)cs, wg), g2 = orb_cap_grant(c2, (orb_cptr_t)cs, wg);
+	long g3 = orb_cap_grant(c3, (orb_cptr_t)cs, ORB_RIGHT_READ);
+	orb_cap_delete((orb_cptr_t)cs);
 	long tid = orb_thread_start(slow_thread, NULL, SLOW_THREAD_PRIORITY);
 	orb_printf("emu-ipc-server: pid %u, client %u, caps %ld %ld %ld, thread %ld\n", orb_pid(),
 		   client, g1, g2, g3, tid);

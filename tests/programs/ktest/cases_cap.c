@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Capability operations and every way a capability check fails (spec §1.7, §1.8). */
 #include "ktest.h"
+#include "peer.h"
 
 #define R ORB_RIGHT_READ
 #define W ORB_RIGHT_WRITE
@@ -10,6 +11,30 @@ static orb_cptr_t derive(orb_cptr_t h, uint8_t rights, uint64_t badge)
 {
 	long r = orb_cap_derive(h, rights, badge, 0);
 	return r < 0 ? ORB_CAP_NONE : (orb_cptr_t)r;
+}
+
+/* A handle is 32 bits: one with any of bits 32-63 set names nothing (EBADF), on the slow
+ * path and on the IPC fast path alike, and is never taken for its low half (D108). */
+static void handles_with_high_bits_are_ebadf(struct kt *t)
+{
+	orb_cap_info_t ci;
+	uint64_t id;
+	orb_cptr_t ep = kt_endpoint(&id);
+	KT_TRUE(t, ep != ORB_CAP_NONE);
+	static const int bits[] = { 32, 33, 47, 63 };
+	for (unsigned i = 0; i < ORB_ARRAY_SIZE(bits); i++) {
+		uint64_t h = (uint64_t)ep | 1ull << bits[i];
+		KT_ERR(t, kt_syscall(ORB_SYS_CAP_INSPECT, h, (uint64_t)&ci, 0, 0, 0, 0), ORB_EBADF);
+		KT_ERR(t, kt_syscall(ORB_SYS_CAP_DELETE, h, 0, 0, 0, 0, 0), ORB_EBADF);
+		KT_ERR(t, kt_syscall(ORB_SYS_ENDPOINT_SEND, h, orb_msginfo_new(1, 0, 0), 0, 0, 0, 0),
+		       ORB_EBADF);
+		KT_ERR(t, kt_syscall(ORB_SYS_ENDPOINT_CALL, h, orb_msginfo_new(1, 0, 0), 0, 0, 0, 0),
+		       ORB_EBADF);
+		KT_ERR(t, kt_syscall(ORB_SYS_ENDPOINT_RECEIVE, h, 0, 0, 0, 0, 0), ORB_EBADF);
+	}
+	KT_EQ(t, orb_cap_inspect(ep, &ci), 0);   /* still there: nothing acted on it */
+	KT_ERR(t, orb_endpoint_receive(ep, NULL), ORB_EAGAIN);   /* no message was queued */
+	KT_EQ(t, orb_cap_delete(ep), 0);
 }
 
 static void initial_caps_are_in_image_order(struct kt *t)
@@ -244,32 +269,72 @@ static void wrong_type_is_ebadf(struct kt *t)
 	KT_ERR(t, orb_io_in8(KT_IRQ_CAP, 0), ORB_EBADF);
 }
 
-static void grant_copies_into_another_process(struct kt *t)
+/* cap_grant inserts only through a CSPACE capability (D105), which only a parent can
+ * make: holding GRANT on what is given is not enough. */
+static void grant_needs_the_targets_cspace(struct kt *t)
 {
-	uint64_t id;
-	orb_cptr_t ep = kt_endpoint(&id);
-	KT_ERR(t, orb_cap_grant(ep, 999999, W), ORB_ENOENT);
-	orb_cptr_t nog = derive(ep, R | W, 0);
-	KT_ERR(t, orb_cap_grant(nog, orb_pid(), W), ORB_EPERM);  /* needs GRANT */
-	long h = orb_cap_grant(ep, orb_pid(), W | 0);             /* to ourselves: a child */
+	orb_cptr_t ep = kt_endpoint(NULL), notify = kt_endpoint(NULL);
+	long pid = kt_spawn_peer(ep, ORB_CAP_NONE, 0, notify);
+	KT_TRUE(t, pid > 1);
+	orb_cptr_t give = kt_endpoint(NULL);
+	KT_ERR(t, orb_cap_grant(give, ep, W), ORB_EBADF);               /* an endpoint */
+	KT_ERR(t, orb_cap_grant(give, KT_PROCESS_CAP, W), ORB_EBADF);   /* even the root one */
+	KT_ERR(t, orb_cspace_open(999999), ORB_ENOENT);
+	KT_ERR(t, orb_cspace_open(orb_pid()), ORB_EPERM);               /* not our own parent */
+	long cs = orb_cspace_open((uint32_t)pid);
+	KT_TRUE(t, cs >= 0);
+	orb_cap_info_t ci;
+	KT_EQ(t, orb_cap_inspect((orb_cptr_t)cs, &ci), 0);
+	KT_EQ(t, ci.object_type, ORB_OBJ_CSPACE);
+	KT_EQ(t, ci.object_id, pid);
+	KT_EQ(t, ci.rights, W | G);
+	orb_cptr_t nog = derive(give, R | W, 0);
+	KT_ERR(t, orb_cap_grant(nog, (orb_cptr_t)cs, W), ORB_EPERM);     /* needs GRANT */
+	KT_ERR(t, orb_cap_grant(give, (orb_cptr_t)cs, 0x10), ORB_EINVAL);
+	orb_cptr_t ro = derive((orb_cptr_t)cs, G, 0);                     /* no W: no insertion */
+	KT_ERR(t, orb_cap_grant(give, ro, W), ORB_EPERM);
+	long h = orb_cap_grant(give, (orb_cptr_t)cs, W);
 	KT_TRUE(t, h >= 0);
-	KT_EQ(t, kt_rights((orb_cptr_t)h), W);
-	KT_ERR(t, orb_cap_grant(ep, orb_pid(), 0x10), ORB_EINVAL);
-	KT_EQ(t, orb_endpoint_destroy(ep), 0);
-	KT_ERR(t, kt_rights((orb_cptr_t)h), ORB_ESTALE);          /* died with the object */
-	KT_ERR(t, kt_rights(nog), ORB_ESTALE);
+	long rc = 0;
+	KT_EQ(t, kt_peer_order(ep, PEER_INSPECT, (uint64_t)h, &rc), 0);
+	KT_EQ(t, rc, W);                                                  /* it is in the peer */
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &rc), 0);
+	uint32_t gone;
+	int32_t code;
+	uint8_t reason;
+	KT_EQ(t, kt_child_exit(notify, &gone, &code, &reason), 0);
+	KT_EQ(t, gone, pid);
+	KT_ERR(t, kt_rights((orb_cptr_t)cs), ORB_ESTALE);                /* went with the process */
+	KT_ERR(t, kt_rights(ro), ORB_ESTALE);
+	KT_ERR(t, orb_cspace_open((uint32_t)pid), ORB_ENOENT);
+	KT_EQ(t, orb_endpoint_destroy(give), 0);
+	KT_ERR(t, kt_rights(nog), ORB_ESTALE);                           /* died with the object */
+	orb_endpoint_destroy(ep);
+	orb_endpoint_destroy(notify);
 }
 
-static void move_needs_grant_and_another_process(struct kt *t)
+static void move_needs_grant_and_another_cspace(struct kt *t)
 {
+	orb_cptr_t ep = kt_endpoint(NULL);
+	long pid = kt_spawn_peer(ep, ORB_CAP_NONE, 0, ORB_CAP_NONE);
+	KT_TRUE(t, pid > 1);
+	long cs = orb_cspace_open((uint32_t)pid);
+	KT_TRUE(t, cs >= 0);
 	orb_cptr_t a = derive(KT_CONSOLE_CAP, R | W, 0);
-	KT_ERR(t, orb_cap_move(a, orb_pid()), ORB_EPERM);
+	KT_ERR(t, orb_cap_move(a, (orb_cptr_t)cs), ORB_EPERM);           /* needs GRANT */
 	orb_cptr_t b = derive(KT_CONSOLE_CAP, R | G, 0);
-	KT_ERR(t, orb_cap_move(b, orb_pid()), ORB_EINVAL);
-	KT_ERR(t, orb_cap_move(b, 999999), ORB_ENOENT);
-	KT_EQ(t, kt_rights(b), R | G);                            /* still ours */
+	KT_ERR(t, orb_cap_move(b, ep), ORB_EBADF);                        /* not a CSpace */
+	KT_ERR(t, orb_cap_move((orb_cptr_t)cs, (orb_cptr_t)cs), ORB_EINVAL);
+	KT_EQ(t, kt_rights(b), R | G);                                    /* still ours */
+	long h = orb_cap_move(b, (orb_cptr_t)cs);
+	KT_TRUE(t, h >= 0);
+	KT_ERR(t, kt_rights(b), ORB_ESTALE);                              /* gone from here */
+	long rc = 0;
+	KT_EQ(t, kt_peer_order(ep, PEER_INSPECT, (uint64_t)h, &rc), 0);
+	KT_EQ(t, rc, R | G);                                              /* ... to there */
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &rc), 0);
 	KT_EQ(t, orb_cap_delete(a), 0);
-	KT_EQ(t, orb_cap_delete(b), 0);
+	orb_endpoint_destroy(ep);
 }
 
 const struct kcase kt_cap_cases[] = {
@@ -295,7 +360,8 @@ const struct kcase kt_cap_cases[] = {
 	{ "cspace_fills_up_cleanly", cspace_fills_up_cleanly },
 	{ "derivation_depth_is_bounded", derivation_depth_is_bounded },
 	{ "wrong_type_is_ebadf", wrong_type_is_ebadf },
-	{ "grant_copies_into_another_process", grant_copies_into_another_process },
-	{ "move_needs_grant_and_another_process", move_needs_grant_and_another_process },
+	{ "handles_with_high_bits_are_ebadf", handles_with_high_bits_are_ebadf },
+	{ "grant_needs_the_targets_cspace", grant_needs_the_targets_cspace },
+	{ "move_needs_grant_and_another_cspace", move_needs_grant_and_another_cspace },
 };
 const size_t kt_cap_count = ORB_ARRAY_SIZE(kt_cap_cases);

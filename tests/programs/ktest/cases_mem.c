@@ -213,6 +213,38 @@ static void user_copies_check_the_whole_range(struct kt *t)
 	KT_EQ(t, orb_mem_unmap((uint64_t)a, PAGE), 0);
 }
 
+/* A copy to user memory that cannot be completed writes nothing (D107). */
+static bool all_bytes(const volatile uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+static void user_copies_are_all_or_nothing(struct kt *t)
+{
+	long a = map(0, 2 * PAGE, RW);
+	KT_TRUE(t, a > 0);
+	volatile uint8_t *p = (uint8_t *)a;
+	for (size_t i = 0; i < 2 * PAGE; i++)
+		p[i] = 0xA5;
+	KT_EQ(t, orb_mem_protect((uint64_t)a + PAGE, PAGE, ORB_PROT_READ), 0);
+	/* one record straddling the end of the writable page */
+	KT_ERR(t, orb_system_info((void *)(a + PAGE - 8), sizeof(orb_sys_info_t)), ORB_EINVAL);
+	KT_TRUE(t, all_bytes(p + PAGE - 8, 8, 0xA5));
+	/* several records: the first fits in the writable page, the second does not */
+	uint64_t at = (uint64_t)a + PAGE - sizeof(orb_proc_entry_t) - 8;
+	KT_ERR(t, orb_process_list((void *)at, 4 * sizeof(orb_proc_entry_t)), ORB_EINVAL);
+	KT_TRUE(t, all_bytes(p + PAGE - sizeof(orb_proc_entry_t) - 8, sizeof(orb_proc_entry_t) + 8,
+			     0xA5));
+	at = (uint64_t)a + PAGE - sizeof(orb_cap_info_t) - 8;
+	KT_ERR(t, orb_cap_list((void *)at, 4 * sizeof(orb_cap_info_t)), ORB_EINVAL);
+	KT_TRUE(t, all_bytes(p + PAGE - sizeof(orb_cap_info_t) - 8, sizeof(orb_cap_info_t) + 8,
+			     0xA5));
+	KT_EQ(t, orb_mem_unmap((uint64_t)a, 2 * PAGE), 0);
+}
+
 static void kernel_cannot_write_read_only_user_memory(struct kt *t)
 {
 	long a = map(0, PAGE, RW);
@@ -250,6 +282,7 @@ static void ipc_buffer_is_the_thread_pointer(struct kt *t)
 
 const struct kcase kt_mem2_cases[] = {
 	{ "user_copies_check_the_whole_range", user_copies_check_the_whole_range },
+	{ "user_copies_are_all_or_nothing", user_copies_are_all_or_nothing },
 	{ "kernel_cannot_write_read_only_user_memory", kernel_cannot_write_read_only_user_memory },
 	{ "region_table_fills_up_cleanly", region_table_fills_up_cleanly },
 	{ "ipc_buffer_is_the_thread_pointer", ipc_buffer_is_the_thread_pointer },

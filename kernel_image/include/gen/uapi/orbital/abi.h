@@ -263,6 +263,7 @@
 #define ORB_OBJ_PCI_DEVICE   9u  /* one PCI function the kernel found at boot; object_id = its bus << 8 | device << 3 | function. R reads its description and configuration space; W writes the command register, maps its memory BARs, binds its MSI-X vectors and makes DMA memory (Orbital) */
 #define ORB_OBJ_SHM          10u /* a shared memory object: frames that several address spaces map; object_id = its id. R maps it readable, W writable (Orbital) */
 #define ORB_OBJ_SECRET       11u /* the key the kernel derived for Identity from the machine secret (fw_cfg); R reads it with secret_read (Orbital) */
+#define ORB_OBJ_CSPACE       12u /* the capability space of one process; object_id = its PID. W inserts capabilities into it (cap_grant, cap_move); only the process's parent can make one (cspace_open), and hand it on with G; it goes when the process ends (Orbital, D105) */
 
 /* --- Rights (u8 flag set) --------------------------------------------------------------------- */
 #define ORB_RIGHT_READ  0x1u /* receive from / read the object */
@@ -1121,6 +1122,7 @@ _Static_assert(offsetof(orb_identity_service_t, token_hash) == 112, "ABI layout"
 #define ORB_SYS_CAP_MOVE              0x38u
 #define ORB_SYS_NOTIFICATION_CREATE   0x39u
 #define ORB_SYS_ENDPOINT_LIMIT        0x3Au
+#define ORB_SYS_CSPACE_OPEN           0x3Bu
 #define ORB_SYS_ENDPOINT_SEND         0x40u /* SYS_SEND */
 #define ORB_SYS_ENDPOINT_RECEIVE      0x41u /* SYS_RECEIVE */
 #define ORB_SYS_ENDPOINT_CALL         0x42u /* SYS_CALL */

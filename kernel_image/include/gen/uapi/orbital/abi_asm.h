@@ -245,6 +245,7 @@
 #define ORB_OBJ_PCI_DEVICE   9
 #define ORB_OBJ_SHM          10
 #define ORB_OBJ_SECRET       11
+#define ORB_OBJ_CSPACE       12
 #define ORB_RIGHT_READ       1
 #define ORB_RIGHT_WRITE      2
 #define ORB_RIGHT_GRANT      4
@@ -551,6 +552,7 @@
 #define ORB_SYS_CAP_MOVE              0x38
 #define ORB_SYS_NOTIFICATION_CREATE   0x39
 #define ORB_SYS_ENDPOINT_LIMIT        0x3A
+#define ORB_SYS_CSPACE_OPEN           0x3B
 #define ORB_SYS_ENDPOINT_SEND         0x40
 #define ORB_SYS_ENDPOINT_RECEIVE      0x41
 #define ORB_SYS_ENDPOINT_CALL         0x42

@@ -50,6 +50,7 @@ static const struct { const char *name; unsigned char nargs; } orb_syscall_names
     [ORB_SYS_CAP_MOVE] = { "cap_move", 2 },
     [ORB_SYS_NOTIFICATION_CREATE] = { "notification_create", 0 },
     [ORB_SYS_ENDPOINT_LIMIT] = { "endpoint_limit", 2 },
+    [ORB_SYS_CSPACE_OPEN] = { "cspace_open", 1 },
     [ORB_SYS_ENDPOINT_SEND] = { "endpoint_send", 6 },
     [ORB_SYS_ENDPOINT_RECEIVE] = { "endpoint_receive", 1 },
     [ORB_SYS_ENDPOINT_CALL] = { "endpoint_call", 6 },
@@ -161,6 +162,7 @@ static const char *const orb_object_type_names_[] = {
     [ORB_OBJ_PCI_DEVICE] = "pci_device",
     [ORB_OBJ_SHM] = "shm",
     [ORB_OBJ_SECRET] = "secret",
+    [ORB_OBJ_CSPACE] = "cspace",
 };
 
 /* The name of object type t ("endpoint"), or NULL. */

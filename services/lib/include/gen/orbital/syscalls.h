@@ -249,8 +249,8 @@ static inline long orb_entropy_get(void *buf, size_t len)
  * machine secret (QEMU fw_cfg opt/orbital/machine-secret) into buf; returns its size. The secret
  * itself, and the checkpoint key derived from it, never leave the kernel (D247). Rights: SECRET:R.
  * Errors:
- *   -ORB_EBADF      cap names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than the machine secret
+ *   -ORB_EBADF      cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than the machine secret
  *   -ORB_ESTALE     cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      cap lacks the R right
  *   -ORB_EPERM      cap has expired
@@ -387,8 +387,8 @@ static inline long orb_thread_join(uint64_t tid, orb_thread_join_out_t *out)
  * (spec §5.9); returns its PID. Rights: PROCESS:W (object 0).
  * Errors:
  *   -ORB_EINVAL  len is not the size of a spawn_spec, or spec is not readable user memory
- *   -ORB_EBADF   spec.proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   spec.proc names no capability (any of bits 32-63 set, slot 256 or above, or an
+ *                empty slot), or one to something other than a process
  *   -ORB_ESTALE  spec.proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   spec.proc lacks the W right
  *   -ORB_EPERM   spec.proc has expired
@@ -397,14 +397,15 @@ static inline long orb_thread_join(uint64_t tid, orb_thread_join_out_t *out)
  *                ASCII, or ncaps is over 16
  *   -ORB_EPERM   spec.priority is more urgent than the caller's
  *   -ORB_EINVAL  caps_addr is not readable user memory for ncaps records
- *   -ORB_EBADF   a spawn_cap's src names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   a spawn_cap's src names no capability (any of bits 32-63 set, slot 256 or above,
+ *                or an empty slot)
  *   -ORB_ESTALE  a spawn_cap's src is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   a spawn_cap's src lacks the GRANT right
  *   -ORB_EPERM   a spawn_cap's src has expired
  *   -ORB_EPERM   a spawn_cap asks for rights its src does not have
  *   -ORB_EINVAL  a spawn_cap's dst is neither ORB_CAP_NONE nor a slot below 256
- *   -ORB_EBADF   spec.exit_notify names no capability (slot 256 or above, or an empty slot), or one
- *                to something other than an endpoint
+ *   -ORB_EBADF   spec.exit_notify names no capability (any of bits 32-63 set, slot 256 or above, or
+ *                an empty slot), or one to something other than an endpoint
  *   -ORB_ESTALE  spec.exit_notify is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   spec.exit_notify lacks the W right
  *   -ORB_EPERM   spec.exit_notify has expired
@@ -436,8 +437,8 @@ static inline long orb_process_spawn(const void *spec, size_t len)
  * 0x16 process_kill (SYS_KILL): Kills process pid; proc is a Process cap for pid or the root one
  * (spec §5.9). Rights: PROCESS:W.
  * Errors:
- *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   proc names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a process
  *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
@@ -487,8 +488,8 @@ static inline __attribute__((noreturn)) void orb_thread_exit(int32_t code)
  * Errors:
  *   -ORB_EINVAL  size is 0, over 1 GiB or not page-aligned, vaddr is not page-aligned, or prot is
  *                0, has unknown bits or is W and X
- *   -ORB_EBADF   proc names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a process
+ *   -ORB_EBADF   proc names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a process
  *   -ORB_ESTALE  proc is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   proc lacks the W right
  *   -ORB_EPERM   proc has expired
@@ -576,8 +577,8 @@ static inline long orb_mem_protect(uint64_t vaddr, size_t size, uint32_t prot)
  * Errors:
  *   -ORB_EINVAL  size is 0 or not page-aligned, over ORB_SHM_MAX (plain) or ORB_SHM_DMA_MAX (DMA),
  *                or flags has unknown bits
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -606,8 +607,8 @@ static inline long orb_shm_create(size_t size, uint32_t flags, orb_cptr_t dev)
  * never execute); returns the address, the object's size in RDX. The mapping keeps the object alive
  * until mem_unmap. Rights: SHM:R (read), SHM:W (write).
  * Errors:
- *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a shared memory object
+ *   -ORB_EBADF   shm names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a shared memory object
  *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   shm has expired
  *   -ORB_EPERM   prot asks to read without R or to write without W
@@ -640,8 +641,8 @@ static inline long orb_shm_map(orb_cptr_t shm, uint64_t vaddr, uint32_t prot,
  * 0x25 shm_phys: The physical address of byte offset of a DMA object, for a device to use; only the
  * process that created it may ask. Rights: SHM (its creator, DMA only).
  * Errors:
- *   -ORB_EBADF   shm names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a shared memory object
+ *   -ORB_EBADF   shm names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a shared memory object
  *   -ORB_ESTALE  shm is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   shm has expired
  *   -ORB_EINVAL  the object is not DMA memory, or offset is not below its size
@@ -664,22 +665,28 @@ static inline long orb_shm_phys(orb_cptr_t shm, uint64_t offset)
 }
 
 /*
- * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into process to_pid with rights attenuated to
- * rights; returns the handle in the target. Rights: any:G.
+ * 0x30 cap_grant (SYS_CAP_GRANT): Copies the cap into the capability space `to` names (a CSPACE
+ * capability, which only the target's parent can make) with rights attenuated to rights; returns
+ * the handle in the target. Rights: any:G, CSPACE:W.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
  *   -ORB_EINVAL  rights has bits that are no right
- *   -ORB_ENOENT  no process to_pid is alive
+ *   -ORB_EBADF   to names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a capability space
+ *   -ORB_ESTALE  to is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   to lacks the W right
+ *   -ORB_EPERM   to has expired
  *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps, or the derivation is 32 deep
  */
-static inline long orb_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t rights)
+static inline long orb_cap_grant(orb_cptr_t slot, orb_cptr_t to, uint8_t rights)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_CAP_GRANT;
     register uint64_t rdi __asm__("rdi") = (uint64_t)slot;
-    register uint64_t rsi __asm__("rsi") = (uint64_t)to_pid;
+    register uint64_t rsi __asm__("rsi") = (uint64_t)to;
     register uint64_t rdx __asm__("rdx") = (uint64_t)rights;
     register uint64_t r10 __asm__("r10");
     register uint64_t r8 __asm__("r8");
@@ -696,7 +703,8 @@ static inline long orb_cap_grant(orb_cptr_t slot, uint32_t to_pid, uint8_t right
  * itself), at most 64 per call: returns 0 when none is left, else how many this call removed (call
  * again). Rights: any:G.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
@@ -720,7 +728,8 @@ static inline long orb_cap_revoke(orb_cptr_t slot)
 /*
  * 0x32 cap_delete (SYS_CAP_DELETE): Empties the slot.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  */
 static inline long orb_cap_delete(orb_cptr_t slot)
@@ -742,7 +751,8 @@ static inline long orb_cap_delete(orb_cptr_t slot)
 /*
  * 0x33 cap_inspect (SYS_CAP_INSPECT): Writes the slot's cap_info record to buf.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EINVAL  buf is not writable user memory for a cap_info record
  */
@@ -766,7 +776,8 @@ static inline long orb_cap_inspect(orb_cptr_t slot, void *buf)
  * 0x34 cap_derive (SYS_CAP_DERIVE): Makes a copy in the caller's space with fewer rights, a badge
  * and an expiry (0 = never); returns its handle.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot has expired
  *   -ORB_EINVAL  rights has bits that are no right
@@ -817,8 +828,8 @@ static inline long orb_endpoint_create(void)
  * 0x36 endpoint_destroy (SYS_EP_DESTROY): Destroys an endpoint the caller owns; queued messages are
  * dropped and blocked threads get -EDEAD. Rights: ENDPOINT (owner).
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep has expired
  *   -ORB_EPERM   the caller's process does not own the endpoint
@@ -842,7 +853,8 @@ static inline long orb_endpoint_destroy(orb_cptr_t ep)
 /*
  * 0x37 cap_copy: Copies the cap, same rights, into a free slot of the caller; returns its handle.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot has expired
  *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps, or the derivation is 32 deep
@@ -864,22 +876,28 @@ static inline long orb_cap_copy(orb_cptr_t slot)
 }
 
 /*
- * 0x38 cap_move: Moves the cap to process to_pid, emptying the slot; returns the handle in the
- * target. Rights: any:G.
+ * 0x38 cap_move: Moves the cap into the capability space `to` names (a CSPACE capability), emptying
+ * the slot; returns the handle in the target. Rights: any:G, CSPACE:W.
  * Errors:
- *   -ORB_EBADF   slot names no capability (slot 256 or above, or an empty slot)
+ *   -ORB_EBADF   slot names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot)
  *   -ORB_ESTALE  slot is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   slot lacks the GRANT right
  *   -ORB_EPERM   slot has expired
- *   -ORB_ENOENT  no process to_pid is alive
- *   -ORB_EINVAL  to_pid is the caller's own process
+ *   -ORB_EBADF   to names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a capability space
+ *   -ORB_ESTALE  to is stale: its slot was emptied since the handle was made
+ *   -ORB_EPERM   to lacks the W right
+ *   -ORB_EPERM   to has expired
+ *   -ORB_EINVAL  to names the caller's own capability space, or slot is the CSPACE capability to
+ *                the target itself
  *   -ORB_ENOMEM  the target's CSpace is full or at its max_caps (the capability stays where it was)
  */
-static inline long orb_cap_move(orb_cptr_t slot, uint32_t to_pid)
+static inline long orb_cap_move(orb_cptr_t slot, orb_cptr_t to)
 {
     register uint64_t rax __asm__("rax") = ORB_SYS_CAP_MOVE;
     register uint64_t rdi __asm__("rdi") = (uint64_t)slot;
-    register uint64_t rsi __asm__("rsi") = (uint64_t)to_pid;
+    register uint64_t rsi __asm__("rsi") = (uint64_t)to;
     register uint64_t rdx __asm__("rdx");
     register uint64_t r10 __asm__("r10");
     register uint64_t r8 __asm__("r8");
@@ -918,8 +936,8 @@ static inline long orb_notification_create(void)
  * the default 256): a supervisor's limit on a child's IPC queue (spec §4.1). Rights: ENDPOINT
  * (owner).
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep has expired
  *   -ORB_EPERM   the caller's process does not own the endpoint
@@ -942,11 +960,36 @@ static inline long orb_endpoint_limit(orb_cptr_t ep, uint32_t max_depth)
 }
 
 /*
+ * 0x3B cspace_open: Makes a CSPACE capability (W|G) to the capability space of process pid, a child
+ * of the caller; returns its handle. The only way to one: consent for insertion outside IPC is the
+ * parent's (D105). Rights: (parent of pid).
+ * Errors:
+ *   -ORB_ENOENT  no process pid is alive
+ *   -ORB_EPERM   the caller is not pid's parent
+ *   -ORB_ENOMEM  the caller's CSpace is full or at its max_caps
+ */
+static inline long orb_cspace_open(uint32_t pid)
+{
+    register uint64_t rax __asm__("rax") = ORB_SYS_CSPACE_OPEN;
+    register uint64_t rdi __asm__("rdi") = (uint64_t)pid;
+    register uint64_t rsi __asm__("rsi");
+    register uint64_t rdx __asm__("rdx");
+    register uint64_t r10 __asm__("r10");
+    register uint64_t r8 __asm__("r8");
+    register uint64_t r9 __asm__("r9");
+    __asm__ volatile("syscall"
+                     : "+r"(rax), "+r"(rdi), "=r"(rsi), "=r"(rdx), "=r"(r10), "=r"(r8), "=r"(r9)
+                     :
+                     : "rcx", "r11", "memory");
+    return (long)rax;
+}
+
+/*
  * 0x40 endpoint_send (SYS_SEND): Queues a message; never blocks (-EAGAIN when the queue is full).
  * Rights: ENDPOINT:W.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the W right
  *   -ORB_EPERM   ep has expired
@@ -980,8 +1023,8 @@ static inline long orb_endpoint_send(orb_cptr_t ep, orb_msginfo_t info, uint64_t
  * 0x41 endpoint_receive (SYS_RECEIVE): Takes the next message without blocking (-EAGAIN if none);
  * returns its msginfo. Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the R right
  *   -ORB_EPERM   ep has expired
@@ -1015,8 +1058,8 @@ static inline long orb_endpoint_receive(orb_cptr_t ep, orb_endpoint_receive_out_
  * 0x42 endpoint_call (SYS_CALL): Sends with a one-shot reply cap and blocks for the reply; returns
  * the reply's msginfo. Rights: ENDPOINT:W.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the W right
  *   -ORB_EPERM   ep has expired
@@ -1087,8 +1130,8 @@ static inline long orb_endpoint_reply(orb_msginfo_t info, uint64_t mr0, uint64_t
  * 0x45 endpoint_receive_wait (SYS_RECV_WAIT): Blocks until a message arrives (-ETIMEDOUT after
  * timeout_ns; 0 = forever). Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF      ep names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than an endpoint
+ *   -ORB_EBADF      ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than an endpoint
  *   -ORB_ESTALE     ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      ep lacks the R right
  *   -ORB_EPERM      ep has expired
@@ -1124,8 +1167,8 @@ static inline long orb_endpoint_receive_wait(orb_cptr_t ep, uint64_t timeout_ns,
  * 0x46 endpoint_reply_recv: Replies to the last caller, then blocks receiving on ep (the server
  * loop). Rights: ENDPOINT:R.
  * Errors:
- *   -ORB_EBADF   ep names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than an endpoint
+ *   -ORB_EBADF   ep names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an endpoint
  *   -ORB_ESTALE  ep is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ep lacks the R right
  *   -ORB_EPERM   ep has expired
@@ -1166,8 +1209,8 @@ static inline long orb_endpoint_reply_recv(orb_cptr_t ep, orb_msginfo_t info, ui
  * 0x47 notification_signal: ORs bits into the notification word and wakes a waiter; bit 63 is
  * reserved. Rights: NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -1193,8 +1236,8 @@ static inline long orb_notification_signal(orb_cptr_t ntfn, uint64_t bits)
  * 0x48 notification_wait: Blocks until the word is non-zero, returns and clears it (-ETIMEDOUT
  * after timeout_ns; 0 = forever). Rights: NOTIFICATION:R.
  * Errors:
- *   -ORB_EBADF      ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than a notification
+ *   -ORB_EBADF      ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than a notification
  *   -ORB_ESTALE     ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      ntfn lacks the R right
  *   -ORB_EPERM      ntfn has expired
@@ -1221,8 +1264,8 @@ static inline long orb_notification_wait(orb_cptr_t ntfn, uint64_t timeout_ns)
  * 0x49 notification_poll: Returns and clears the word without blocking (0 if no bits are set).
  * Rights: NOTIFICATION:R.
  * Errors:
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the R right
  *   -ORB_EPERM   ntfn has expired
@@ -1247,14 +1290,14 @@ static inline long orb_notification_poll(orb_cptr_t ntfn)
  * 0x50 irq_register (SYS_IRQ_REGISTER): Signals ntfn each time IRQ line irq fires; irq_cap names
  * the line (spec §5.1 #10). Rights: IRQ:W, NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   irq_cap names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an IRQ line
+ *   -ORB_EBADF   irq_cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an IRQ line
  *   -ORB_ESTALE  irq_cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   irq_cap lacks the W right
  *   -ORB_EPERM   irq_cap has expired
  *   -ORB_EPERM   irq_cap names a line other than irq
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -1350,13 +1393,13 @@ static inline long orb_irq_unmask(uint32_t irq)
  * with irq_ack, irq_mask and irq_unmask; each interrupt masks the entry and sets bit irq % 63 in
  * ntfn until irq_ack. Rights: PCI_DEVICE:W, NOTIFICATION:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
- *   -ORB_EBADF   ntfn names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than a notification
+ *   -ORB_EBADF   ntfn names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a notification
  *   -ORB_ESTALE  ntfn is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   ntfn lacks the W right
  *   -ORB_EPERM   ntfn has expired
@@ -1383,8 +1426,8 @@ static inline long orb_pci_irq_bind(orb_cptr_t dev, uint32_t entry, orb_cptr_t n
 /*
  * 0x60 io_in8 (SYS_IO_IN8): Reads a byte from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -1409,8 +1452,8 @@ static inline long orb_io_in8(orb_cptr_t port, uint32_t offset)
 /*
  * 0x61 io_in16 (SYS_IO_IN16): Reads a word from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -1435,8 +1478,8 @@ static inline long orb_io_in16(orb_cptr_t port, uint32_t offset)
 /*
  * 0x62 io_in32 (SYS_IO_IN32): Reads a dword from port base + offset. Rights: IOPORT:R.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the R right
  *   -ORB_EPERM   port has expired
@@ -1461,8 +1504,8 @@ static inline long orb_io_in32(orb_cptr_t port, uint32_t offset)
 /*
  * 0x63 io_out8 (SYS_IO_OUT8): Writes the low byte of value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -1487,8 +1530,8 @@ static inline long orb_io_out8(orb_cptr_t port, uint32_t offset, uint32_t value)
 /*
  * 0x64 io_out16 (SYS_IO_OUT16): Writes the low word of value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -1513,8 +1556,8 @@ static inline long orb_io_out16(orb_cptr_t port, uint32_t offset, uint32_t value
 /*
  * 0x65 io_out32 (SYS_IO_OUT32): Writes value to the port. Rights: IOPORT:W.
  * Errors:
- *   -ORB_EBADF   port names no capability (slot 256 or above, or an empty slot), or one to
- *                something other than an I/O port range
+ *   -ORB_EBADF   port names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than an I/O port range
  *   -ORB_ESTALE  port is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   port lacks the W right
  *   -ORB_EPERM   port has expired
@@ -1540,8 +1583,8 @@ static inline long orb_io_out32(orb_cptr_t port, uint32_t offset, uint32_t value
  * 0x70 pci_info: Writes the device's pci_info record to buf; returns its size. Rights:
  * PCI_DEVICE:R.
  * Errors:
- *   -ORB_EBADF      dev names no capability (slot 256 or above, or an empty slot), or one to
- *                   something other than a PCI device
+ *   -ORB_EBADF      dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                   slot), or one to something other than a PCI device
  *   -ORB_ESTALE     dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM      dev lacks the R right
  *   -ORB_EPERM      dev has expired
@@ -1568,8 +1611,8 @@ static inline long orb_pci_info(orb_cptr_t dev, void *buf, size_t len)
  * 0x71 pci_config_read: Reads 1, 2 or 4 bytes (width) of the device's configuration space at
  * offset. Rights: PCI_DEVICE:R.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the R right
  *   -ORB_EPERM   dev has expired
@@ -1597,8 +1640,8 @@ static inline long orb_pci_config_read(orb_cptr_t dev, uint32_t offset, uint32_t
  * memory space, bus master and INTx-disable bits change. Every other byte (BARs, MSI-X,
  * capabilities) belongs to the kernel. Rights: PCI_DEVICE:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -1628,8 +1671,8 @@ static inline long orb_pci_config_write(orb_cptr_t dev, uint32_t offset, uint32_
  * anywhere); returns the address and the BAR's size in RDX. Pages holding the MSI-X table or its
  * pending bits stay unmapped (the kernel owns them). Rights: PCI_DEVICE:W.
  * Errors:
- *   -ORB_EBADF   dev names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than a PCI device
+ *   -ORB_EBADF   dev names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than a PCI device
  *   -ORB_ESTALE  dev is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   dev lacks the W right
  *   -ORB_EPERM   dev has expired
@@ -1664,8 +1707,8 @@ static inline long orb_pci_bar_map(orb_cptr_t dev, uint32_t bar, uint64_t vaddr,
  * 0xF0 axiom_syslog_read (SYS_AXIOM_QUERY): Copies whole SysLog records from sequence number
  * from_seq into buf; returns the bytes written. Rights: AXIOM:R.
  * Errors:
- *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than the Axiom logs
+ *   -ORB_EBADF   cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than the Axiom logs
  *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   cap lacks the R right
  *   -ORB_EPERM   cap has expired
@@ -1692,8 +1735,8 @@ static inline long orb_axiom_syslog_read(orb_cptr_t cap, void *buf, size_t len,
  * 0xF1 axiom_commits_read: Copies whole CommitLog entries from sequence number from_seq into buf in
  * the canonical encoding; returns the bytes written. Rights: AXIOM:R.
  * Errors:
- *   -ORB_EBADF   cap names no capability (slot 256 or above, or an empty slot), or one to something
- *                other than the Axiom logs
+ *   -ORB_EBADF   cap names no capability (any of bits 32-63 set, slot 256 or above, or an empty
+ *                slot), or one to something other than the Axiom logs
  *   -ORB_ESTALE  cap is stale: its slot was emptied since the handle was made
  *   -ORB_EPERM   cap lacks the R right
  *   -ORB_EPERM   cap has expired
@@ -1762,7 +1805,7 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
     case ORB_SYS_CAP_GRANT:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
-               code == ORB_EINVAL || code == ORB_ENOENT || code == ORB_ENOMEM;
+               code == ORB_EINVAL || code == ORB_ENOMEM;
     case ORB_SYS_CAP_REVOKE:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM;
     case ORB_SYS_CAP_DELETE:
@@ -1780,11 +1823,13 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_CAP_MOVE:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
-               code == ORB_ENOENT || code == ORB_EINVAL || code == ORB_ENOMEM;
+               code == ORB_EINVAL || code == ORB_ENOMEM;
     case ORB_SYS_NOTIFICATION_CREATE:
         return code == ORB_ENOMEM;
     case ORB_SYS_ENDPOINT_LIMIT:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM || code == ORB_EINVAL;
+    case ORB_SYS_CSPACE_OPEN:
+        return code == ORB_ENOENT || code == ORB_EPERM || code == ORB_ENOMEM;
     case ORB_SYS_ENDPOINT_SEND:
         return code == ORB_EBADF || code == ORB_ESTALE || code == ORB_EPERM ||
                code == ORB_EINVAL || code == ORB_EAGAIN || code == ORB_ENOMEM;
