@@ -4467,12 +4467,15 @@ SYSCALLS: dict[int, SyscallInfo] = {
         (("rdi", "buf", "ptr"), ("rsi", "len", "usize")),
         "void",
         (),
-        "",
-        "Writes len bytes to the kernel serial log.",
+        "CONSOLE:W (or attributed and rate-limited)",
+        ("Writes len bytes to the kernel serial log. Without a console capability with W every "
+         "line begins with the caller's process name (the kernel adds it where it is missing) and "
+         "a budget of 64 KiB, refilled at 16 KiB/s, limits the bytes (D109)."),
         (
             (Errno.EINVAL, "len is over 4096"),
-            (Errno.EINVAL, ("[buf, buf + len) is not all user space, or its first 256 bytes are "
-                            "not readable (later chunks cut the write short)")),
+            (Errno.EINVAL, "[buf, buf + len) is not all readable user memory (nothing is written)"),
+            (Errno.EAGAIN, ("the caller holds no console capability with W and its budget is "
+                            "spent (nothing is written)")),
         )),
     0x02: SyscallInfo(
         0x02, "clock_get",

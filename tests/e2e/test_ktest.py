@@ -47,6 +47,20 @@ def test_hostile_program_dies_alone(ktest, name: str) -> None:
     assert "KERNEL" not in out
 
 
+def test_console_lines_name_their_writer(ktest) -> None:
+    """debug_write without a console capability (D109): ktest-peer's line written as if
+    from init carries the peer's name in front; its own line, already named, is left as
+    it is; its flood is cut off, and the console says whose output was dropped."""
+    out = ktest.output
+    assert re.search(r"^ktest-peer: init: all services ready \(forged\)$", out, re.MULTILINE)
+    assert not re.search(r"^init: all services ready", out, re.MULTILINE)
+    assert len(re.findall(r"^ktest-peer: said$", out, re.MULTILINE)) == 1
+    assert re.search(r"^console: ktest-peer \(pid \d+\) writes over 16 KiB/s; its output "
+                     r"is dropped$", out, re.MULTILINE)
+    flood = re.findall(r"^ktest-peer: f{63}$", out, re.MULTILINE)
+    assert 1024 <= len(flood) < 4096   # 64-byte lines: the 64 KiB budget, then refusals
+
+
 def test_processes_interleave_under_preemption(ktest) -> None:
     lines = [line for line in ktest.output.splitlines() if re.fullmatch(r"spin-[ab] \d", line)]
     assert len(lines) == 12, lines

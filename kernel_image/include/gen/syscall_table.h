@@ -31,11 +31,15 @@ typedef long syscall_invoke_t(const uint64_t a[6], struct syscall_frame *f);
 long sys_nop(void);
 
 /*
- * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log.
+ * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log. Without a console
+ * capability with W every line begins with the caller's process name (the kernel adds it where it
+ * is missing) and a budget of 64 KiB, refilled at 16 KiB/s, limits the bytes (D109). Rights:
+ * CONSOLE:W (or attributed and rate-limited).
  * Errors:
  *   -ORB_EINVAL  len is over 4096
- *   -ORB_EINVAL  [buf, buf + len) is not all user space, or its first 256 bytes are not readable
- *                (later chunks cut the write short)
+ *   -ORB_EINVAL  [buf, buf + len) is not all readable user memory (nothing is written)
+ *   -ORB_EAGAIN  the caller holds no console capability with W and its budget is spent (nothing is
+ *                written)
  */
 long sys_debug_write(uint64_t buf, size_t len);
 

@@ -64,6 +64,12 @@ struct process {
 	struct kmsg *exit_notice;    /* that message, allocated (and charged) at spawn */
 	struct account acct;         /* its limits and usage (account.h) */
 	struct kmsg *paid;           /* queued messages charged to it (message.c) */
+	struct {                     /* debug_write without a console capability (console.c) */
+		u64 spent;           /* bytes of its budget in use */
+		u64 refilled_ns;     /* when the budget was last refilled */
+		bool mid_line;       /* its last write ended inside a line */
+		bool muted;          /* the over-rate notice is printed */
+	} console;
 };
 
 /* Create a process from an ELF image (validated) with one ready thread, its limits

@@ -73,10 +73,16 @@ SYSCALLS = (
     Syscall("nop", 0x00, _NONE, "void", _NONE, "", "Does nothing; returns 0.", "NOP",
             errors=()),
     Syscall("debug_write", 0x01, (A("buf", "ptr", const=True), A("len", "usize")), "void",
-            _NONE, "", "Writes len bytes to the kernel serial log.", "SYS_DEBUG",
+            _NONE, "CONSOLE:W (or attributed and rate-limited)",
+            "Writes len bytes to the kernel serial log. Without a console capability with W "
+            "every line begins with the caller's process name (the kernel adds it where it "
+            "is missing) and a budget of 64 KiB, refilled at 16 KiB/s, limits the bytes "
+            "(D109).", "SYS_DEBUG",
             errors=(E("EINVAL", "len is over 4096"),
-                    E("EINVAL", "[buf, buf + len) is not all user space, or its first 256 "
-                                "bytes are not readable (later chunks cut the write short)"))),
+                    E("EINVAL", "[buf, buf + len) is not all readable user memory (nothing "
+                                "is written)"),
+                    E("EAGAIN", "the caller holds no console capability with W and its "
+                                "budget is spent (nothing is written)"))),
     Syscall("clock_get", 0x02, _NONE, "u64", _NONE, "",
             "Nanoseconds since boot, the full u64 (spec §5.1 #12).", "SYS_GET_TIME", errors=()),
     Syscall("process_self", 0x03, _NONE, "u32", _NONE, "", "The caller's PID.", "SYS_GET_PID",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Syscall entry and the read-only calls, with every class of bad argument. */
 #include "ktest.h"
+#include "peer.h"
 
 static void nop_returns_zero(struct kt *t)
 {
@@ -67,6 +68,23 @@ static void debug_write_rejects_bad_buffers(struct kt *t)
 	KT_EQ(t, orb_debug_write("ktest: debug_write ok\n", 22), 22);
 }
 
+/* debug_write without a console capability (D109): the peer holds none. Its lines are
+ * attributed (tests/e2e/test_ktest.py reads them) and its bytes limited: the 64 KiB budget
+ * is granted, then writes are refused with EAGAIN well before 256 KiB. */
+static void debug_write_without_a_console_is_attributed_and_limited(struct kt *t)
+{
+	orb_cptr_t ep = kt_endpoint(NULL);
+	long pid = kt_spawn_peer(ep, ORB_CAP_NONE, 0, ORB_CAP_NONE);
+	KT_TRUE(t, pid > 1);
+	long rc = -1;
+	KT_EQ(t, kt_peer_order(ep, PEER_SAY, 0, &rc), 0);
+	KT_EQ(t, rc, 0);
+	KT_EQ(t, kt_peer_order(ep, PEER_FLOOD, 0, &rc), 0);
+	KT_TRUE(t, rc >= 64 * 1024 && rc < 256 * 1024);
+	KT_EQ(t, kt_peer_order(ep, PEER_EXIT, 0, &rc), 0);
+	orb_endpoint_destroy(ep);
+}
+
 static void system_info_checks_its_buffer(struct kt *t)
 {
 	orb_sys_info_t info;
@@ -129,6 +147,8 @@ const struct kcase kt_basic_cases[] = {
 	{ "clock_is_monotonic", clock_is_monotonic },
 	{ "debug_write_rejects_bad_buffers", debug_write_rejects_bad_buffers },
 	{ "system_info_checks_its_buffer", system_info_checks_its_buffer },
+	{ "debug_write_without_a_console_is_attributed_and_limited",
+	  debug_write_without_a_console_is_attributed_and_limited },
 	{ "process_list_names_us", process_list_names_us },
 	{ "entropy_get_checks_and_fills", entropy_get_checks_and_fills },
 };

@@ -31,3 +31,6 @@
 				  * refused: count << 16 | -error */
 #define PEER_CAP_HOG 20       /* derive copies of slot 0 until refused: count << 16 | -error */
 #define PEER_MEMORY_HOG 21    /* map 64 KiB regions until refused: count << 16 | -error */
+#define PEER_SAY 30           /* debug_write two lines, one as if from init; result: 0 or error */
+#define PEER_FLOOD 31         /* debug_write 4 KiB until refused; result: bytes written if the
+                               * refusal was EAGAIN, else the error (or 0 if never refused) */

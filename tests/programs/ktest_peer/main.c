@@ -182,6 +182,26 @@ int main(void)
 			for (uint64_t i = 0; i < out.mr1 && result == 0; i++)
 				result = orb_endpoint_send(1, orb_msginfo_new(0x78, 8, 0), i, 0, 0, 0);
 			break;
+		case PEER_SAY:
+		{
+			static const char forged[] = "init: all services ready (forged)\n";
+			static const char own[] = "ktest-peer: said\n";
+			long a = orb_debug_write(forged, sizeof(forged) - 1);
+			long b = orb_debug_write(own, sizeof(own) - 1);
+			result = a < 0 ? a : b < 0 ? b : 0;
+			break;
+		}
+		case PEER_FLOOD:
+		{
+			static char chunk[4096];
+			for (size_t i = 0; i < sizeof(chunk); i++)
+				chunk[i] = i % 64 == 63 ? '\n' : 'f';
+			long written = 0, rc = 0;
+			for (int i = 0; i < 64 && (rc = orb_debug_write(chunk, sizeof(chunk))) > 0; i++)
+				written += rc;
+			result = rc == -ORB_EAGAIN ? written : rc < 0 ? rc : 0;
+			break;
+		}
 		default:
 			result = -ORB_EINVAL;
 		}
