@@ -23,7 +23,7 @@ U32 = 0xFFFF_FFFF
 MSG_CAPS_SHIFT, MSG_LEN_SHIFT = 45, 32
 # Calls whose result is a new handle in its low 32 bits.
 MAKES_HANDLE = {abi.Syscall.ENDPOINT_CREATE, abi.Syscall.NOTIFICATION_CREATE, abi.Syscall.SHM_CREATE,
-                abi.Syscall.CAP_DERIVE, abi.Syscall.CAP_COPY}
+                abi.Syscall.CAP_DERIVE, abi.Syscall.CAP_COPY, abi.Syscall.CSPACE_OPEN}
 # Calls that usually end the program (the machine stops or the thread never comes back).
 RARE = {abi.Syscall.EXIT: 0.05, abi.Syscall.THREAD_EXIT: 0.05, abi.Syscall.PROCESS_KILL: 0.3,
         abi.Syscall.SLEEP: 0.3, abi.Syscall.THREAD_JOIN: 0.5}

@@ -31,6 +31,8 @@ static int user_pages_ok(u64 uaddr, size_t n, bool write)
 	if (!n)
 		return 0;
 	const struct vspace *vs = vm_current();
+	if (!vs)
+		return -ORB_EINVAL;   /* no user address space is active */
 	for (u64 va = ALIGN_DOWN(uaddr, PAGE_SIZE); va < uaddr + n; va += PAGE_SIZE) {
 		unsigned prot;
 		if (!vm_query(vs, va, NULL, &prot) || !(prot & VM_USER) ||
