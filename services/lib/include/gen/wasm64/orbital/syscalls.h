@@ -88,11 +88,15 @@ static inline long orb_nop(void)
 }
 
 /*
- * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log.
+ * 0x01 debug_write (SYS_DEBUG): Writes len bytes to the kernel serial log. Without a console
+ * capability with W every line begins with the caller's process name (the kernel adds it where it
+ * is missing) and a budget of 64 KiB, refilled at 16 KiB/s, limits the bytes (D109). Rights:
+ * CONSOLE:W (or attributed and rate-limited).
  * Errors:
  *   -ORB_EINVAL  len is over 4096
- *   -ORB_EINVAL  [buf, buf + len) is not all user space, or its first 256 bytes are not readable
- *                (later chunks cut the write short)
+ *   -ORB_EINVAL  [buf, buf + len) is not all readable user memory (nothing is written)
+ *   -ORB_EAGAIN  the caller holds no console capability with W and its budget is spent (nothing is
+ *                written)
  */
 static inline long orb_debug_write(const void *buf, size_t len)
 {
@@ -1260,7 +1264,7 @@ static inline int orb_syscall_error_declared(uint64_t nr, long code)
 {
     switch (nr) {
     case ORB_SYS_DEBUG_WRITE:
-        return code == ORB_EINVAL;
+        return code == ORB_EINVAL || code == ORB_EAGAIN;
     case ORB_SYS_CAP_LIST:
         return code == ORB_EINVAL;
     case ORB_SYS_PROCESS_LIST:
