@@ -98,6 +98,7 @@ int main(void)
 	orb_cptr_t ktest = 0;
 	long result = 0;
 	uint64_t mapped = 0;   /* the last mapping an order made */
+	uint64_t flood_info = 0;   /* PEER_FLOOD_INFO */
 	uint64_t tag = PEER_READY;
 	for (int round = 0; round < 1000; round++) {
 		orb_endpoint_call_out_t out;
@@ -197,11 +198,16 @@ int main(void)
 			for (size_t i = 0; i < sizeof(chunk); i++)
 				chunk[i] = i % 64 == 63 ? '\n' : 'f';
 			long written = 0, rc = 0;
+			uint64_t start = orb_now_ns();
 			for (int i = 0; i < 64 && (rc = orb_debug_write(chunk, sizeof(chunk))) > 0; i++)
 				written += rc;
-			result = rc == -ORB_EAGAIN ? written : rc < 0 ? rc : 0;
+			flood_info = (orb_now_ns() - start) / 1000000 << 1 | (rc == -ORB_EAGAIN);
+			result = rc >= 0 || rc == -ORB_EAGAIN ? written : rc;
 			break;
 		}
+		case PEER_FLOOD_INFO:
+			result = (long)flood_info;
+			break;
 		default:
 			result = -ORB_EINVAL;
 		}
