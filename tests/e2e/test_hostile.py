@@ -20,7 +20,7 @@ from orbital_build.axiom.chain import read_log
 from orbital_build.generated import abi
 
 CHECK_EXITED = r"init: system-hostile-check \(pid \d+\) exited: code (-?\d+)"
-ATTACKS = ("endpoints", "messages", "notices")
+ATTACKS = ("endpoints", "messages", "notices", "grant")
 CHILD_CODE = 42   # tests/programs/hostile/attack.h HOSTILE_CHILD_CODE
 
 
@@ -80,6 +80,17 @@ def test_exit_notices_pass_a_full_queue(out: str) -> None:
     queue = int(m[1])
     assert (int(m[2]), m[3], int(m[7])) == (queue, "EAGAIN", queue)
     assert int(m[4]) == int(m[5]) == int(m[6]) == 4
+
+
+def test_capabilities_forced_on_init_do_not_go_in(out: str) -> None:
+    """Attack 2 (D105): before consent 247 grants into pid 1 filled init's CSpace and its
+    lookups failed; now nothing goes in but what init takes in messages and drops, and
+    system-hostile-check's 40 lookups (below) are answered after it."""
+    m = line(out, r"^hostile: grant: (\d+) of 300 grants and (\d+) of 300 moves into pid 1 "
+                  r"went in \((\d+) refused EBADF\), cspace_open\(1\) (\w+), (\d+) "
+                  r"capabilities sent in messages$")
+    assert (int(m[1]), int(m[2]), int(m[3]), m[4]) == (0, 0, 600, "EPERM")
+    assert int(m[5]) > 256   # more than a CSpace holds, all taken and dropped by init
 
 
 def test_the_rest_of_the_system_is_unaffected(run, out: str) -> None:

@@ -25,6 +25,7 @@ struct attack {
 bool attack_endpoints(void);      /* attack_endpoints.c: endpoints with no capability */
 bool attack_messages(void);       /* attack_messages.c: queued messages */
 bool attack_notices(void);        /* attack_messages.c: exit notices on a full queue */
+bool attack_grant(void);          /* attack_grant.c: capabilities forced on init */
 
 /* attacks.c: the table's entry for an image instance's name, or NULL. */
 const struct attack *attack_named(const char *service);

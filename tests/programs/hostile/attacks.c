@@ -11,6 +11,8 @@ static const struct attack attacks[] = {
 	  attack_messages },
 	{ "notices", "fill the endpoint its children's exit notices go to, then let them exit",
 	  attack_notices },
+	{ "grant", "insert capabilities into init's CSpace (grant, move, cspace_open, messages)",
+	  attack_grant },
 };
 
 const struct attack *attack_named(const char *service)
