@@ -3,12 +3,15 @@
  * sysfuzz-peer: the second process of sysfuzz (tests/programs/sysfuzz). It starts with
  * endpoint PV (R|W) in slot 0 and answers every call on it with reply_recv: mr0 + 1, and
  * in mr1 / mr2 how many messages it has received on PV and sent there itself (now and
- * then it sends to PV just before waiting, as sysfuzz's own servers do on SV).
+ * then it sends to PV just before waiting, as sysfuzz's own servers do on SV, but never
+ * while answering a count: a message it sent then would be counted as sent and not yet
+ * as received in the same answer).
  */
 #include <orbital.h>
 
 #define TAG_WORK 0x5F00
 #define TAG_SELF 0x5F01
+#define TAG_COUNT 0x5F02
 
 int main(void)
 {
@@ -22,7 +25,8 @@ int main(void)
 		else
 			orb_sleep_ms(1);
 		st ^= st << 13, st ^= st >> 7, st ^= st << 17;
-		if ((st & 7) == 0 &&
+		bool counting = info >= 0 && orb_msginfo_get_tag((uint64_t)info) == TAG_COUNT;
+		if (!counting && (st & 7) == 0 &&
 		    orb_endpoint_send(0, orb_msginfo_new(TAG_SELF, 8, 0), st, 0, 0, 0) == 0)
 			sent++;
 		orb_endpoint_reply_recv_out_t out;
