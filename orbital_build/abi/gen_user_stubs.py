@@ -8,6 +8,8 @@ they survive. Reserved arguments are not parameters: the stub passes 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .model import ARG_REGS, RESULT_NORETURN, Abi, Syscall
 from .names import c_error, c_syscall
 from .render import WIDTH, c_banner, c_call, c_comment, c_syscall_comment
@@ -136,14 +138,20 @@ def _declared(syscalls: list[Syscall]) -> str:
     return "".join(out)
 
 
-def generate(abi: Abi) -> str:
+def assemble(abi: Abi, generator: str, intro: str, preamble: str,
+             stub: Callable[[Abi, Syscall], str]) -> str:
+    """A stubs header: banner, intro, preamble, the out structures, one stub per syscall
+    (made by `stub`, the backend's part) and the declared-errors table."""
     syscalls = sorted(abi.syscalls, key=lambda s: s.number)
-    parts = [c_banner(GENERATOR), c_comment(_INTRO),
-             _PREAMBLE]
+    parts = [c_banner(generator), c_comment(intro), preamble]
     for sc in syscalls:
         if sc.outs:
             parts.append("\n" + _out_struct(abi, sc))
     for sc in syscalls:
-        parts.append("\n" + _stub(abi, sc))
+        parts.append("\n" + stub(abi, sc))
     parts.append("\n" + _declared(syscalls))
     return "".join(parts)
+
+
+def generate(abi: Abi) -> str:
+    return assemble(abi, GENERATOR, _INTRO, _PREAMBLE, _stub)

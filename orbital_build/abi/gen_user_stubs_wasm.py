@@ -9,10 +9,10 @@ outputs from the register they travel in on x86_64, so the two backends agree.
 
 from __future__ import annotations
 
-from .gen_user_stubs import _declared, _out_struct, out_copies, stub_params
+from .gen_user_stubs import assemble, out_copies, stub_params
 from .model import ARG_REGS, RESULT_NORETURN, Abi, Syscall
 from .names import c_syscall
-from .render import c_banner, c_call, c_comment, c_syscall_comment
+from .render import c_call, c_syscall_comment
 
 GENERATOR = "gen_user_stubs_wasm"
 
@@ -60,12 +60,4 @@ def _stub(abi: Abi, sc: Syscall) -> str:
 
 
 def generate(abi: Abi) -> str:
-    syscalls = sorted(abi.syscalls, key=lambda s: s.number)
-    parts = [c_banner(GENERATOR), c_comment(_INTRO), _PREAMBLE]
-    for sc in syscalls:
-        if sc.outs:
-            parts.append("\n" + _out_struct(abi, sc))
-    for sc in syscalls:
-        parts.append("\n" + _stub(abi, sc))
-    parts.append("\n" + _declared(syscalls))
-    return "".join(parts)
+    return assemble(abi, GENERATOR, _INTRO, _PREAMBLE, _stub)
